@@ -1,0 +1,394 @@
+"""Content model: course manifest, lessons with their steps, quizzes with their questions.
+
+Every model is frozen and rejects unknown keys. Rules that need only one object live here
+(a single-choice question has exactly one correct option); rules that span files live in
+``course.validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+SCHEMA_VERSION = 1
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", min_length=1, max_length=80),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+Audience = Literal["learner", "family", "both"]
+
+
+class Model(BaseModel):
+    """Base for all content: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
+
+
+def _require_unique(values: list[str], what: str) -> None:
+    dupes = _duplicates(values)
+    if dupes:
+        raise ValueError(f"{what} must be unique; repeated: {', '.join(map(repr, dupes))}")
+
+
+# --- sources and review -------------------------------------------------------------------
+
+
+class Source(Model):
+    """A published source a step rests on."""
+
+    id: Id
+    title: Text
+    publisher: Text
+    url: Url
+    year: int = Field(ge=1900, le=2100)
+
+
+class Review(Model):
+    """When the lesson was last checked, by whom (a role, never a name), and whether clinically."""
+
+    date: dt.date
+    reviewer_role: Text
+    clinical: bool = False
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+class QuestionBase(Model):
+    id: Id
+    prompt: Markdown
+    hint: Text | None = None
+    explanation: Markdown
+    misconception: Id | None = None
+    safety_critical: bool = False
+    sources: list[Id] = []
+
+
+class Option(Model):
+    id: Id
+    text: Text
+    correct: bool = False
+    feedback: Markdown
+    misconception: Id | None = None
+
+
+class _Choice(QuestionBase):
+    options: list[Option] = Field(min_length=2, max_length=8)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> _Choice:
+        _require_unique([o.id for o in self.options], "option ids")
+        _require_unique([o.text for o in self.options], "option texts")
+        return self
+
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
+
+
+class SingleChoice(_Choice):
+    kind: Literal["single"]
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> SingleChoice:
+        count = len(self.correct_ids())
+        if count != 1:
+            raise ValueError(
+                f"a single-choice question needs exactly one option with 'correct: true'; "
+                f"found {count}"
+            )
+        return self
+
+
+class MultipleChoice(_Choice):
+    kind: Literal["multiple"]
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultipleChoice:
+        if not self.correct_ids():
+            raise ValueError(
+                "a multiple-choice question needs at least one option with 'correct: true'"
+            )
+        return self
+
+
+class TrueFalse(QuestionBase):
+    kind: Literal["true_false"]
+    answer: bool
+    feedback_true: Markdown
+    feedback_false: Markdown
+
+
+class OrderItem(Model):
+    id: Id
+    text: Text
+
+
+class Ordering(QuestionBase):
+    """Items are written in the correct order; the app shows them shuffled."""
+
+    kind: Literal["ordering"]
+    items: list[OrderItem] = Field(min_length=2, max_length=10)
+    feedback_correct: Markdown
+    feedback_incorrect: Markdown
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> Ordering:
+        _require_unique([i.id for i in self.items], "item ids")
+        _require_unique([i.text for i in self.items], "item texts")
+        return self
+
+
+class Pair(Model):
+    id: Id
+    left: Text
+    right: Text
+
+
+class Matching(QuestionBase):
+    """Each left side matches the right side written beside it."""
+
+    kind: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2, max_length=10)
+    feedback_correct: Markdown
+    feedback_incorrect: Markdown
+
+    @model_validator(mode="after")
+    def _unique_pairs(self) -> Matching:
+        _require_unique([p.id for p in self.pairs], "pair ids")
+        _require_unique([p.left for p in self.pairs], "left sides")
+        _require_unique([p.right for p in self.pairs], "right sides")
+        return self
+
+
+Question = Annotated[
+    SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching,
+    Field(discriminator="kind"),
+]
+QUESTION_KINDS = ("single", "multiple", "true_false", "ordering", "matching")
+
+
+class Quiz(Model):
+    schema_version: Literal[1]
+    id: Id
+    title: Text
+    pass_mark: float = Field(ge=0.0, le=1.0, description="Fraction of questions right to pass.")
+    questions: list[Question] = Field(min_length=1, max_length=60)
+
+    @model_validator(mode="after")
+    def _unique_questions(self) -> Quiz:
+        _require_unique([q.id for q in self.questions], "question ids")
+        return self
+
+    def question(self, question_id: str) -> SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching:
+        return next(q for q in self.questions if q.id == question_id)
+
+    @property
+    def safety_critical_ids(self) -> frozenset[str]:
+        return frozenset(q.id for q in self.questions if q.safety_critical)
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+class StepBase(Model):
+    id: Id
+    title: Text | None = None
+    audience: Audience = "both"
+    sources: list[Id] = []
+
+
+class FactualStep(StepBase):
+    """A step that states facts: it should name the sources it rests on."""
+
+    factual: bool = True
+
+
+class TextStep(FactualStep):
+    kind: Literal["text"]
+    body: Markdown
+
+
+class CalloutStep(FactualStep):
+    kind: Literal["callout"]
+    style: Literal["key_point", "warning", "tip"] = "key_point"
+    body: Markdown
+
+
+class TimelineEvent(Model):
+    label: Text
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    detail: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimelineEvent:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end:g}) is before start ({self.start:g})")
+        return self
+
+
+class TimelineStep(FactualStep):
+    kind: Literal["timeline"]
+    unit: Literal["hours", "days", "weeks", "months"]
+    body: Markdown | None = None
+    events: list[TimelineEvent] = Field(min_length=1, max_length=30)
+
+
+class ComparisonRow(Model):
+    label: Text
+    cells: list[Text] = Field(min_length=1)
+
+
+class ComparisonStep(FactualStep):
+    kind: Literal["comparison"]
+    body: Markdown | None = None
+    columns: list[Text] = Field(min_length=1, max_length=6)
+    rows: list[ComparisonRow] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> ComparisonStep:
+        _require_unique(list(self.columns), "column names")
+        for index, row in enumerate(self.rows):
+            if len(row.cells) != len(self.columns):
+                raise ValueError(
+                    f"rows[{index}] ('{row.label}') has {len(row.cells)} cells "
+                    f"but there are {len(self.columns)} columns"
+                )
+        return self
+
+
+class Card(Model):
+    myth: Text
+    fact: Markdown
+    sources: list[Id] = []
+
+
+class CardsStep(FactualStep):
+    """Myth-or-fact cards that turn over."""
+
+    kind: Literal["myth_fact"]
+    body: Markdown | None = None
+    cards: list[Card] = Field(min_length=1, max_length=12)
+
+
+class CheckStep(StepBase):
+    """An inline question for retrieval practice; not scored toward the quiz."""
+
+    kind: Literal["check"]
+    question: Question
+
+
+class ReflectionStep(StepBase):
+    """A private prompt; the answer is saved for the learner only."""
+
+    kind: Literal["reflection"]
+    prompt: Markdown
+
+
+class DiscussionStep(StepBase):
+    """A prompt for groups and families; notes are shown to the facilitator only."""
+
+    kind: Literal["discussion"]
+    prompt: Markdown
+    facilitator_notes: Markdown
+
+
+Step = Annotated[
+    TextStep
+    | CalloutStep
+    | TimelineStep
+    | ComparisonStep
+    | CardsStep
+    | CheckStep
+    | ReflectionStep
+    | DiscussionStep,
+    Field(discriminator="kind"),
+]
+STEP_KINDS = (
+    "text",
+    "callout",
+    "timeline",
+    "comparison",
+    "myth_fact",
+    "check",
+    "reflection",
+    "discussion",
+)
+
+
+class Lesson(Model):
+    schema_version: Literal[1]
+    id: Id
+    title: Text
+    summary: Text
+    audience: Audience = "both"
+    minutes: int = Field(ge=1, le=240)
+    objectives: list[Text] = Field(min_length=1, max_length=10)
+    reviewed: Review
+    sources: list[Source] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, max_length=40)
+    quiz: Id | None = None
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Lesson:
+        _require_unique([s.id for s in self.sources], "source ids")
+        _require_unique([s.id for s in self.steps], "step ids")
+        return self
+
+    def step_index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.id == step_id)
+
+
+# --- the course manifest ------------------------------------------------------------------
+
+
+class Track(Model):
+    id: Id
+    title: Text
+    audience: Audience = "learner"
+    description: Text | None = None
+    lessons: list[Id] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_lessons(self) -> Track:
+        _require_unique(list(self.lessons), "lessons in a track")
+        return self
+
+
+class KnowledgeCheck(Model):
+    """The course-level check taken before the first lesson (pre) and after the last (post)."""
+
+    pre: Id
+    post: Id
+
+
+class CrisisResource(Model):
+    name: Text
+    contact: Text
+    detail: Text
+    url: Url | None = None
+
+
+class CourseManifest(Model):
+    schema_version: Literal[1]
+    title: Text
+    description: Text
+    tracks: list[Track] = Field(min_length=1)
+    knowledge_check: KnowledgeCheck | None = None
+    crisis_resources: list[CrisisResource] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_tracks(self) -> CourseManifest:
+        _require_unique([t.id for t in self.tracks], "track ids")
+        return self
