@@ -8,11 +8,21 @@ Every model is frozen and rejects unknown keys. Rules that need only one object 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 Id = Annotated[
     str,
@@ -39,6 +49,16 @@ def _require_unique(values: list[str], what: str) -> None:
     dupes = _duplicates(values)
     if dupes:
         raise ValueError(f"{what} must be unique; repeated: {', '.join(map(repr, dupes))}")
+
+
+def unique(attribute: str, what: str) -> AfterValidator:
+    """Validate that the items of a list differ in one attribute (or are distinct strings)."""
+
+    def check(items: list[T]) -> list[T]:
+        _require_unique([str(getattr(i, attribute, i)) for i in items], what)
+        return items
+
+    return AfterValidator(check)
 
 
 # --- sources and review -------------------------------------------------------------------
@@ -84,13 +104,12 @@ class Option(Model):
 
 
 class _Choice(QuestionBase):
-    options: list[Option] = Field(min_length=2, max_length=8)
-
-    @model_validator(mode="after")
-    def _unique_options(self) -> _Choice:
-        _require_unique([o.id for o in self.options], "option ids")
-        _require_unique([o.text for o in self.options], "option texts")
-        return self
+    options: Annotated[
+        list[Option],
+        Field(min_length=2, max_length=8),
+        unique("id", "option ids"),
+        unique("text", "option texts"),
+    ]
 
     def correct_ids(self) -> frozenset[str]:
         return frozenset(o.id for o in self.options if o.correct)
@@ -138,15 +157,14 @@ class Ordering(QuestionBase):
     """Items are written in the correct order; the app shows them shuffled."""
 
     kind: Literal["ordering"]
-    items: list[OrderItem] = Field(min_length=2, max_length=10)
+    items: Annotated[
+        list[OrderItem],
+        Field(min_length=2, max_length=10),
+        unique("id", "item ids"),
+        unique("text", "item texts"),
+    ]
     feedback_correct: Markdown
     feedback_incorrect: Markdown
-
-    @model_validator(mode="after")
-    def _unique_items(self) -> Ordering:
-        _require_unique([i.id for i in self.items], "item ids")
-        _require_unique([i.text for i in self.items], "item texts")
-        return self
 
 
 class Pair(Model):
@@ -159,16 +177,15 @@ class Matching(QuestionBase):
     """Each left side matches the right side written beside it."""
 
     kind: Literal["matching"]
-    pairs: list[Pair] = Field(min_length=2, max_length=10)
+    pairs: Annotated[
+        list[Pair],
+        Field(min_length=2, max_length=10),
+        unique("id", "pair ids"),
+        unique("left", "left sides"),
+        unique("right", "right sides"),
+    ]
     feedback_correct: Markdown
     feedback_incorrect: Markdown
-
-    @model_validator(mode="after")
-    def _unique_pairs(self) -> Matching:
-        _require_unique([p.id for p in self.pairs], "pair ids")
-        _require_unique([p.left for p in self.pairs], "left sides")
-        _require_unique([p.right for p in self.pairs], "right sides")
-        return self
 
 
 Question = Annotated[
@@ -183,14 +200,13 @@ class Quiz(Model):
     id: Id
     title: Text
     pass_mark: float = Field(ge=0.0, le=1.0, description="Fraction of questions right to pass.")
-    questions: list[Question] = Field(min_length=1, max_length=60)
+    questions: Annotated[
+        list[Question], Field(min_length=1, max_length=60), unique("id", "question ids")
+    ]
 
-    @model_validator(mode="after")
-    def _unique_questions(self) -> Quiz:
-        _require_unique([q.id for q in self.questions], "question ids")
-        return self
-
-    def question(self, question_id: str) -> SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching:
+    def question(
+        self, question_id: str
+    ) -> SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching:
         return next(q for q in self.questions if q.id == question_id)
 
     @property
@@ -253,12 +269,11 @@ class ComparisonRow(Model):
 class ComparisonStep(FactualStep):
     kind: Literal["comparison"]
     body: Markdown | None = None
-    columns: list[Text] = Field(min_length=1, max_length=6)
+    columns: Annotated[list[Text], Field(min_length=1, max_length=6), unique("", "column names")]
     rows: list[ComparisonRow] = Field(min_length=1, max_length=20)
 
     @model_validator(mode="after")
     def _rectangular(self) -> ComparisonStep:
-        _require_unique(list(self.columns), "column names")
         for index, row in enumerate(self.rows):
             if len(row.cells) != len(self.columns):
                 raise ValueError(
@@ -336,15 +351,9 @@ class Lesson(Model):
     minutes: int = Field(ge=1, le=240)
     objectives: list[Text] = Field(min_length=1, max_length=10)
     reviewed: Review
-    sources: list[Source] = Field(min_length=1)
-    steps: list[Step] = Field(min_length=1, max_length=40)
+    sources: Annotated[list[Source], Field(min_length=1), unique("id", "source ids")]
+    steps: Annotated[list[Step], Field(min_length=1, max_length=40), unique("id", "step ids")]
     quiz: Id | None = None
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Lesson:
-        _require_unique([s.id for s in self.sources], "source ids")
-        _require_unique([s.id for s in self.steps], "step ids")
-        return self
 
     def step_index(self, step_id: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.id == step_id)
@@ -358,12 +367,7 @@ class Track(Model):
     title: Text
     audience: Audience = "learner"
     description: Text | None = None
-    lessons: list[Id] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_lessons(self) -> Track:
-        _require_unique(list(self.lessons), "lessons in a track")
-        return self
+    lessons: Annotated[list[Id], Field(min_length=1), unique("", "lessons in a track")]
 
 
 class KnowledgeCheck(Model):
@@ -384,11 +388,32 @@ class CourseManifest(Model):
     schema_version: Literal[1]
     title: Text
     description: Text
-    tracks: list[Track] = Field(min_length=1)
+    tracks: Annotated[list[Track], Field(min_length=1), unique("id", "track ids")]
     knowledge_check: KnowledgeCheck | None = None
     crisis_resources: list[CrisisResource] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_tracks(self) -> CourseManifest:
-        _require_unique([t.id for t in self.tracks], "track ids")
-        return self
+
+# --- a loaded course ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Course:
+    """The lessons and quizzes that loaded cleanly, in track order, with the manifest."""
+
+    manifest: CourseManifest
+    lessons: Mapping[str, Lesson]
+    quizzes: Mapping[str, Quiz]
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return self.lessons.get(lesson_id)
+
+    def quiz_for(self, lesson: Lesson) -> Quiz | None:
+        return self.quizzes.get(lesson.quiz) if lesson.quiz else None
+
+    def track_lessons(self, track: Track) -> list[Lesson]:
+        """Return the track's lessons that are being served, in order."""
+        return [self.lessons[i] for i in track.lessons if i in self.lessons]

@@ -1,0 +1,72 @@
+"""Command line: ``python -m course validate | schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from course.loader import default_root, load_course
+from course.schema import KINDS, combined_schema, file_schema
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    args = _parser().parse_args(argv)
+    status: int = args.run(args)
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    validate = commands.add_parser("validate", help="check lessons, quizzes and course.yaml")
+    validate.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="content root (default: $COURSE_ROOT or the repository)",
+    )
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.set_defaults(run=_validate)
+    schema = commands.add_parser("schema", help="print the JSON Schema of content files")
+    schema.add_argument("--kind", choices=sorted(KINDS), help="one kind of file (default: all)")
+    schema.add_argument("--out", type=Path, help="write lesson/quiz/course .schema.json here")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    root = args.root or default_root()
+    result = load_course(root, strict=args.strict)
+    for problem in result.problems:
+        print(problem)
+    course = result.course
+    served = (
+        f"{len(course.lessons)} lesson(s) and {len(course.quizzes)} quiz(zes) ready"
+        if course
+        else "nothing can be served"
+    )
+    print(
+        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s); {served} ({root})",
+        file=sys.stderr,
+    )
+    return 1 if result.errors else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for kind in sorted(KINDS):
+            text = json.dumps(file_schema(kind), indent=2, ensure_ascii=False) + "\n"
+            (args.out / f"{kind}.schema.json").write_text(text, encoding="utf-8")
+        return 0
+    schema = file_schema(args.kind) if args.kind else combined_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Whole-course checks: references between files resolve, ids are consistent, nothing dangles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from course.messages import did_you_mean, format_key, quoted
+from course.model import CardsStep, CheckStep, CourseManifest, FactualStep, Lesson, Quiz
+from course.problems import Problem, Severity
+from course.yamlsafe import Path
+
+if TYPE_CHECKING:
+    from course.loader import Loaded
+
+
+def cross_check(
+    manifest: Loaded[CourseManifest], lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+) -> list[Problem]:
+    """Return every problem that needs more than one file to see."""
+    problems = [*_ids_match_files(lessons), *_ids_match_files(quizzes)]
+    problems += _quiz_references(lessons, quizzes)
+    problems += [p for item in lessons for p in _lesson_sources(item)]
+    problems += _quiz_sources(lessons, quizzes)
+    problems += _manifest_references(manifest, lessons, quizzes)
+    problems += _unused_quizzes(manifest, lessons, quizzes)
+    return problems
+
+
+def _problem(item: Loaded[Any], path: Path, message: str, severity: Severity = "error") -> Problem:
+    line = item.doc.line_of(path) if item.doc else 1
+    return Problem(item.rel, line, format_key(path), message, severity)
+
+
+def _ids_match_files(items: Iterable[Loaded[Lesson] | Loaded[Quiz]]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for item in items:
+        if item.model is None:
+            continue
+        if item.model.id != item.stem:
+            yield _problem(
+                item,
+                ("id",),
+                f"id '{item.model.id}' must match the file name '{item.stem}.yaml'; "
+                f"rename the file or change the id",
+            )
+        if item.model.id in seen:
+            yield _problem(
+                item, ("id",), f"id '{item.model.id}' is also used by {seen[item.model.id]}"
+            )
+        seen.setdefault(item.model.id, item.rel)
+
+
+def _known(stems: Iterable[str]) -> str:
+    names = sorted(stems)
+    return quoted(names) if names else "(none)"
+
+
+def _quiz_references(
+    lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+) -> Iterator[Problem]:
+    quiz_stems = {q.stem for q in quizzes}
+    used_by: dict[str, str] = {}
+    for item in lessons:
+        if item.model is None or item.model.quiz is None:
+            continue
+        quiz_id = item.model.quiz
+        if quiz_id not in quiz_stems:
+            hint = did_you_mean(quiz_id, quiz_stems)
+            yield _problem(
+                item, ("quiz",), f"unknown quiz '{quiz_id}'{hint}; known: {_known(quiz_stems)}"
+            )
+        elif quiz_id in used_by:
+            yield _problem(
+                item, ("quiz",), f"quiz '{quiz_id}' is already used by {used_by[quiz_id]}"
+            )
+        used_by.setdefault(quiz_id, item.rel)
+
+
+def _cited(lesson: Lesson) -> Iterator[tuple[Path, str]]:
+    """Yield (key path, source id) for every source a lesson's steps cite."""
+    for i, step in enumerate(lesson.steps):
+        for j, source in enumerate(step.sources):
+            yield ("steps", i, "sources", j), source
+        if isinstance(step, CardsStep):
+            for k, card in enumerate(step.cards):
+                for j, source in enumerate(card.sources):
+                    yield ("steps", i, "cards", k, "sources", j), source
+        if isinstance(step, CheckStep):
+            for j, source in enumerate(step.question.sources):
+                yield ("steps", i, "question", "sources", j), source
+
+
+def _lesson_sources(item: Loaded[Lesson]) -> Iterator[Problem]:
+    lesson = item.model
+    if lesson is None:
+        return
+    known = {s.id for s in lesson.sources}
+    cited = set()
+    for path, source in _cited(lesson):
+        cited.add(source)
+        if source not in known:
+            hint = did_you_mean(source, known)
+            yield _problem(item, path, f"unknown source '{source}'{hint}; known: {_known(known)}")
+    for i, listed in enumerate(lesson.sources):
+        if listed.id not in cited:
+            yield _problem(item, ("sources", i), f"source '{listed.id}' is never cited", "warning")
+    yield from _unsourced_steps(item, lesson)
+
+
+def _unsourced_steps(item: Loaded[Lesson], lesson: Lesson) -> Iterator[Problem]:
+    for i, step in enumerate(lesson.steps):
+        if not isinstance(step, FactualStep) or not step.factual or step.sources:
+            continue
+        if isinstance(step, CardsStep) and all(card.sources for card in step.cards):
+            continue
+        yield _problem(
+            item,
+            ("steps", i),
+            f"{step.kind} step '{step.id}' states facts but names no sources; "
+            "add 'sources:' or set 'factual: false'",
+            "warning",
+        )
+
+
+def _quiz_sources(lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]) -> Iterator[Problem]:
+    """Check quiz question sources against the sources of the lesson that uses the quiz."""
+    owners = {i.model.quiz: i.model for i in lessons if i.model and i.model.quiz}
+    for item in quizzes:
+        lesson = owners.get(item.stem)
+        if item.model is None or lesson is None:
+            continue
+        known = {s.id for s in lesson.sources}
+        for i, question in enumerate(item.model.questions):
+            for j, source in enumerate(question.sources):
+                if source not in known:
+                    hint = did_you_mean(source, known)
+                    yield _problem(
+                        item,
+                        ("questions", i, "sources", j),
+                        f"unknown source '{source}'{hint}; sources of lesson '{lesson.id}': "
+                        f"{_known(known)}",
+                    )
+
+
+def _manifest_references(
+    manifest: Loaded[CourseManifest], lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+) -> Iterator[Problem]:
+    if manifest.model is None:
+        return
+    lesson_stems = {i.stem for i in lessons}
+    for t, track in enumerate(manifest.model.tracks):
+        for n, lesson_id in enumerate(track.lessons):
+            if lesson_id not in lesson_stems:
+                hint = did_you_mean(lesson_id, lesson_stems)
+                yield _problem(
+                    manifest,
+                    ("tracks", t, "lessons", n),
+                    f"unknown lesson '{lesson_id}'{hint}; known: {_known(lesson_stems)}",
+                )
+    listed = {i for track in manifest.model.tracks for i in track.lessons}
+    for item in lessons:
+        if item.stem not in listed:
+            yield _problem(item, ("id",), f"lesson '{item.stem}' is in no track", "warning")
+    yield from _check_references(manifest, {q.stem for q in quizzes})
+
+
+def _check_references(manifest: Loaded[CourseManifest], quiz_stems: set[str]) -> Iterator[Problem]:
+    check = manifest.model.knowledge_check if manifest.model else None
+    if check is None:
+        return
+    for key in ("pre", "post"):
+        quiz_id = getattr(check, key)
+        if quiz_id not in quiz_stems:
+            hint = did_you_mean(quiz_id, quiz_stems)
+            yield _problem(
+                manifest,
+                ("knowledge_check", key),
+                f"unknown quiz '{quiz_id}'{hint}; known: {_known(quiz_stems)}",
+            )
+
+
+def _raw(item: Loaded[Any], key: str) -> object:
+    """Return a top-level value as written, even when the file did not validate."""
+    data = item.doc.data if item.doc else None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def _unused_quizzes(
+    manifest: Loaded[CourseManifest], lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+) -> Iterator[Problem]:
+    used = {_raw(i, "quiz") for i in lessons}
+    check = manifest.model.knowledge_check if manifest.model else None
+    if check is not None:
+        used |= {check.pre, check.post}
+    for item in quizzes:
+        if item.stem not in used:
+            yield _problem(
+                item, ("id",), f"quiz '{item.stem}' is not used by any lesson", "warning"
+            )
