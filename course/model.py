@@ -102,6 +102,12 @@ class Option(Model):
     feedback: Markdown
     misconception: Id | None = None
 
+    @model_validator(mode="after")
+    def _tag_on_wrong_only(self) -> Option:
+        if self.correct and self.misconception:
+            raise ValueError("a correct option cannot carry a misconception tag")
+        return self
+
 
 class _Choice(QuestionBase):
     options: Annotated[
@@ -159,7 +165,7 @@ class Ordering(QuestionBase):
     kind: Literal["ordering"]
     items: Annotated[
         list[OrderItem],
-        Field(min_length=2, max_length=10),
+        Field(min_length=3, max_length=10),  # with two, any shuffled order gives the answer away
         unique("id", "item ids"),
         unique("text", "item texts"),
     ]
@@ -188,10 +194,8 @@ class Matching(QuestionBase):
     feedback_incorrect: Markdown
 
 
-Question = Annotated[
-    SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching,
-    Field(discriminator="kind"),
-]
+AnyQuestion = SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching
+Question = Annotated[AnyQuestion, Field(discriminator="kind")]
 QUESTION_KINDS = ("single", "multiple", "true_false", "ordering", "matching")
 
 
@@ -204,10 +208,8 @@ class Quiz(Model):
         list[Question], Field(min_length=1, max_length=60), unique("id", "question ids")
     ]
 
-    def question(
-        self, question_id: str
-    ) -> SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching:
-        return next(q for q in self.questions if q.id == question_id)
+    def question(self, question_id: str) -> AnyQuestion | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
     @property
     def safety_critical_ids(self) -> frozenset[str]:

@@ -22,15 +22,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import reprlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias, assert_never
 
-from course.model import Matching, MultipleChoice, Option, Ordering, Quiz, SingleChoice, TrueFalse
+from course.model import (
+    AnyQuestion,
+    Matching,
+    MultipleChoice,
+    Option,
+    Ordering,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+)
 
-AnyQuestion: TypeAlias = SingleChoice | MultipleChoice | TrueFalse | Ordering | Matching
 Answer: TypeAlias = str | bool | list[str] | dict[str, str]
 
 # Leeway when comparing a score with the pass mark, so 7/10 passes a pass mark of 0.7.
@@ -375,12 +382,17 @@ def _is_pass(correct: int, total: int, pass_mark: float) -> bool:
 
 def presentation_order(ids: Sequence[str], seed: int) -> list[str]:
     """Shuffle ids the same way for the same seed, never leaving two or more in given order."""
-    order = list(ids)
-    random.Random(seed).shuffle(order)
+    # Sort by a hash, not random.shuffle: the order must survive Python upgrades, since a
+    # learner may come back to the same question after the server is updated.
+    order = sorted(ids, key=lambda item: _digest(f"{seed}:{item}"))
     # The given order of an ordering question is its answer: never show it.
     if len(order) > 1 and order == list(ids):
         order = order[1:] + order[:1]
     return order
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
 
 
 def seed_for(learner_key: str, question_key: str) -> int:

@@ -1,0 +1,265 @@
+"""Every failure mode of content loading, one broken file each, with the exact messages."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from course.loader import load_course
+from course.problems import Problem
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good"
+BAD = FIXTURES / "bad"
+
+EXPECTED = {
+    "alias-bomb": [
+        "lessons/sample.yaml:2: anchors (&name) and aliases (*name) are not allowed; write the content out in full",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "anchor-alias": [
+        "lessons/sample.yaml:8: anchors (&name) and aliases (*name) are not allowed; write the content out in full",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "bad-date": [
+        "lessons/sample.yaml:10: reviewed.date: expected a date written like 2026-11-28",
+    ],
+    "bad-id": [
+        "lessons/sample.yaml:23: steps[1].id: 'Think Again' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'nida-words-matter'",
+    ],
+    "bad-url": [
+        "lessons/sample.yaml:16: sources[0].url: 'nida.nih.gov/words-matter' is not a web address; start it with https://",
+    ],
+    "comparison-ragged": [
+        "lessons/sample.yaml:23: steps[1]: rows[0] ('What it is') has 1 cells but there are 2 columns",
+    ],
+    "deep-nesting": [
+        "lessons/sample.yaml:26: nesting is too deep (more than 24 levels)",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "duplicate-key": [
+        "lessons/sample.yaml:7: minutes: duplicate key 'minutes' (first given on line 6)",
+    ],
+    "duplicate-option-ids": [
+        "quizzes/sample-quiz.yaml:11: questions[0].options: option ids must be unique; repeated: 'a'",
+    ],
+    "duplicate-question-ids": [
+        "quizzes/sample-quiz.yaml:6: questions: question ids must be unique; repeated: 'tolerance'",
+    ],
+    "duplicate-step-ids": [
+        "lessons/sample.yaml:18: steps: step ids must be unique; repeated: 'intro'",
+    ],
+    "empty-file": [
+        "lessons/sample.yaml:1: file is empty; expected a mapping of keys to values",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "empty-steps": [
+        "lessons/sample.yaml:18: steps: needs at least 1 item(s)",
+    ],
+    "id-not-file-name": [
+        "lessons/sample.yaml:3: id: id 'sample-lesson' must match the file name 'sample.yaml'; rename the file or change the id",
+    ],
+    "knowledge-check-unknown-quiz": [
+        "lessons/course.yaml:15: knowledge_check.pre: unknown quiz 'check-a'; known: 'sample-quiz'",
+    ],
+    "matching-duplicate-right": [
+        "quizzes/sample-quiz.yaml:34: questions[2].pairs: right sides must be unique; repeated: 'Less effect from the same amount'",
+    ],
+    "minutes-out-of-range": [
+        "lessons/sample.yaml:6: minutes: must be at least 1; got 0",
+    ],
+    "misconception-on-correct-option": [
+        "quizzes/sample-quiz.yaml:12: questions[0].options[0]: a correct option cannot carry a misconception tag",
+    ],
+    "missing-key": [
+        "lessons/sample.yaml:1: summary: required key 'summary' is missing",
+    ],
+    "missing-step-kind": [
+        "lessons/sample.yaml:23: steps[1]: required key 'kind' is missing",
+    ],
+    "multiple-no-correct": [
+        "quizzes/sample-quiz.yaml:7: questions[0]: a multiple-choice question needs at least one option with 'correct: true'",
+    ],
+    "not-utf8": [
+        "lessons/sample.yaml:4: file is not valid UTF-8 (byte 0xe9); save it as UTF-8",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "number-as-text": [
+        "lessons/sample.yaml:4: title: expected text, but YAML reads '2024' as a number; put it in quotes",
+    ],
+    "ordering-duplicate-items": [
+        "quizzes/sample-quiz.yaml:34: questions[2].items: item ids must be unique; repeated: 'call'",
+    ],
+    "ordering-two-items": [
+        "quizzes/sample-quiz.yaml:34: questions[2].items: needs at least 3 item(s)",
+    ],
+    "pass-mark-range": [
+        "quizzes/sample-quiz.yaml:5: pass_mark: must be at most 1.0; got 70",
+    ],
+    "python-tag": [
+        "lessons/sample.yaml:5: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "quiz-used-twice": [
+        "lessons/other.yaml:3: id: warning: lesson 'other' is in no track",
+        "lessons/sample.yaml:25: quiz: quiz 'sample-quiz' is already used by lessons/other.yaml",
+    ],
+    "single-no-correct": [
+        "quizzes/sample-quiz.yaml:7: questions[0]: a single-choice question needs exactly one option with 'correct: true'; found 0",
+    ],
+    "single-two-correct": [
+        "quizzes/sample-quiz.yaml:7: questions[0]: a single-choice question needs exactly one option with 'correct: true'; found 2",
+    ],
+    "step-without-sources": [
+        "lessons/sample.yaml:13: sources[0]: warning: source 'nida-words' is never cited",
+        "lessons/sample.yaml:19: steps[0]: warning: text step 'intro' states facts but names no sources; add 'sources:' or set 'factual: false'",
+    ],
+    "syntax-error": [
+        "lessons/sample.yaml:8: YAML syntax error: did not find expected node content (column 3)",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "timeline-backwards": [
+        "lessons/sample.yaml:28: steps[1].events[0]: end (6) is before start (12)",
+    ],
+    "top-level-list": [
+        "lessons/sample.yaml:1: expected a mapping of keys to values at the top",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "track-unknown-lesson": [
+        "lessons/course.yaml:9: tracks[0].lessons[1]: unknown lesson 'withdrawal'; known: 'sample'",
+    ],
+    "two-documents": [
+        "lessons/sample.yaml:27: a file holds one YAML document; remove the extra '---'",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "unknown-key": [
+        "lessons/sample.yaml:1: summary: required key 'summary' is missing",
+        "lessons/sample.yaml:5: summery: unknown key 'summery' (did you mean 'summary'?); allowed: audience, id, minutes, objectives, quiz, reviewed, schema_version, sources, steps, summary, title",
+    ],
+    "unknown-question-source": [
+        "quizzes/sample-quiz.yaml:28: questions[1].sources[0]: unknown source 'strang-2003'; sources of lesson 'sample': 'nida-words'",
+    ],
+    "unknown-quiz": [
+        "lessons/sample.yaml:26: quiz: unknown quiz 'sample-quizz' (did you mean 'sample-quiz'?); known: 'sample-quiz'",
+        "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
+    ],
+    "unknown-source": [
+        "lessons/sample.yaml:13: sources[0]: warning: source 'nida-words' is never cited",
+        "lessons/sample.yaml:22: steps[0].sources[0]: unknown source 'nida-2020'; known: 'nida-words'",
+    ],
+    "unknown-step-kind": [
+        "lessons/sample.yaml:23: steps[1]: unknown kind 'reflect' (did you mean 'reflection'?); allowed: 'text', 'callout', 'timeline', 'comparison', 'myth_fact', 'check', 'reflection', 'discussion'",
+    ],
+    "unused-quiz": [
+        "quizzes/spare-quiz.yaml:3: id: warning: quiz 'spare-quiz' is not used by any lesson",
+    ],
+    "yaml11-boolean-flag": [
+        "quizzes/sample-quiz.yaml:24: questions[1].answer: YAML reads 'no' as false; write true or false for a yes/no setting, or put it in quotes ('no') if you mean the word",
+    ],
+    "yaml11-boolean-text": [
+        "lessons/sample.yaml:4: title: YAML reads 'no' as false; write true or false for a yes/no setting, or put it in quotes ('no') if you mean the word",
+    ],
+}
+
+# Warnings that --strict turns into errors.
+STRICT_ONLY = {"unused-quiz", "step-without-sources"}
+
+
+def install(case: Path, root: Path) -> Path:
+    """Copy the good course to root and put the broken file where its header says."""
+    shutil.copytree(GOOD, root)
+    raw = case.read_bytes()
+    target = raw.split(b"\n", 1)[0].decode().removeprefix("# target: ")
+    (root / target).write_bytes(raw)
+    return root
+
+
+def test_every_bad_fixture_has_an_expectation() -> None:
+    assert sorted(p.stem for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+
+
+def test_good_fixture_loads_strictly_clean() -> None:
+    result = load_course(GOOD, strict=True)
+    assert result.problems == ()
+    assert result.course is not None
+    assert list(result.course.lessons) == ["sample"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_fixture_reports_exact_messages(name: str, tmp_path: Path) -> None:
+    result = load_course(install(BAD / f"{name}.yaml", tmp_path / "course"))
+    assert [str(p) for p in result.problems] == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_fixture_fails_validation(name: str, tmp_path: Path) -> None:
+    result = load_course(install(BAD / f"{name}.yaml", tmp_path / "course"), strict=True)
+    assert result.errors, "every bad fixture must be an error, at least with --strict"
+    if name not in STRICT_ONLY:
+        assert load_course(tmp_path / "course").errors
+
+
+@pytest.mark.parametrize("name", sorted(STRICT_ONLY))
+def test_strict_turns_warnings_into_errors(name: str, tmp_path: Path) -> None:
+    root = install(BAD / f"{name}.yaml", tmp_path / "course")
+    assert load_course(root).errors == []
+    strict = load_course(root, strict=True)
+    assert [p.message for p in strict.errors] == [p.message for p in load_course(root).warnings]
+
+
+def test_broken_lesson_is_left_out_and_the_rest_served(tmp_path: Path) -> None:
+    root = install(BAD / "unknown-step-kind.yaml", tmp_path / "course")
+    (root / "lessons" / "second.yaml").write_text(
+        (GOOD / "lessons" / "sample.yaml")
+        .read_text()
+        .replace("id: sample\n", "id: second\n")
+        .replace("quiz: sample-quiz\n", ""),
+        encoding="utf-8",
+    )
+    result = load_course(root)
+    assert result.course is not None
+    assert list(result.course.lessons) == ["second"]
+    assert any(p.path == "lessons/sample.yaml" and p.is_error for p in result.problems)
+
+
+def test_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    bomb = BAD / "alias-bomb.yaml"
+    assert len(bomb.read_bytes().split(b"\n", 1)[1]) == 342
+    root = install(bomb, tmp_path / "course")
+    started = time.perf_counter()
+    result = load_course(root)
+    elapsed = time.perf_counter() - started
+    assert "anchors (&name) and aliases (*name) are not allowed" in str(result.errors[0])
+    # Expanding the bomb takes minutes; refusing it takes far less than a second.
+    assert elapsed < 1.0
+
+
+def test_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    root = install(BAD / "empty-file.yaml", tmp_path / "course")
+    big = (GOOD / "lessons" / "sample.yaml").read_text() + "# padding\n" * 60_000
+    (root / "lessons" / "sample.yaml").write_text(big, encoding="utf-8")
+    errors = [str(p) for p in load_course(root).errors]
+    assert errors == [
+        f"lessons/sample.yaml:1: file is too large ({len(big):,} bytes; the limit is 524,288 bytes)"
+    ]
+
+
+def test_missing_manifest_is_one_clear_problem(tmp_path: Path) -> None:
+    result = load_course(tmp_path)
+    assert result.course is None
+    assert result.problems == (
+        Problem("lessons/course.yaml", 1, "", f"course manifest not found under {tmp_path}"),
+    )
+
+
+def test_every_problem_in_every_file_is_collected(tmp_path: Path) -> None:
+    root = install(BAD / "unknown-source.yaml", tmp_path / "course")
+    quiz = root / "quizzes" / "sample-quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("pass_mark: 0.5", "pasmark: 0.5"), encoding="utf-8")
+    manifest = root / "lessons" / "course.yaml"
+    manifest.write_text(manifest.read_text().replace("[sample]", "[sample, nope]"))
+    paths = {p.path for p in load_course(root).errors}
+    assert paths == {"lessons/course.yaml", "lessons/sample.yaml", "quizzes/sample-quiz.yaml"}
