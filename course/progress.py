@@ -1,0 +1,53 @@
+"""Progress summaries for the course map and the progress page: pure, from stored records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from course.model import Course, Lesson
+from course.store.records import LessonProgress
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    lesson: Lesson
+    steps_done: int
+    steps_total: int
+    current_index: int
+    is_started: bool
+    is_complete: bool
+
+    @property
+    def label(self) -> str:
+        if self.is_complete:
+            return "Complete"
+        if self.is_started:
+            return f"In progress: {self.steps_done} of {self.steps_total} steps done"
+        return "Not started"
+
+
+def lesson_status(lesson: Lesson, progress: LessonProgress | None) -> LessonStatus:
+    """Summarize one lesson for one learner; steps no longer in the lesson don't count."""
+    ids = {step.id for step in lesson.steps}
+    done = len(ids & progress.steps_completed) if progress else 0
+    index = min(progress.current_index, len(lesson.steps) - 1) if progress else 0
+    if progress and progress.current_step_id in ids:
+        index = lesson.step_index(progress.current_step_id)
+    return LessonStatus(
+        lesson=lesson,
+        steps_done=done,
+        steps_total=len(lesson.steps),
+        current_index=index,
+        is_started=progress is not None,
+        is_complete=bool(progress and progress.is_completed),
+    )
+
+
+def continue_target(course: Course, progress: Mapping[str, LessonProgress]) -> Lesson | None:
+    """Pick the lesson to continue: the most recently used unfinished one, else the next new."""
+    open_ones = [p for lid, p in progress.items() if lid in course.lessons and not p.is_completed]
+    if open_ones:
+        latest = max(open_ones, key=lambda p: p.updated_at)
+        return course.lessons[latest.lesson_id]
+    return next((lesson for lid, lesson in course.lessons.items() if lid not in progress), None)

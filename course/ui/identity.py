@@ -1,0 +1,76 @@
+"""Who the learner is: a code, kept in the URL (unless on a shared device) and in the session.
+
+Nothing a learner did lives only in ``st.session_state``: the session holds just the learner
+id, found again from the code in the URL after a refresh or on another device.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from course.store import normalize_code
+from course.ui.resources import code_throttle, store
+
+LEARNER = "learner"
+SESSION_KEY = "throttle_key"
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: int
+    code: str
+    is_shared_device: bool
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def current() -> Learner | None:
+    """Return the learner of this session, resuming from the URL code after a refresh."""
+    learner: Learner | None = st.session_state.get(LEARNER)
+    if learner is None and "code" in st.query_params:
+        outcome = sign_in(st.query_params["code"], is_shared_device=False)
+        if isinstance(outcome, str):
+            del st.query_params["code"]
+            st.session_state["code_problem"] = outcome
+        learner = st.session_state.get(LEARNER)
+    if learner is not None and not learner.is_shared_device:
+        st.query_params["code"] = learner.code
+    return learner
+
+
+def start(is_shared_device: bool) -> Learner:
+    """Create a new learner and keep them signed in for this session."""
+    learner_id, code = store().create_learner(now())
+    learner = Learner(learner_id, code, is_shared_device)
+    st.session_state[LEARNER] = learner
+    st.session_state["new_code"] = code
+    return learner
+
+
+def sign_in(typed: str, is_shared_device: bool) -> Learner | str:
+    """Find the learner with this code, or return a kind message saying why not."""
+    key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(8))
+    wait = code_throttle().wait_time(key, time.monotonic())
+    if wait > 0:
+        return f"Too many tries. Please wait {int(wait) + 1} seconds and try again."
+    code = normalize_code(typed)
+    learner_id = store().find_learner(code) if code else None
+    if code is None or learner_id is None:
+        code_throttle().record_failure(key, time.monotonic())
+        return "We could not find that code. Check the words and the number, then try again."
+    learner = Learner(learner_id, code, is_shared_device)
+    st.session_state[LEARNER] = learner
+    return learner
+
+
+def forget() -> None:
+    """Sign out of this browser session and take the code out of the URL."""
+    st.session_state.clear()
+    st.query_params.clear()

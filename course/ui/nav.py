@@ -1,0 +1,57 @@
+"""The app's pages, and moving between them with the learner's code kept in the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import streamlit as st
+
+from course.ui import identity
+
+PAGES_DIR = Path(__file__).parent / "pages"
+
+
+def pages() -> dict[str, st.Page]:
+    """Build the pages; hidden ones are reached through buttons, not the menu."""
+    return {
+        "home": st.Page(PAGES_DIR / "home.py", title="Start", icon=":material/home:", default=True),
+        "map": st.Page(
+            PAGES_DIR / "course_map.py", title="Course map", icon=":material/map:", url_path="map"
+        ),
+        "lesson": st.Page(
+            PAGES_DIR / "lesson.py", title="Lesson", url_path="lesson", visibility="hidden"
+        ),
+        "quiz": st.Page(PAGES_DIR / "quiz.py", title="Quiz", url_path="quiz", visibility="hidden"),
+        "progress": st.Page(
+            PAGES_DIR / "my_progress.py",
+            title="My progress",
+            icon=":material/insights:",
+            url_path="progress",
+        ),
+        "about": st.Page(
+            PAGES_DIR / "about.py",
+            title="About this course",
+            icon=":material/info:",
+            url_path="about",
+        ),
+    }
+
+
+def go(name: str, **params: str) -> NoReturn:
+    """Switch page, carrying the learner's code unless this is a shared device."""
+    learner = identity.current()
+    if learner is not None and not learner.is_shared_device:
+        params = {"code": learner.code, **params}
+    st.switch_page(st.session_state["_pages"][name], query_params=params or None)
+
+
+def needs_learner() -> identity.Learner:
+    """Return the signed-in learner, or ask them to start and stop the page."""
+    learner = identity.current()
+    if learner is None:
+        st.info("Start the course or enter your code to see this page.")
+        if st.button("Go to the start page", type="primary"):
+            go("home")
+        st.stop()
+    return learner

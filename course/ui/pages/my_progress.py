@@ -1,0 +1,90 @@
+"""The learner's own progress as charts, plus download and delete of all their data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import streamlit as st
+
+from course.charts import LessonBar, ResultPoint, lessons_figure, results_figure
+from course.model import Quiz
+from course.progress import lesson_status
+from course.ui import identity, nav
+from course.ui.resources import course_result, store
+
+STATIC = {"displayModeBar": False, "staticPlot": True}
+
+
+def show() -> None:
+    learner = nav.needs_learner()
+    course = course_result().course
+    st.title("My progress")
+    progress = store().lesson_progress(learner.id)
+    if course is not None:
+        bars = [
+            LessonBar(s.lesson.title, s.steps_done, s.steps_total, s.is_complete)
+            for s in (
+                lesson_status(lesson, progress.get(lid)) for lid, lesson in course.lessons.items()
+            )
+        ]
+        st.subheader("Lessons")
+        st.plotly_chart(lessons_figure(bars), config=STATIC, alt=_describe_bars(bars))
+        _results(course.quizzes, learner)
+    _download(learner)
+    _delete(learner)
+
+
+def _describe_bars(bars: list[LessonBar]) -> str:
+    return "; ".join(f"{b.title}: {b.steps_done} of {b.steps_total} steps" for b in bars)
+
+
+def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
+    results = store().quiz_results(learner.id)
+    st.subheader("Quiz results")
+    if not results:
+        st.caption("No quiz finished yet.")
+        return
+    points = [
+        ResultPoint(
+            quizzes[r.quiz_id].title if r.quiz_id in quizzes else r.quiz_id,
+            r.finished_at,
+            100 * r.score,
+            r.passed and r.safety_ok,
+        )
+        for r in results
+    ]
+    described = "; ".join(f"{p.quiz_title}: {p.score_percent:.0f}%" for p in points)
+    st.plotly_chart(
+        results_figure(points), config=STATIC, alt=f"Quiz scores over time. {described}"
+    )
+
+
+def _download(learner: identity.Learner) -> None:
+    st.subheader("Your data")
+    data = json.dumps(store().export_learner(learner.id), indent=2, ensure_ascii=False)
+    st.download_button(
+        "Download my data (JSON)",
+        data=data,
+        file_name="my-course-data.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def _delete(learner: identity.Learner) -> None:
+    with st.expander("Delete my data", icon=":material/delete:"):
+        st.markdown(
+            "This deletes your progress, answers, results and private notes for good. "
+            "Your code will stop working. This cannot be undone."
+        )
+        sure = st.checkbox("Yes, I want to delete all my data")
+        if st.button("Delete everything", type="primary", disabled=not sure):
+            store().delete_learner(learner.id)
+            identity.forget()
+            st.session_state["deleted"] = True
+            nav.go("home")
+
+
+show()

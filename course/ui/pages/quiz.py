@@ -1,0 +1,145 @@
+"""A lesson's quiz: one form per question, feedback after each, a result, and retries."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from course.model import Lesson, Quiz
+from course.quizflow import Round, current_round
+from course.scoring import grade_answer, is_quiz_complete
+from course.ui import identity, nav
+from course.ui.completion import finish_lesson_if_done
+from course.ui.questions import ask, show_grade
+from course.ui.resources import course_result, store
+
+
+def show() -> None:
+    learner = nav.needs_learner()
+    lesson, quiz = _chosen()
+    st.title(quiz.title)
+    st.caption(f"From the lesson: {lesson.title}")
+    results = [r for r in store().quiz_results(learner.id) if r.quiz_id == quiz.id]
+    attempts = store().attempts(learner.id, quiz.id)
+    now_round = current_round(quiz, attempts, results)
+    if results and not now_round.is_started and not st.session_state.get(f"retry-{quiz.id}"):
+        _result(lesson, quiz, now_round, learner)
+        return
+    st.markdown(
+        f"Answer each question. You need {_needed(quiz)} of {len(quiz.questions)} "
+        "right to pass. After a wrong answer you'll see a hint and can try again; "
+        "your first answer is the one that counts."
+    )
+    for number, question in enumerate(quiz.questions, start=1):
+        _question(number, quiz, now_round, question.id, learner, len(results))
+    if now_round.is_ready_to_finish and st.button("See my result", type="primary"):
+        _finish(lesson, quiz, now_round, learner)
+        st.rerun()
+
+
+def _chosen() -> tuple[Lesson, Quiz]:
+    course = course_result().course
+    lesson = course.lessons.get(st.query_params.get("lesson", "")) if course else None
+    quiz = course.quiz_for(lesson) if course and lesson else None
+    if lesson is None or quiz is None:
+        st.warning("That quiz isn't available. Please pick a lesson from the course map.")
+        if st.button("Go to the course map", type="primary"):
+            nav.go("map")
+        st.stop()
+    st.query_params["lesson"] = lesson.id
+    return lesson, quiz
+
+
+def _needed(quiz: Quiz) -> int:
+    return math.ceil(quiz.pass_mark * len(quiz.questions) - 1e-9)
+
+
+def _question(
+    number: int,
+    quiz: Quiz,
+    now_round: Round,
+    question_id: str,
+    learner: identity.Learner,
+    rounds: int,
+) -> None:
+    question = quiz.question(question_id)
+    assert question is not None
+    state = now_round.questions[question_id]
+    st.subheader(f"Question {number}")
+    if question.safety_critical:
+        st.caption("This question is about staying safe. It needs a right answer to finish.")
+
+    def record(answer: object) -> None:
+        grade = grade_answer(question, answer)
+        store().record_answer(
+            learner.id,
+            quiz.id,
+            question.id,
+            answer,
+            grade.is_correct,
+            identity.now(),
+            request_key=f"{quiz.id}:{rounds}:{question.id}:{state.tries + 1}",
+        )
+        st.session_state.pop(f"retry-{quiz.id}", None)
+        st.rerun()
+
+    if state.latest is not None and state.latest.is_correct:
+        show_grade(grade_answer(question, state.latest.answer))
+        return
+    ask(
+        question,
+        key=f"quiz-{quiz.id}-{question.id}-{rounds}-{state.tries}",
+        seed_key=str(learner.id),
+        latest=state.latest.answer if state.latest else None,
+        on_answer=record,
+        submit_label="Check my answer" if not state.tries else "Try again",
+    )
+
+
+def _finish(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Learner) -> None:
+    score = now_round.score()
+    store().record_quiz_result(
+        learner.id,
+        quiz.id,
+        score.correct,
+        score.total,
+        score.passed,
+        score.safety_ok,
+        identity.now(),
+    )
+    st.session_state.pop(f"retry-{quiz.id}", None)
+    if is_quiz_complete(score):
+        finish_lesson_if_done(lesson, learner)
+
+
+def _result(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Learner) -> None:
+    last = store().quiz_results(learner.id)
+    result = [r for r in last if r.quiz_id == quiz.id][-1]
+    st.metric("Your last score", f"{result.correct} of {result.total}")
+    if result.passed and result.safety_ok:
+        st.success("Well done: you passed this quiz.", icon=":material/celebration:")
+        if finish_lesson_if_done(lesson, learner):
+            st.markdown("This lesson is complete.")
+    elif result.passed:
+        st.warning(
+            "You passed, and that's good work. One thing is left: the questions about staying "
+            "safe need a right answer before this lesson counts as complete. They can save a "
+            "life, so they matter most. Try the quiz again when you're ready.",
+            icon=":material/health_and_safety:",
+        )
+    else:
+        st.info(
+            f"You needed {_needed(quiz)} to pass. That's okay: trying again is how learning "
+            "works. Look back at the lesson if you like, then try again.",
+            icon=":material/refresh:",
+        )
+    left, right = st.columns(2)
+    if left.button("Try the quiz again", type="primary", use_container_width=True):
+        st.session_state[f"retry-{quiz.id}"] = True
+        st.rerun()
+    if right.button("Back to the course map", use_container_width=True):
+        nav.go("map")
+
+
+show()

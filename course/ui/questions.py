@@ -1,0 +1,122 @@
+"""One question as a form: widgets for each kind, then the feedback for the stored answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from course.model import AnyQuestion, Matching, MultipleChoice, Ordering, SingleChoice, TrueFalse
+from course.scoring import Grade, grade_answer, presentation_order, seed_for
+from course.text import safe_markdown
+
+Answer = object
+TRUE_FALSE = ("True", "False")
+
+
+def ask(
+    question: AnyQuestion,
+    *,
+    key: str,
+    seed_key: str,
+    latest: object | None,
+    on_answer: Callable[[object], None],
+    submit_label: str = "Check my answer",
+    show_result: bool = True,
+) -> None:
+    """Draw the question in a form; on submit call on_answer; show feedback for `latest`."""
+    seed = seed_for(seed_key, question.id)
+    with st.form(key=key, border=True):
+        st.markdown(safe_markdown(question.prompt))
+        answer = _widgets(question, key, seed)
+        submitted = st.form_submit_button(submit_label, type="primary")
+    if submitted:
+        problem = _incomplete(question, answer)
+        if problem:
+            st.warning(problem)
+        else:
+            on_answer(answer)
+            return
+    if latest is not None and show_result:
+        show_grade(grade_answer(question, latest))
+
+
+def show_grade(grade: Grade) -> None:
+    """Show whether the answer was right, its own feedback, the explanation and a hint."""
+    box = st.success if grade.is_correct else st.error
+    verdict = "That's right." if grade.is_correct else "Not quite."
+    box(safe_markdown("\n\n".join((f"**{verdict}**", *grade.feedback))))
+    st.markdown(safe_markdown(f"**Why:** {grade.explanation}"))
+    if grade.hint:
+        st.info(
+            safe_markdown(f"**Hint for another try:** {grade.hint}"), icon=":material/lightbulb:"
+        )
+
+
+def _widgets(question: AnyQuestion, key: str, seed: int) -> Answer:
+    if isinstance(question, SingleChoice):
+        texts = {o.id: o.text for o in question.options}
+        order = presentation_order([o.id for o in question.options], seed)
+        return st.radio(
+            "Choose one answer",
+            order,
+            index=None,
+            format_func=texts.__getitem__,
+            key=f"{key}-radio",
+        )
+    if isinstance(question, MultipleChoice):
+        st.caption("Choose every answer that is right.")
+        order = presentation_order([o.id for o in question.options], seed)
+        texts = {o.id: o.text for o in question.options}
+        return [oid for oid in order if st.checkbox(texts[oid], key=f"{key}-{oid}")]
+    if isinstance(question, TrueFalse):
+        choice = st.radio(
+            "True or false?", TRUE_FALSE, index=None, horizontal=True, key=f"{key}-tf"
+        )
+        return None if choice is None else choice == "True"
+    if isinstance(question, Ordering):
+        return _ordering(question, key, seed)
+    return _matching(question, key, seed)
+
+
+def _ordering(question: Ordering, key: str, seed: int) -> list[str | None]:
+    st.caption("Put the steps in order: choose what comes first, then second, and so on.")
+    texts = {i.id: i.text for i in question.items}
+    order = presentation_order(list(texts), seed)
+    return [
+        st.selectbox(
+            f"Step {n}", order, index=None, format_func=texts.__getitem__, key=f"{key}-pos{n}"
+        )
+        for n in range(1, len(order) + 1)
+    ]
+
+
+def _matching(question: Matching, key: str, seed: int) -> dict[str, str | None]:
+    st.caption("Match each item on the left with the best answer.")
+    rights = {p.id: p.right for p in question.pairs}
+    order = presentation_order(list(rights), seed)
+    return {
+        pair.id: st.selectbox(
+            pair.left, order, index=None, format_func=rights.__getitem__, key=f"{key}-{pair.id}"
+        )
+        for pair in question.pairs
+    }
+
+
+def _incomplete(question: AnyQuestion, answer: Answer) -> str | None:
+    """Return a message if the form is not filled in enough to be graded."""
+    if answer is None:
+        return "Please choose an answer first."
+    if isinstance(question, MultipleChoice) and not answer:
+        return "Please choose at least one answer."
+    if isinstance(answer, list) and isinstance(question, Ordering):
+        if None in answer:
+            return "Please choose a step for every position."
+        if len(set(answer)) != len(answer):
+            return "Each step can be used only once. Please check your order."
+    if isinstance(answer, dict):
+        if None in answer.values():
+            return "Please choose a match for every item."
+        if len(set(answer.values())) != len(answer):
+            return "Each answer can be used only once. Please check your matches."
+    return None

@@ -1,0 +1,31 @@
+"""Things built once per process and shared by every session: the course, the store."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.loader import LoadResult, default_root, load_course
+from course.store import Store
+from course.throttle import Throttle
+
+
+@st.cache_resource(show_spinner=False)
+def loaded(root: str) -> LoadResult:
+    """Load the course once; broken lessons are left out and their problems kept."""
+    return load_course(root)
+
+
+def course_result() -> LoadResult:
+    return loaded(str(default_root()))
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """Open the progress store once (COURSE_DATABASE_URL, else data/course.db)."""
+    return Store()
+
+
+@st.cache_resource(show_spinner=False)
+def code_throttle() -> Throttle:
+    """Limit wrong learner codes: 5 a minute per browser session, 60 a minute in all."""
+    return Throttle(per_key=5, overall=60, window=60.0)

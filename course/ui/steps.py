@@ -1,0 +1,169 @@
+"""Draw one lesson step of any kind; content text goes through Markdown, never raw HTML."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from course.charts import timeline_figure
+from course.model import (
+    CalloutStep,
+    CardsStep,
+    CheckStep,
+    ComparisonStep,
+    DiscussionStep,
+    Lesson,
+    ReflectionStep,
+    Source,
+    Step,
+    TextStep,
+    TimelineStep,
+)
+from course.store import MAX_REFLECTION_CHARS
+from course.text import safe_markdown
+from course.ui import identity
+from course.ui.questions import ask
+from course.ui.resources import store
+
+CALLOUTS = {"key_point": st.info, "warning": st.warning, "tip": st.success}
+CALLOUT_ICONS = {
+    "key_point": ":material/key:",
+    "warning": ":material/warning:",
+    "tip": ":material/lightbulb:",
+}
+
+
+def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
+    """Draw a step, then the sources it rests on."""
+    if step.title:
+        st.subheader(step.title)
+    if isinstance(step, TextStep):
+        st.markdown(safe_markdown(step.body))
+    elif isinstance(step, CalloutStep):
+        CALLOUTS[step.style](safe_markdown(step.body), icon=CALLOUT_ICONS[step.style])
+    elif isinstance(step, TimelineStep):
+        _timeline(step)
+    elif isinstance(step, ComparisonStep):
+        _comparison(step)
+    elif isinstance(step, CardsStep):
+        _cards(lesson, step)
+    elif isinstance(step, CheckStep):
+        _check(lesson, step, learner)
+    elif isinstance(step, ReflectionStep):
+        _reflection(lesson, step, learner)
+    elif isinstance(step, DiscussionStep):
+        st.markdown(safe_markdown(step.prompt))
+        st.caption("Take a moment to think about this, or talk it over with someone you trust.")
+    _sources(lesson, step.sources)
+
+
+def _timeline(step: TimelineStep) -> None:
+    if step.body:
+        st.markdown(safe_markdown(step.body))
+    described = "; ".join(f"{e.label}: {e.start:g} to {e.end:g} {step.unit}" for e in step.events)
+    st.plotly_chart(
+        timeline_figure(step),
+        config={"displayModeBar": False, "staticPlot": True},
+        alt=f"Timeline in {step.unit}. {described}",
+    )
+    for event in step.events:
+        when = f"{event.start:g}–{event.end:g} {step.unit}"
+        st.markdown(safe_markdown(f"- **{when}: {event.label}.** {event.detail or ''}"))
+
+
+def _comparison(step: ComparisonStep) -> None:
+    if step.body:
+        st.markdown(safe_markdown(step.body))
+    table = pd.DataFrame(
+        [row.cells for row in step.rows],
+        index=pd.Index([row.label for row in step.rows]),
+        columns=list(step.columns),
+    )
+    st.table(table)
+
+
+def _cards(lesson: Lesson, step: CardsStep) -> None:
+    if step.body:
+        st.markdown(safe_markdown(step.body))
+    for n, card in enumerate(step.cards):
+        key = f"card-{lesson.id}-{step.id}-{n}"
+        with st.container(border=True):
+            st.markdown(safe_markdown(f"**Myth:** {card.myth}"))
+            if st.session_state.get(key):
+                st.markdown(safe_markdown(f"**Fact:** {card.fact}"))
+                st.button("Turn back", key=f"{key}-back", on_click=_flip, args=(key,))
+            else:
+                st.button(
+                    "Turn over to see the facts",
+                    key=f"{key}-turn",
+                    on_click=_flip,
+                    args=(key,),
+                    icon=":material/flip:",
+                )
+            _sources(lesson, card.sources)
+
+
+def _flip(key: str) -> None:
+    st.session_state[key] = not st.session_state.get(key, False)
+
+
+def check_quiz_id(lesson: Lesson) -> str:
+    """Inline checks are stored as answers to a per-lesson practice set."""
+    return f"check:{lesson.id}"
+
+
+def _check(lesson: Lesson, step: CheckStep, learner: identity.Learner) -> None:
+    question = step.question
+    quiz_id = check_quiz_id(lesson)
+    tries = [a for a in store().attempts(learner.id, quiz_id) if a.question_id == question.id]
+
+    def record(answer: object) -> None:
+        from course.scoring import grade_answer
+
+        grade = grade_answer(question, answer)
+        store().record_answer(
+            learner.id,
+            quiz_id,
+            question.id,
+            answer,
+            grade.is_correct,
+            identity.now(),
+            request_key=f"{quiz_id}:{question.id}:{len(tries) + 1}",
+        )
+        st.rerun()
+
+    st.caption("Quick check: this does not count toward your score.")
+    ask(
+        question,
+        key=f"check-{lesson.id}-{step.id}",
+        seed_key=str(learner.id),
+        latest=tries[-1].answer if tries else None,
+        on_answer=record,
+    )
+
+
+def _reflection(lesson: Lesson, step: ReflectionStep, learner: identity.Learner) -> None:
+    st.markdown(safe_markdown(step.prompt))
+    saved = store().reflections(learner.id).get((lesson.id, step.id), "")
+    with st.form(key=f"reflect-{lesson.id}-{step.id}"):
+        text = st.text_area(
+            "Your private notes (only you can see these)",
+            value=saved,
+            max_chars=MAX_REFLECTION_CHARS,
+            height=160,
+        )
+        if st.form_submit_button("Save my notes"):
+            store().save_reflection(learner.id, lesson.id, step.id, text or "", identity.now())
+            st.success("Saved. Only you can see this.")
+
+
+def _sources(lesson: Lesson, ids: list[str]) -> None:
+    if not ids:
+        return
+    known = {s.id: s for s in lesson.sources}
+    with st.expander("Sources", icon=":material/menu_book:"):
+        st.markdown(safe_markdown("\n".join(_source_line(known[i]) for i in ids if i in known)))
+
+
+def _source_line(source: Source) -> str:
+    return f"- [{source.title}]({source.url}). {source.publisher}, {source.year}."
