@@ -17,14 +17,14 @@ def pages() -> dict[str, st.Page]:
     return {
         "home": st.Page(PAGES_DIR / "home.py", title="Start", icon=":material/home:", default=True),
         "map": st.Page(
-            PAGES_DIR / "course_map.py", title="Course map", icon=":material/map:", url_path="map"
+            PAGES_DIR / "map.py", title="Course map", icon=":material/map:", url_path="map"
         ),
         "lesson": st.Page(
             PAGES_DIR / "lesson.py", title="Lesson", url_path="lesson", visibility="hidden"
         ),
         "quiz": st.Page(PAGES_DIR / "quiz.py", title="Quiz", url_path="quiz", visibility="hidden"),
         "progress": st.Page(
-            PAGES_DIR / "my_progress.py",
+            PAGES_DIR / "progress.py",
             title="My progress",
             icon=":material/insights:",
             url_path="progress",

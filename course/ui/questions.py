@@ -29,7 +29,7 @@ def ask(
     with st.form(key=key, border=True):
         st.markdown(safe_markdown(question.prompt))
         answer = _widgets(question, key, seed)
-        submitted = st.form_submit_button(submit_label, type="primary")
+        submitted = st.form_submit_button(submit_label, type="primary", key=f"{key}-submit")
     if submitted:
         problem = _incomplete(question, answer)
         if problem:

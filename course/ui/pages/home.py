@@ -15,6 +15,8 @@ def show() -> None:
     if "new_code" in st.session_state:
         _show_new_code(st.session_state["new_code"])
         return
+    if st.session_state.pop("deleted", False):
+        st.success("All your data was deleted. Your old code no longer works.")
     learner = identity.current()
     if learner is not None:
         _welcome_back()

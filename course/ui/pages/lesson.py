@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.model import Lesson
-from course.progress import lesson_status
+from course.overview import lesson_status
 from course.ui import identity, nav, steps
 from course.ui.completion import finish_lesson_if_done
 from course.ui.resources import course_result, store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.model import Lesson
-from course.progress import continue_target, lesson_status
+from course.overview import continue_target, lesson_status
 from course.store import LessonProgress
 from course.text import safe_markdown
 from course.ui import nav

@@ -9,7 +9,7 @@ import streamlit as st
 
 from course.charts import LessonBar, ResultPoint, lessons_figure, results_figure
 from course.model import Quiz
-from course.progress import lesson_status
+from course.overview import lesson_status
 from course.ui import identity, nav
 from course.ui.resources import course_result, store
 

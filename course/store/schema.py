@@ -1,0 +1,159 @@
+"""Tables of the current schema, for queries; migrations/ holds how the database got here."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+# Ids come from lesson and quiz files, request keys from the client; both are short.
+ID_LENGTH = 200
+
+# Explicit names make constraints addressable by later migrations on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store aware datetimes as UTC and return them aware on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Reject naive datetimes and convert to UTC (naive UTC text on SQLite)."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware datetime, e.g. in UTC")
+        value = value.astimezone(UTC)
+        # SQLite has no time zone type; a fixed naive-UTC text form keeps ORDER BY correct.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _learner_id(*, primary_key: bool = False) -> Column[int]:
+    """Make a learner_id column whose rows go away with their learner."""
+    fk = ForeignKey("learners.id", ondelete="CASCADE")
+    return Column("learner_id", Integer, fk, primary_key=primary_key, nullable=False)
+
+
+def _key(name: str, *, primary_key: bool = False) -> Column[str]:
+    """Make a content id column (lesson, step, quiz, question)."""
+    return Column(name, String(ID_LENGTH), primary_key=primary_key, nullable=False)
+
+
+learners = Table(
+    "learners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    # Never reuse the id of a deleted learner: exports name learners by id.
+    sqlite_autoincrement=True,
+)
+
+lesson_progress = Table(
+    "lesson_progress",
+    metadata,
+    _learner_id(primary_key=True),
+    _key("lesson_id", primary_key=True),
+    _key("current_step_id"),
+    Column("current_index", Integer, nullable=False),
+    Column("furthest_index", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime, nullable=True),
+)
+
+step_progress = Table(
+    "step_progress",
+    metadata,
+    _learner_id(primary_key=True),
+    _key("lesson_id", primary_key=True),
+    _key("step_id", primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime, nullable=True),
+)
+
+answer_attempts = Table(
+    "answer_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_id(),
+    _key("quiz_id"),
+    _key("question_id"),
+    Column("attempt_no", Integer, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("is_correct", Boolean, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Column("request_key", String(ID_LENGTH), nullable=True),
+    UniqueConstraint("learner_id", "quiz_id", "question_id", "attempt_no"),
+    # A retried submit carries the same key, so it can be recorded only once.
+    Index(None, "learner_id", "request_key", unique=True),
+    sqlite_autoincrement=True,
+)
+
+quiz_results = Table(
+    "quiz_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_id(),
+    _key("quiz_id"),
+    Column("correct", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("safety_ok", Boolean, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Index(None, "learner_id"),
+    sqlite_autoincrement=True,
+)
+
+reflections = Table(
+    "reflections",
+    metadata,
+    _learner_id(primary_key=True),
+    _key("lesson_id", primary_key=True),
+    _key("step_id", primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every table holding a learner's data, children first (the order deletes must run in).
+# A new table with learner data must be added here so export and delete cover it.
+LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
+    (answer_attempts, answer_attempts.c.learner_id),
+    (quiz_results, quiz_results.c.learner_id),
+    (reflections, reflections.c.learner_id),
+    (step_progress, step_progress.c.learner_id),
+    (lesson_progress, lesson_progress.c.learner_id),
+    (learners, learners.c.id),
+)

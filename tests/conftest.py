@@ -1,0 +1,62 @@
+"""Shared fixtures: a fresh, real database per test, on SQLite and on PostgreSQL."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from course.store import Store
+from course.store.db import database_url
+
+PG_URL_ENV = "COURSE_TEST_DATABASE_URL"
+REQUIRE_PG_ENV = "COURSE_REQUIRE_POSTGRES"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database of each kind, dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'course.db'}"
+    else:
+        yield from _fresh_postgres_database(_postgres_admin_url())
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """Yield a Store on a fresh database."""
+    opened = Store(store_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _postgres_admin_url() -> str:
+    """Return the PostgreSQL URL to create test databases from, or skip (or fail) without."""
+    url = os.environ.get(PG_URL_ENV)
+    if url:
+        return url
+    if os.environ.get(REQUIRE_PG_ENV) == "1":
+        pytest.fail(f"{REQUIRE_PG_ENV}=1 but {PG_URL_ENV} is not set", pytrace=False)
+    pytest.skip(f"set {PG_URL_ENV} to run the PostgreSQL cases")
+
+
+def _fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """Create a uniquely named database, yield its URL, then drop it."""
+    url = database_url(admin_url)
+    name = f"course_t_{secrets.token_hex(8)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    quoted = admin.dialect.identifier_preparer.quote(name)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            # FORCE: a failed test may leave connections open; they must not block the drop.
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        admin.dispose()

@@ -1,0 +1,182 @@
+"""Migrations upgrade real databases in place, keep their rows, and match schema.py."""
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import DateTime, Engine, bindparam, event, inspect, text
+
+from course.store import Store, hash_code, make_engine, upgrade, write
+from course.store.db import alembic_config, current_revision, head_revision
+from course.store.schema import metadata
+
+OLD_CODE = "maple-river-candle-4821"
+T1 = datetime(2025, 6, 1, 8, 30, tzinfo=UTC)
+T2 = datetime(2025, 6, 1, 8, 45, 30, 500_000, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    """Yield a bare engine on a fresh database, with no migration run yet."""
+    made = make_engine(store_url)
+    try:
+        yield made
+    finally:
+        made.dispose()
+
+
+def run_sql(engine: Engine, sql: str, **params: Any) -> None:
+    """Run one plain SQL statement with bound parameters, as 0001-era code would have."""
+    statement = text(sql).bindparams(
+        *(bindparam(name, type_=DateTime(timezone=True)) for name in params if name[0] == "t")
+    )
+    with write(engine) as conn:
+        conn.execute(statement, params)
+
+
+def fill_0001_tables(engine: Engine) -> None:
+    """Insert rows into every 0001 table with plain SQL."""
+    run_sql(
+        engine,
+        "INSERT INTO learners (id, code_hash, created_at) VALUES (7, :hash, :t1)",
+        hash=hash_code(OLD_CODE),
+        t1=T1,
+    )
+    run_sql(
+        engine,
+        "INSERT INTO lesson_progress (learner_id, lesson_id, current_step_id, current_index,"
+        " furthest_index, started_at, updated_at, completed_at)"
+        " VALUES (7, 'naloxone', 'how-to', 2, 3, :t1, :t2, NULL)",
+        t1=T1,
+        t2=T2,
+    )
+    for step, done in (("intro", T2), ("signs", None)):
+        run_sql(
+            engine,
+            "INSERT INTO step_progress (learner_id, lesson_id, step_id, seen_at, completed_at)"
+            " VALUES (7, 'naloxone', :step, :t1, :t2)",
+            step=step,
+            t1=T1,
+            t2=done,
+        )
+    for attempt_no, answer, correct in ((1, '["b"]', False), (2, '["a"]', True)):
+        run_sql(
+            engine,
+            "INSERT INTO answer_attempts (learner_id, quiz_id, question_id, attempt_no, answer,"
+            " is_correct, answered_at) VALUES (7, 'post', 'q1', :n, :answer, :ok, :t2)",
+            n=attempt_no,
+            answer=answer,
+            ok=correct,
+            t2=T2,
+        )
+
+
+def test_rows_made_under_0001_survive_0002(engine: Engine, store_url: str) -> None:
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert "quiz_results" not in inspect(engine).get_table_names()
+    fill_0001_tables(engine)
+    engine.dispose()
+
+    store = Store(store_url)
+    try:
+        assert current_revision(store.engine) == head_revision() == "0002"
+        assert store.find_learner(OLD_CODE) == 7
+        progress = store.lesson_progress(7)["naloxone"]
+        assert (progress.current_step_id, progress.current_index, progress.furthest_index) == (
+            "how-to",
+            2,
+            3,
+        )
+        assert (progress.started_at, progress.updated_at, progress.completed_at) == (T1, T2, None)
+        assert progress.steps_seen == {"intro", "signs"}
+        assert progress.steps_completed == {"intro"}
+        old = store.attempts(7)
+        assert [(a.attempt_no, a.answer, a.is_correct, a.request_key) for a in old] == [
+            (1, ["b"], False, None),
+            (2, ["a"], True, None),
+        ]
+        assert [a.answered_at for a in old] == [T2, T2]
+
+        # The new tables and column work on top of the old rows.
+        new = store.record_answer(7, "post", "q1", ["a"], True, T2, request_key="retry-1")
+        again = store.record_answer(7, "post", "q1", ["a"], True, T2, request_key="retry-1")
+        assert new == again
+        assert new.attempt_no == 3
+        store.record_quiz_result(7, "post", 5, 5, True, True, T2)
+        assert [r.score for r in store.quiz_results(7)] == [1.0]
+        store.save_reflection(7, "naloxone", "why", "for my brother", T2)
+        assert store.reflections(7) == {("naloxone", "why"): "for my brother"}
+        assert store.delete_learner(7) == 1 + 1 + 2 + 3 + 1 + 1
+    finally:
+        store.close()
+
+
+def test_schema_module_matches_the_migrated_database(engine: Engine) -> None:
+    upgrade(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+
+
+def test_downgrade_to_0001_keeps_the_old_rows(engine: Engine) -> None:
+    upgrade(engine, "0001")
+    fill_0001_tables(engine)
+    upgrade(engine)
+    with write(engine) as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    assert current_revision(engine) == "0001"
+    columns = {c["name"] for c in inspect(engine).get_columns("answer_attempts")}
+    assert "request_key" not in columns
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM answer_attempts")).scalar() == 2
+
+
+def test_opening_a_store_again_changes_nothing(store_url: str) -> None:
+    Store(store_url).close()
+    statements: list[str] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement.upper())
+
+    event.listen(Engine, "before_cursor_execute", remember)
+    try:
+        Store(store_url).close()
+    finally:
+        event.remove(Engine, "before_cursor_execute", remember)
+    assert statements, "the second open did not even check the revision"
+    writes = ("IMMEDIATE", "ADVISORY", "CREATE", "ALTER", "INSERT", "UPDATE", "DROP")
+    assert [s for s in statements if any(word in s for word in writes)] == []
+
+
+def test_two_processes_upgrading_at_once_end_at_head(store_url: str) -> None:
+    engines = [make_engine(store_url) for _ in range(2)]
+    start = threading.Barrier(len(engines))
+    errors: list[Exception] = []
+
+    def migrate(engine: Engine) -> None:
+        try:
+            start.wait()
+            upgrade(engine)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=migrate, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        assert [current_revision(engine) for engine in engines] == ["0002", "0002"]
+        with engines[0].connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    finally:
+        for engine in engines:
+            engine.dispose()
