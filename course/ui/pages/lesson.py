@@ -48,7 +48,7 @@ def _buttons(lesson: Lesson, index: int, learner: identity.Learner) -> None:
             icon=":material/arrow_back:",
             on_click=_move,
             args=(lesson, index, index - 1, learner),
-            use_container_width=True,
+            width="stretch",
         )
     if index + 1 < len(lesson.steps):
         forward.button(
@@ -57,11 +57,11 @@ def _buttons(lesson: Lesson, index: int, learner: identity.Learner) -> None:
             icon=":material/arrow_forward:",
             on_click=_move,
             args=(lesson, index, index + 1, learner),
-            use_container_width=True,
+            width="stretch",
         )
         return
     label = "Go to the quiz" if lesson.quiz else "Finish the lesson"
-    if forward.button(label, type="primary", icon=":material/flag:", use_container_width=True):
+    if forward.button(label, type="primary", icon=":material/flag:", width="stretch"):
         store().complete_step(learner.id, lesson.id, lesson.steps[index].id, identity.now())
         if lesson.quiz:
             nav.go("quiz", lesson=lesson.id)

@@ -135,10 +135,10 @@ def _result(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Lear
             icon=":material/refresh:",
         )
     left, right = st.columns(2)
-    if left.button("Try the quiz again", type="primary", use_container_width=True):
+    if left.button("Try the quiz again", type="primary", width="stretch"):
         st.session_state[f"retry-{quiz.id}"] = True
         st.rerun()
-    if right.button("Back to the course map", use_container_width=True):
+    if right.button("Back to the course map", width="stretch"):
         nav.go("map")
 
 
