@@ -72,14 +72,24 @@ def _timeline(step: TimelineStep) -> None:
 
 
 def _comparison(step: ComparisonStep) -> None:
+    """Show each row as its own box (a wide table gets cut off on a phone), then the table."""
     if step.body:
         st.markdown(safe_markdown(step.body))
-    table = pd.DataFrame(
-        [row.cells for row in step.rows],
-        index=pd.Index([row.label for row in step.rows]),
-        columns=list(step.columns),
-    )
-    st.table(table)
+    for row in step.rows:
+        with st.container(border=True):
+            st.markdown(safe_markdown(f"**{row.label}**"))
+            cells = (
+                f"- **{column}:** {cell}"
+                for column, cell in zip(step.columns, row.cells, strict=True)
+            )
+            st.markdown(safe_markdown("\n".join(cells)))
+    with st.expander("See it as a table", icon=":material/table:"):
+        table = pd.DataFrame(
+            [row.cells for row in step.rows],
+            index=pd.Index([row.label for row in step.rows]),
+            columns=list(step.columns),
+        )
+        st.table(table)
 
 
 def _cards(lesson: Lesson, step: CardsStep) -> None:
