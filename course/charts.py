@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 
@@ -94,8 +94,16 @@ def results_figure(points: Sequence[ResultPoint]) -> go.Figure:
             )
         )
     figure.update_yaxes(range=[0, 105], title="Score (%)")
-    figure.update_xaxes(title="When")
+    figure.update_xaxes(title="Date", tickformat="%b %d", range=_day_range(points))
     return _tidy(figure, height=320)
+
+
+def _day_range(points: Sequence[ResultPoint]) -> list[datetime] | None:
+    """Pad the time axis by a day each side, so one result doesn't get a millisecond scale."""
+    if not points:
+        return None
+    times = [p.finished_at for p in points]
+    return [min(times) - timedelta(days=1), max(times) + timedelta(days=1)]
 
 
 def _tidy(figure: go.Figure, height: int) -> go.Figure:

@@ -116,8 +116,10 @@ def test_wrong_code_is_refused_and_then_throttled(learner: tuple[int, str]) -> N
 def test_code_in_the_url_resumes_after_a_refresh(learner: tuple[int, str]) -> None:
     at = app("map", code=learner[1])
     assert [t.value for t in at.title] == ["Course map"]
-    bad = app("map", code="not-a-real-code-1234")
+    bad = app("map", code="maple-river-candle-0000")
+    assert "We could not find that code" in texts(bad)
     assert "Start the course or enter your code" in texts(bad)
+    assert "code" not in bad.query_params
 
 
 def test_lesson_steps_back_next_and_resume(db_url: str, learner: tuple[int, str]) -> None:
@@ -138,7 +140,7 @@ def test_every_step_kind_renders(learner: tuple[int, str]) -> None:
     seen = []
     for _ in range(11):
         assert not at.exception
-        seen.append(at.subheader[0].value if at.subheader else "")
+        seen.append(at.header[0].value if at.header else "")
         if "Next" not in [b.label for b in at.button]:
             break
         at = button(at, "Next")
@@ -150,7 +152,7 @@ def test_myth_card_turns_over(learner: tuple[int, str]) -> None:
     at = app("lesson", code=learner[1], lesson=LESSON)
     for _ in range(8):
         at = button(at, "Next")
-    assert at.subheader[0].value == "Myth or fact?"
+    assert at.header[0].value == "Myth or fact?"
     before = texts(at)
     at = [b for b in at.button if b.label == "Turn over to see the facts"][0].click().run()
     assert "**Fact:**" in texts(at) and "**Fact:**" not in before

@@ -94,3 +94,7 @@ def test_results_figure_one_line_per_quiz() -> None:
     assert [trace.name for trace in figure.data] == ["Quiz A", "Quiz B"]
     assert list(figure.data[0].y) == [50.0, 80.0]
     assert list(figure.data[0].marker.symbol) == ["x", "circle"]
+    assert list(figure.layout.xaxis.range) == [
+        when - dt.timedelta(days=1),
+        when + dt.timedelta(hours=1, days=1),
+    ]

@@ -15,4 +15,5 @@ def main() -> None:
     page = st.navigation(list(pages.values()))
     identity.current()
     frame.sidebar()
+    frame.top_bar()
     page.run()

@@ -33,6 +33,21 @@ def crisis_resources() -> tuple[CrisisResource, ...]:
     return tuple(course.manifest.crisis_resources) if course else FALLBACK
 
 
+def top_bar() -> None:
+    """Keep help and the quick exit on screen on a phone, where the sidebar starts closed."""
+    resources = crisis_resources()
+    numbers = " · ".join(f"{r.name}: {r.contact}" for r in resources[:3])
+    help_col, exit_col = st.columns([4, 1], vertical_alignment="center")
+    help_col.caption(safe_markdown(f"**Need help now?** {numbers}"))
+    exit_col.button(
+        "Exit",
+        key="quick_exit_top",
+        icon=":material/logout:",
+        help="Quick exit: leave right away. Clears this session and opens a weather page.",
+        on_click=_quick_exit,
+    )
+
+
 def sidebar() -> None:
     """Draw the help box, quick exit and note in the sidebar."""
     with st.sidebar:

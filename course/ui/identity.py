@@ -17,6 +17,7 @@ from course.store import normalize_code
 from course.ui.resources import code_throttle, store
 
 LEARNER = "learner"
+BUSY = "Too many tries. Please wait {seconds} seconds and try again."
 SESSION_KEY = "throttle_key"
 
 
@@ -36,9 +37,10 @@ def current() -> Learner | None:
     learner: Learner | None = st.session_state.get(LEARNER)
     if learner is None and "code" in st.query_params:
         outcome = sign_in(st.query_params["code"], is_shared_device=False)
-        if isinstance(outcome, str):
-            del st.query_params["code"]
-            st.session_state["code_problem"] = outcome
+        if isinstance(outcome, Refusal):
+            st.session_state["code_problem"] = outcome.message
+            if not outcome.is_throttled:  # a code that was only throttled may be right: keep it
+                del st.query_params["code"]
         learner = st.session_state.get(LEARNER)
     if learner is not None and not learner.is_shared_device:
         st.query_params["code"] = learner.code
@@ -54,17 +56,25 @@ def start(is_shared_device: bool) -> Learner:
     return learner
 
 
-def sign_in(typed: str, is_shared_device: bool) -> Learner | str:
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    is_throttled: bool = False
+
+
+def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
     """Find the learner with this code, or return a kind message saying why not."""
     key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(8))
     wait = code_throttle().wait_time(key, time.monotonic())
     if wait > 0:
-        return f"Too many tries. Please wait {int(wait) + 1} seconds and try again."
+        return Refusal(BUSY.format(seconds=int(wait) + 1), is_throttled=True)
     code = normalize_code(typed)
     learner_id = store().find_learner(code) if code else None
     if code is None or learner_id is None:
         code_throttle().record_failure(key, time.monotonic())
-        return "We could not find that code. Check the words and the number, then try again."
+        return Refusal(
+            "We could not find that code. Check the words and the number, then try again."
+        )
     learner = Learner(learner_id, code, is_shared_device)
     st.session_state[LEARNER] = learner
     return learner

@@ -50,6 +50,8 @@ def needs_learner() -> identity.Learner:
     """Return the signed-in learner, or ask them to start and stop the page."""
     learner = identity.current()
     if learner is None:
+        if problem := st.session_state.pop("code_problem", None):
+            st.error(problem)
         st.info("Start the course or enter your code to see this page.")
         if st.button("Go to the start page", type="primary"):
             go("home")

@@ -79,25 +79,34 @@ def _widgets(question: AnyQuestion, key: str, seed: int) -> Answer:
     return _matching(question, key, seed)
 
 
+def _lettered(ids: list[str], texts: dict[str, str]) -> dict[str, str]:
+    """Print the choices as a lettered list; boxes then show a letter, which never gets cut off."""
+    letters = {item: chr(ord("A") + n) for n, item in enumerate(ids)}
+    st.markdown(safe_markdown("\n".join(f"- **{letters[i]}.** {texts[i]}" for i in ids)))
+    return letters
+
+
 def _ordering(question: Ordering, key: str, seed: int) -> list[str | None]:
-    st.caption("Put the steps in order: choose what comes first, then second, and so on.")
+    st.caption("Put the steps in order: choose the letter of what comes first, then second.")
     texts = {i.id: i.text for i in question.items}
     order = presentation_order(list(texts), seed)
+    letters = _lettered(order, texts)
     return [
         st.selectbox(
-            f"Step {n}", order, index=None, format_func=texts.__getitem__, key=f"{key}-pos{n}"
+            f"Step {n}", order, index=None, format_func=letters.__getitem__, key=f"{key}-pos{n}"
         )
         for n in range(1, len(order) + 1)
     ]
 
 
 def _matching(question: Matching, key: str, seed: int) -> dict[str, str | None]:
-    st.caption("Match each item on the left with the best answer.")
+    st.caption("Match each item with the letter of its best answer.")
     rights = {p.id: p.right for p in question.pairs}
     order = presentation_order(list(rights), seed)
+    letters = _lettered(order, rights)
     return {
         pair.id: st.selectbox(
-            pair.left, order, index=None, format_func=rights.__getitem__, key=f"{key}-{pair.id}"
+            pair.left, order, index=None, format_func=letters.__getitem__, key=f"{key}-{pair.id}"
         )
         for pair in question.pairs
     }

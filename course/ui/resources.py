@@ -27,5 +27,9 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def code_throttle() -> Throttle:
-    """Limit wrong learner codes: 5 a minute per browser session, 60 a minute in all."""
-    return Throttle(per_key=5, overall=60, window=60.0)
+    """Limit wrong learner codes: 5 a minute per browser session, 300 a minute in all.
+
+    The overall limit stops guessing from many sessions at once; it is high enough that a
+    burst of typos in a full class cannot lock everyone out for long.
+    """
+    return Throttle(per_key=5, overall=300, window=60.0)

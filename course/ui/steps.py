@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from course.charts import timeline_figure
@@ -36,7 +35,7 @@ CALLOUT_ICONS = {
 def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
     """Draw a step, then the sources it rests on."""
     if step.title:
-        st.subheader(step.title)
+        st.header(step.title)
     if isinstance(step, TextStep):
         st.markdown(safe_markdown(step.body))
     elif isinstance(step, CalloutStep):
@@ -72,7 +71,7 @@ def _timeline(step: TimelineStep) -> None:
 
 
 def _comparison(step: ComparisonStep) -> None:
-    """Show each row as its own box (a wide table gets cut off on a phone), then the table."""
+    """Show each row as its own box: a wide table gets cut off on a phone."""
     if step.body:
         st.markdown(safe_markdown(step.body))
     for row in step.rows:
@@ -83,13 +82,6 @@ def _comparison(step: ComparisonStep) -> None:
                 for column, cell in zip(step.columns, row.cells, strict=True)
             )
             st.markdown(safe_markdown("\n".join(cells)))
-    with st.expander("See it as a table", icon=":material/table:"):
-        table = pd.DataFrame(
-            [row.cells for row in step.rows],
-            index=pd.Index([row.label for row in step.rows]),
-            columns=list(step.columns),
-        )
-        st.table(table)
 
 
 def _cards(lesson: Lesson, step: CardsStep) -> None:

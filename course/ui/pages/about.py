@@ -27,7 +27,7 @@ def show() -> None:
         "delete your data at any time on the *My progress* page."
     )
     if course is not None:
-        st.subheader("Lessons and review status")
+        st.header("Lessons and review status")
         for lesson in course.lessons.values():
             status = (
                 "reviewed by a clinician"
@@ -41,7 +41,7 @@ def show() -> None:
 def _problems(result: LoadResult) -> None:
     if not result.problems:
         return
-    st.subheader("For course authors")
+    st.header("For course authors")
     errors = len(result.errors)
     st.warning(
         f"The content has {errors} error(s) and {len(result.warnings)} warning(s). "

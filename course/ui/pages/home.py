@@ -54,9 +54,9 @@ def _welcome_back() -> None:
 
 
 def _start() -> None:
-    st.subheader("New here?")
+    st.header("New here?")
     shared = st.checkbox(
-        "This is a shared device (keep my code out of the web address)", key="shared_new"
+        "I'm on a shared device: keep my new code out of the web address", key="shared_new"
     )
     if st.button("Start the course", type="primary", icon=":material/play_arrow:"):
         identity.start(is_shared_device=shared)
@@ -64,16 +64,16 @@ def _start() -> None:
 
 
 def _continue() -> None:
-    st.subheader("I have a code")
+    st.header("I have a code")
     if problem := st.session_state.pop("code_problem", None):
         st.error(problem)
     with st.form("sign_in"):
         typed = st.text_input("Your code", placeholder="for example: maple-river-candle-4821")
-        shared = st.checkbox("This is a shared device (keep my code out of the web address)")
+        shared = st.checkbox("I'm on a shared device: keep this code out of the web address")
         if st.form_submit_button("Continue", type="primary"):
             outcome = identity.sign_in(typed or "", is_shared_device=shared)
-            if isinstance(outcome, str):
-                st.error(outcome)
+            if isinstance(outcome, identity.Refusal):
+                st.error(outcome.message)
             else:
                 nav.go("map")
 

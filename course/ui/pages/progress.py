@@ -28,7 +28,7 @@ def show() -> None:
                 lesson_status(lesson, progress.get(lid)) for lid, lesson in course.lessons.items()
             )
         ]
-        st.subheader("Lessons")
+        st.header("Lessons")
         st.plotly_chart(lessons_figure(bars), config=STATIC, alt=_describe_bars(bars))
         _results(course.quizzes, learner)
     _download(learner)
@@ -41,7 +41,7 @@ def _describe_bars(bars: list[LessonBar]) -> str:
 
 def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
     results = store().quiz_results(learner.id)
-    st.subheader("Quiz results")
+    st.header("Quiz results")
     if not results:
         st.caption("No quiz finished yet.")
         return
@@ -61,7 +61,7 @@ def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
 
 
 def _download(learner: identity.Learner) -> None:
-    st.subheader("Your data")
+    st.header("Your data")
     data = json.dumps(store().export_learner(learner.id), indent=2, ensure_ascii=False)
     st.download_button(
         "Download my data (JSON)",

@@ -66,7 +66,7 @@ def _question(
     question = quiz.question(question_id)
     assert question is not None
     state = now_round.questions[question_id]
-    st.subheader(f"Question {number}")
+    st.header(f"Question {number}")
     if question.safety_critical:
         st.caption("This question is about staying safe. It needs a right answer to finish.")
 

@@ -1,0 +1,393 @@
+"""Helpers for the real-browser tests: run the app, wait for Streamlit, screenshots, axe-core.
+
+The server and the browser are real: ``streamlit run streamlit_app.py`` in a subprocess and the
+system Chromium driven by Playwright's sync API. Nothing here downloads a browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_ENV = "COURSE_REQUIRE_BROWSER"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+STARTUP_SECONDS = 60
+
+
+def phone_options(browser_version: str) -> dict[str, Any]:
+    """PHONE plus a phone's user agent, so Streamlit's own mobile checks apply too.
+
+    Streamlit decides "mobile" from the user agent (e.g. it closes the sidebar after a tap on
+    a page link only on mobile), so a desktop user agent would not behave like a phone.
+    """
+    agent = (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{browser_version} Mobile Safari/537.36"
+    )
+    return {**PHONE, "user_agent": agent}
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+FAILING_IMPACTS = ("serious", "critical")
+# Rules that check that every form control has an accessible name: never exclude these.
+NAME_RULES = ("label", "button-name", "aria-input-field-name", "select-name")
+
+
+@dataclass(frozen=True)
+class AxeExclusion:
+    """One axe finding we tolerate: a rule, limited to nodes inside Streamlit's own markup."""
+
+    rule: str
+    inside: str  # CSS selector; a node is excluded if it is inside (or is) a match
+    why: str
+
+
+# Every finding we let pass, and why. Each is Streamlit's own markup, not ours.
+AXE_EXCLUSIONS: tuple[AxeExclusion, ...] = ()
+
+assert not {e.rule for e in AXE_EXCLUSIONS} & set(NAME_RULES), "never exclude the name rules"
+
+
+def require_browser() -> bool:
+    """Tell whether a missing browser (or tool) must fail the run instead of skipping it."""
+    return os.environ.get(REQUIRE_ENV) == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with a reason, or fail with it when the browser tests are required (CI)."""
+    if require_browser():
+        pytest.fail(f"{reason} ({REQUIRE_ENV}=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- the app server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def streamlit_server(workdir: Path, env: Mapping[str, str]) -> Iterator[str]:
+    """Run ``streamlit run streamlit_app.py`` and yield its base URL once it is healthy."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "streamlit_app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    full_env = {**os.environ, **env}
+    log_path = workdir / f"streamlit-{port}.log"
+    # A file, not a PIPE: a full pipe would block the server (Streamlit's own e2e does this too).
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _wait_healthy(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{log_path.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"streamlit not healthy after {STARTUP_SECONDS}s:\n{log_path.read_text()}")
+
+
+def temp_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def remove_dir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# --- axe-core ---------------------------------------------------------------------------------
+
+
+def axe_source() -> str:
+    """Return axe.min.js from node_modules, running ``npm ci`` once if it is missing."""
+    if not AXE_JS.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            skip_or_fail("axe-core is not installed and npm is missing (run `npm ci`)")
+        assert npm is not None
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0 or not AXE_JS.exists():
+            skip_or_fail(f"`npm ci` could not install axe-core:\n{done.stdout}\n{done.stderr}")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+_AXE_RUN = """
+async ([tags, exclusions]) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const excluded = (rule, node) => {
+    const target = node.target[node.target.length - 1];
+    if (typeof target !== 'string') return false;
+    const el = document.querySelector(target);
+    return !!el && exclusions.some(e => e.rule === rule && el.closest(e.inside));
+  };
+  const ran = new Set([...result.passes, ...result.violations, ...result.incomplete,
+                       ...result.inapplicable].map(r => r.id));
+  const violations = result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.filter(n => !excluded(v.id, n)).map(n => ({
+      target: n.target.join(' '), html: n.html.slice(0, 300), impact: n.impact,
+      summary: (n.failureSummary || '').slice(0, 300)})),
+    excluded: v.nodes.filter(n => excluded(v.id, n)).length,
+  }));
+  return {violations, ran: [...ran]};
+}
+"""
+
+
+def check_accessibility(page: Any, axe_js: str, where: str) -> list[dict[str, Any]]:
+    """Run axe-core on the page; fail on serious or critical findings not excluded above.
+
+    Returns the remaining minor and moderate findings so a test can report them.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_js)
+    exclusions = [{"rule": e.rule, "inside": e.inside} for e in AXE_EXCLUSIONS]
+    outcome = page.evaluate(_AXE_RUN, [AXE_TAGS, exclusions])
+    missing = set(NAME_RULES) - set(outcome["ran"])
+    assert not missing, f"axe did not run the control-name rules {missing} on {where}"
+    failing = [
+        f"{v['id']} ({node['impact']}): {v['help']}\n    at {node['target']}\n    "
+        f"{node['html']}\n    {node['summary']}"
+        for v in outcome["violations"]
+        for node in v["nodes"]
+        if node["impact"] in FAILING_IMPACTS
+    ]
+    assert not failing, f"accessibility problems on {where}:\n" + "\n".join(failing)
+    return [v for v in outcome["violations"] if v["nodes"]]
+
+
+def unnamed_controls(page: Any) -> list[str]:
+    """List form controls whose computed accessible name (Chromium's own tree) is empty."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        tree = cdp.send("Accessibility.getFullAXTree")
+    finally:
+        cdp.detach()
+    roles = {"textbox", "combobox", "radio", "checkbox", "button", "listbox", "spinbutton"}
+    found = []
+    for node in tree["nodes"]:
+        if node.get("ignored"):
+            continue
+        role = node.get("role", {}).get("value")
+        name = (node.get("name", {}).get("value") or "").strip()
+        if role in roles and not name:
+            found.append(f"{role} (backend node {node.get('backendDOMNodeId')})")
+    return found
+
+
+# --- Streamlit page helpers -------------------------------------------------------------------
+
+
+def wait_for_app_run(page: Any, wait_delay: int = 100) -> None:
+    """Wait until the script has finished its run (port of Streamlit's e2e helper)."""
+    page.wait_for_timeout(155)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-connection-state='CONNECTED']",
+        state="attached",
+        timeout=20_000,
+    )
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']",
+        state="attached",
+        timeout=20_000,
+    )
+    page.wait_for_timeout(wait_delay)
+
+
+def open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=20_000)
+    wait_for_app_run(page)
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+def _settled_height(page: Any) -> int:
+    """The main area's content height, once it stops changing (expanders animate open)."""
+    measure = (
+        "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+        " return m ? m.scrollHeight : document.documentElement.scrollHeight; }"
+    )
+    height: int = page.evaluate(measure)
+    for _ in range(20):
+        page.wait_for_timeout(150)
+        again: int = page.evaluate(measure)
+        if again == height:
+            break
+        height = again
+    return height
+
+
+def screenshot(page: Any, test_name: str, name: str) -> Path:
+    """Save a full-page screenshot to artifacts/screenshots/<test>-<name>.png.
+
+    Streamlit scrolls inside <main>, not the document, so a plain full_page screenshot only
+    shows one screen: grow the viewport to the content's height first, then put it back.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{safe_name(test_name)}-{safe_name(name)}.png"
+    size = page.viewport_size
+    height = _settled_height(page)
+    tall = max(size["height"], min(int(height), 12_000))
+    page.set_viewport_size({"width": size["width"], "height": tall})
+    page.wait_for_timeout(250)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    page.wait_for_timeout(100)
+    return path
+
+
+# --- a learner's moves ------------------------------------------------------------------------
+
+
+def main_area(page: Any) -> Any:
+    return page.get_by_test_id("stMain")
+
+
+def click_button(page: Any, name: str, *, exact: bool = False, scope: Any = None) -> None:
+    """Click a button by its accessible name and wait for the rerun it causes."""
+    (scope or main_area(page)).get_by_role("button", name=name, exact=exact).click()
+    wait_for_app_run(page)
+
+
+def start_new_learner(page: Any, base: str, *, shared_device: bool = False) -> str:
+    """Open the start page, start the course, and return the code the app shows."""
+    open_app(page, base)
+    if shared_device:
+        label = "I'm on a shared device: keep my new code out of the web address"
+        main_area(page).get_by_test_id("stCheckbox").filter(has_text=label).click()
+        wait_for_app_run(page)
+        box = page.get_by_role("checkbox", name=label, exact=True)
+        assert box.is_checked()
+    click_button(page, "Start the course")
+    code_block = page.get_by_test_id("stCode")
+    code_block.wait_for()
+    code: str = code_block.inner_text().strip()
+    assert re.fullmatch(r"[a-z]{3,7}-[a-z]{3,7}-[a-z]{3,7}-[0-9]{4}", code), code
+    return code
+
+
+def step_label(page: Any) -> Any:
+    """The lesson's progress text, e.g. "Step 4 of 11"."""
+    return main_area(page).get_by_text(re.compile(r"^Step \d+ of \d+$"))
+
+
+_OVERFLOW = """
+([ignore, scope]) => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.querySelectorAll(`${scope} *`)) {
+    if (ignore && el.closest(ignore)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;  // visually hidden inputs and the like
+    if (!el.checkVisibility({visibilityProperty: true})) continue;  // e.g. a closed expander
+    const style = getComputedStyle(el);
+    const clips = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+    const name = `${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') || ''}] ` +
+                 `"${(el.textContent || '').trim().slice(0, 40)}"`;
+    if (box.right > width + 1 || box.left < -1) {
+      found.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
+    } else if (clips && el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${name} hides ${el.scrollWidth - el.clientWidth}px of its width`);
+    }
+  }
+  return found.slice(0, 8);
+}
+"""
+
+
+# A progress bar's fill is a wide bar slid left out of view: drawn that way on purpose.
+NOT_CUT_OFF = "[data-testid='stProgress']"
+
+
+def cut_off(
+    page: Any, ignore: str | None = None, scope: str = "[data-testid='stMain']"
+) -> list[str]:
+    """List elements that stick out of the screen or hide part of their width.
+
+    ``ignore`` is a CSS selector for known cases (tested, and failing, on their own).
+    """
+    ignored = NOT_CUT_OFF if ignore is None else f"{NOT_CUT_OFF}, {ignore}"
+    found: list[str] = page.evaluate(_OVERFLOW, [ignored, scope])
+    return found

@@ -1,0 +1,120 @@
+"""Real-browser tests: the app under ``streamlit run``, driven by the system Chromium.
+
+Skipped (with the reason) when Chromium is missing, unless COURSE_REQUIRE_BROWSER=1 (CI),
+which turns a missing browser, Playwright or axe-core into a failure. Set COURSE_CHROMIUM
+to use another Chromium binary. No browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_kit import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    axe_source,
+    phone_options,
+    remove_dir,
+    skip_or_fail,
+    streamlit_server,
+    temp_dir,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: runs the app in a real Chromium (tests/browser; needs Chromium)"
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_path() -> str:
+    """The Chromium binary, or skip (fail in CI) every browser test with the reason."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        skip_or_fail(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set COURSE_CHROMIUM"
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(chromium_path: str) -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright Python package is not installed (pip install -e '.[dev]')")
+        raise
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any, chromium_path: str) -> Iterator[Any]:
+    launched = playwright_driver.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+    try:
+        yield launched
+    finally:
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    """axe-core's source, from node_modules (installed once with `npm ci` if missing)."""
+    return axe_source()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path: str) -> Iterator[str]:
+    """Base URL of the shipped course, served on a fresh SQLite database."""
+    workdir = temp_dir("course-browser-")
+    env = {
+        "COURSE_DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
+        "COURSE_ROOT": "",  # the shipped content, even if the caller's shell sets another root
+    }
+    try:
+        with streamlit_server(workdir, env) as url:
+            yield url
+    finally:
+        remove_dir(workdir)
+
+
+@pytest.fixture
+def new_phone(browser: Any) -> Iterator[Callable[[], Any]]:
+    """Open pages in fresh phone-sized contexts (each one is another device); closed after."""
+    contexts: list[Any] = []
+    options = phone_options(browser.version)
+
+    def open_page() -> Any:
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_phone: Callable[[], Any]) -> Any:
+    """One page in a phone-sized context."""
+    return new_phone()
+
+
+@pytest.fixture
+def test_name(request: pytest.FixtureRequest) -> str:
+    name: str = request.node.name
+    return name
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return Path(__file__).resolve().parents[2]
