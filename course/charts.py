@@ -94,7 +94,9 @@ def results_figure(points: Sequence[ResultPoint]) -> go.Figure:
             )
         )
     figure.update_yaxes(range=[0, 105], title="Score (%)")
-    figure.update_xaxes(title="Date", tickformat="%b %d", range=_day_range(points))
+    figure.update_xaxes(
+        title="Date", tickformat="%b %d", dtick=86_400_000, range=_day_range(points)
+    )
     return _tidy(figure, height=320)
 
 

@@ -36,7 +36,7 @@ def crisis_resources() -> tuple[CrisisResource, ...]:
 def top_bar() -> None:
     """Keep help and the quick exit on screen on a phone, where the sidebar starts closed."""
     resources = crisis_resources()
-    numbers = " · ".join(f"{r.name}: {r.contact}" for r in resources[:3])
+    numbers = " · ".join(r.contact for r in resources[:3])
     help_col, exit_col = st.columns([4, 1], vertical_alignment="center")
     help_col.caption(safe_markdown(f"**Need help now?** {numbers}"))
     exit_col.button(
