@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/python -m course validate --strict
+	$(BIN)/python -m course lint --strict
 
 test: lint validate
 	$(BIN)/python -m pytest

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from course.lint import lint, lint_json, lint_text
 from course.loader import default_root, load_course
 from course.schema import KINDS, combined_schema, file_schema
 
@@ -31,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(run=_validate)
+    lint = commands.add_parser("lint", help="reading grade, stigmatizing words, sources, reviews")
+    lint.add_argument("--root", type=Path, default=None, help="content root")
+    lint.add_argument("--json", action="store_true", help="print the report as JSON")
+    lint.add_argument(
+        "--strict", action="store_true", help="fail on a lesson above grade 8 or any flagged word"
+    )
+    lint.set_defaults(run=_lint)
     schema = commands.add_parser("schema", help="print the JSON Schema of content files")
     schema.add_argument("--kind", choices=sorted(KINDS), help="one kind of file (default: all)")
     schema.add_argument("--out", type=Path, help="write lesson/quiz/course .schema.json here")
@@ -54,6 +63,12 @@ def _validate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if result.errors else 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    report = lint(args.root or default_root(), today=dt.date.today())
+    print(json.dumps(lint_json(report), indent=2) if args.json else lint_text(report))
+    return 1 if args.strict and not report.is_clean() else 0
 
 
 def _schema(args: argparse.Namespace) -> int:

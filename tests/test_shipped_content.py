@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from course.lint import MAX_GRADE, lint
 from course.loader import REPO_ROOT, load_course
 from course.model import QUESTION_KINDS, STEP_KINDS, CheckStep
 
@@ -46,3 +49,12 @@ def test_crisis_resources_name_911_988_and_the_samhsa_helpline() -> None:
     contacts = " ".join(r.contact for r in course.manifest.crisis_resources)
     for number in ("911", "988", "1-800-662-4357"):
         assert number in contacts
+
+
+def test_shipped_content_reads_at_grade_8_or_below_with_no_stigmatizing_words() -> None:
+    report = lint(REPO_ROOT, today=dt.date.today())
+    grades = {rel: round(c.grade, 1) for _, rel, c in report.rows}
+    assert all(g <= MAX_GRADE for g in grades.values()), grades
+    assert report.lesson_mean <= 7.0, grades
+    assert [str(f) for f in report.stigma] == []
+    assert [str(f) for f in report.unsourced] == []

@@ -1,0 +1,360 @@
+"""Content lint: reading grade, stigmatizing words, missing sources, stale reviews.
+
+Pure over loaded content: the caller passes the course, the YAML documents (for lines) and
+``today``. Learner-facing text is every string a learner reads: titles, bodies, callouts,
+timeline labels, table cells, cards, prompts, options, feedback, hints and explanations.
+Facilitator notes are not graded for reading level (counselors read them) but are checked
+for stigmatizing words like everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+from course.loader import load_course
+from course.messages import format_key
+from course.model import (
+    AnyQuestion,
+    CardsStep,
+    CheckStep,
+    ComparisonStep,
+    DiscussionStep,
+    FactualStep,
+    Lesson,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    Quiz,
+    SingleChoice,
+    TimelineStep,
+    TrueFalse,
+)
+from course.readability import Counts, count
+from course.yamlsafe import Document, Path, YamlProblem, read
+
+MAX_GRADE = 8.0
+REVIEW_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Term:
+    pattern: re.Pattern[str]
+    say: str
+
+
+def _term(regex: str, say: str) -> Term:
+    return Term(re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), say)
+
+
+# FACTS.md part C2: words to avoid and what to say instead.
+TERMS = (
+    _term(
+        r"(?:former |reformed |fellow |heroin |drug |opioid )?addicts?",
+        "person with opioid use disorder; person in recovery",
+    ),
+    _term(r"junkies?|druggies?|dope ?fiends?", "person who uses drugs"),
+    _term(r"(?:drug|heroin|opioid|substance|iv|needle) users?", "person who uses drugs"),
+    _term(
+        r"(?:drug|substance|opioid|heroin|alcohol) abusers?|abusers?",
+        "person with a substance use disorder",
+    ),
+    _term(
+        r"(?:drug|substance|opioid|heroin|alcohol|prescription) abuse",
+        "substance use; misuse (for prescriptions)",
+    ),
+    _term(
+        r"clean and sober|clean time|tested (?:clean|dirty)|dirty"
+        r"|(?:stay|stays|stayed|staying|get|gets|got|getting|been|being|is|was|am|are) clean"
+        r"|(?:clean|dirty) (?:urine|test|tests|drug tests?|screens?)",
+        "not using, in recovery; testing negative or positive",
+    ),
+    _term(r"(?:drug|heroin|opioid|his|her|their|your|my) habit", "substance use disorder"),
+    _term(
+        r"(?:opioid )?(?:replacement|substitution) (?:therapy|treatment)|opioid replacement"
+        r"|(?:trading|swapping) one (?:drug|addiction) for another",
+        "medication for opioid use disorder (MOUD)",
+    ),
+    _term(
+        r"medication[- ]assisted treatment|(?-i:MAT)", "medication for opioid use disorder (MOUD)"
+    ),
+    _term(r"dope ?sick(?:ness)?", "withdrawal"),
+    _term(r"rock bottom|tough love", "CRAFT-style positive communication; natural consequences"),
+    _term(r"detox(?:ing|ed)?", "withdrawal management"),
+)
+# A sentence that names a word in order to teach people not to use it is not using it.
+_MENTION = re.compile(
+    r"instead of|rather than|words? (?:to avoid|that hurt)|don'?t say|do not say|not say|"
+    r"often called|also called|sometimes called|some people call|myth",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One learner-facing string, where it is, and whether it counts for reading level."""
+
+    path: Path
+    value: str
+    is_graded: bool = True
+    is_quoted_myth: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.key}: {self.message}"
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, str, Counts]] = field(default_factory=list)  # (id, file, counts)
+    stigma: list[Finding] = field(default_factory=list)
+    unsourced: list[Finding] = field(default_factory=list)
+    stale: list[Finding] = field(default_factory=list)
+
+    @property
+    def course_counts(self) -> Counts:
+        return sum((c for _, _, c in self.rows), Counts())
+
+    @property
+    def lesson_mean(self) -> float:
+        lessons = [c.grade for _, f, c in self.rows if f.startswith("lessons/")]
+        return sum(lessons) / len(lessons) if lessons else 0.0
+
+    def too_hard(self) -> list[str]:
+        return [i for i, _, c in self.rows if c.grade > MAX_GRADE]
+
+    def is_clean(self) -> bool:
+        return not (self.too_hard() or self.stigma or self.unsourced)
+
+
+def lesson_texts(lesson: Lesson) -> Iterator[Text]:
+    """Yield every learner-facing string of a lesson with its key path."""
+    yield Text(("title",), lesson.title)
+    yield Text(("summary",), lesson.summary)
+    for n, objective in enumerate(lesson.objectives):
+        yield Text(("objectives", n), objective)
+    for i, step in enumerate(lesson.steps):
+        yield from _step_texts(("steps", i), step)
+
+
+def _step_texts(at: Path, step: object) -> Iterator[Text]:
+    title = getattr(step, "title", None)
+    if title:
+        yield Text((*at, "title"), title)
+    for name in ("body", "prompt"):
+        value = getattr(step, name, None)
+        if value:
+            yield Text((*at, name), value)
+    if isinstance(step, TimelineStep):
+        for n, event in enumerate(step.events):
+            yield Text((*at, "events", n, "label"), event.label)
+            if event.detail:
+                yield Text((*at, "events", n, "detail"), event.detail)
+    elif isinstance(step, ComparisonStep):
+        yield from _table_texts(at, step)
+    elif isinstance(step, CardsStep):
+        for n, card in enumerate(step.cards):
+            yield Text((*at, "cards", n, "myth"), card.myth, is_quoted_myth=True)
+            yield Text((*at, "cards", n, "fact"), card.fact)
+    elif isinstance(step, CheckStep):
+        yield from question_texts((*at, "question"), step.question)
+    elif isinstance(step, DiscussionStep):
+        yield Text((*at, "facilitator_notes"), step.facilitator_notes, is_graded=False)
+
+
+def _table_texts(at: Path, step: ComparisonStep) -> Iterator[Text]:
+    for n, column in enumerate(step.columns):
+        yield Text((*at, "columns", n), column)
+    for r, row in enumerate(step.rows):
+        yield Text((*at, "rows", r, "label"), row.label)
+        for c, cell in enumerate(row.cells):
+            yield Text((*at, "rows", r, "cells", c), cell)
+
+
+def question_texts(at: Path, question: AnyQuestion) -> Iterator[Text]:
+    """Yield every learner-facing string of a question."""
+    yield Text((*at, "prompt"), question.prompt)
+    yield Text((*at, "explanation"), question.explanation)
+    if question.hint:
+        yield Text((*at, "hint"), question.hint)
+    if isinstance(question, SingleChoice | MultipleChoice):
+        for n, option in enumerate(question.options):
+            is_myth = option.misconception is not None
+            yield Text((*at, "options", n, "text"), option.text, is_quoted_myth=is_myth)
+            yield Text((*at, "options", n, "feedback"), option.feedback)
+    elif isinstance(question, TrueFalse):
+        yield Text((*at, "feedback_true"), question.feedback_true)
+        yield Text((*at, "feedback_false"), question.feedback_false)
+    elif isinstance(question, Ordering | Matching):
+        yield Text((*at, "feedback_correct"), question.feedback_correct)
+        yield Text((*at, "feedback_incorrect"), question.feedback_incorrect)
+        if isinstance(question, Ordering):
+            for n, item in enumerate(question.items):
+                yield Text((*at, "items", n, "text"), item.text)
+        else:
+            for n, pair in enumerate(question.pairs):
+                yield Text((*at, "pairs", n, "left"), pair.left)
+                yield Text((*at, "pairs", n, "right"), pair.right)
+
+
+def quiz_texts(quiz: Quiz) -> Iterator[Text]:
+    yield Text(("title",), quiz.title)
+    for n, question in enumerate(quiz.questions):
+        yield from question_texts(("questions", n), question)
+
+
+def stigma(texts: list[Text], rel: str, doc: Document | None, raw: list[str]) -> list[Finding]:
+    """Find stigmatizing words, skipping sentences that name a word to teach against it."""
+    found = []
+    for text in texts:
+        if text.is_quoted_myth:
+            continue
+        for sentence in _SENTENCE.findall(text.value):
+            if _MENTION.search(sentence):
+                continue
+            for term in TERMS:
+                for match in term.pattern.finditer(sentence):
+                    line = _line_of(match.group(0), text.path, doc, raw)
+                    message = f"'{match.group(0)}': say '{term.say}' instead"
+                    found.append(Finding(rel, line, _key(text.path), message))
+    return found
+
+
+def _line_of(word: str, path: Path, doc: Document | None, raw: list[str]) -> int:
+    """Return the line of the word: the first line at or after the key's line that has it."""
+    start = doc.line_of(path) if doc else 1
+    for number in range(start, min(len(raw), start + 200) + 1):
+        if word.lower() in raw[number - 1].lower():
+            return number
+    return start
+
+
+def _key(path: Path) -> str:
+    return format_key(path)
+
+
+def unsourced(lesson: Lesson, rel: str, doc: Document | None) -> list[Finding]:
+    """List factual steps that name no source."""
+    found = []
+    for i, step in enumerate(lesson.steps):
+        if isinstance(step, FactualStep) and step.factual and not step.sources:
+            if isinstance(step, CardsStep) and all(card.sources for card in step.cards):
+                continue
+            line = doc.line_of(("steps", i)) if doc else 1
+            found.append(Finding(rel, line, f"steps[{i}]", f"{step.kind} step names no sources"))
+    return found
+
+
+def stale(lesson: Lesson, rel: str, doc: Document | None, today: dt.date) -> list[Finding]:
+    """Report a review date more than a year old."""
+    age = (today - lesson.reviewed.date).days
+    if age <= REVIEW_DAYS:
+        return []
+    line = doc.line_of(("reviewed", "date")) if doc else 1
+    message = f"last reviewed {lesson.reviewed.date} ({age} days ago); review it again"
+    return [Finding(rel, line, "reviewed.date", message)]
+
+
+def graded(texts: list[Text]) -> Counts:
+    return count(t.value for t in texts if t.is_graded)
+
+
+def lint(root: FsPath, today: dt.date) -> Report:
+    """Lint every lesson that loads (with its quiz) and every quiz no lesson owns."""
+    course = load_course(root).course
+    report = Report()
+    if course is None:
+        return report
+    owned = set()
+    for lesson in course.lessons.values():
+        rel = f"lessons/{lesson.id}.yaml"
+        doc, raw = _document(root, rel)
+        texts = list(lesson_texts(lesson))
+        report.stigma += stigma(texts, rel, doc, raw)
+        report.unsourced += unsourced(lesson, rel, doc)
+        report.stale += stale(lesson, rel, doc, today)
+        counts = graded(texts)
+        quiz = course.quiz_for(lesson)
+        if quiz is not None:
+            owned.add(quiz.id)
+            counts += _lint_quiz(root, quiz, report)
+        report.rows.append((lesson.id, rel, counts))
+    for quiz in course.quizzes.values():
+        if quiz.id not in owned:
+            report.rows.append((quiz.id, f"quizzes/{quiz.id}.yaml", _lint_quiz(root, quiz, report)))
+    return report
+
+
+def _lint_quiz(root: FsPath, quiz: Quiz, report: Report) -> Counts:
+    rel = f"quizzes/{quiz.id}.yaml"
+    doc, raw = _document(root, rel)
+    texts = list(quiz_texts(quiz))
+    report.stigma += stigma(texts, rel, doc, raw)
+    return graded(texts)
+
+
+def _document(root: FsPath, rel: str) -> tuple[Document | None, list[str]]:
+    raw = (root / rel).read_bytes()
+    try:
+        doc: Document | None = read(raw)
+    except YamlProblem:
+        doc = None
+    return doc, raw.decode("utf-8", errors="replace").splitlines()
+
+
+def lint_text(report: Report) -> str:
+    """Render the report as the table and lists an author reads."""
+    lines = [f"{'file':<48} {'grade':>6} {'words':>6} {'sentences':>9}"]
+    for _, rel, counts in report.rows:
+        flag = "  above grade 8" if counts.grade > MAX_GRADE else ""
+        lines.append(f"{rel:<48} {counts.grade:6.1f} {counts.words:6d} {counts.sentences:9d}{flag}")
+    total = report.course_counts
+    lines.append(f"{'course, all learner-facing text':<48} {total.grade:6.1f} {total.words:6d}")
+    lines.append(f"{'course, mean of lessons':<48} {report.lesson_mean:6.1f}")
+    for title, items in (
+        ("stigmatizing words", report.stigma),
+        ("factual steps without sources", report.unsourced),
+        ("reviews older than 12 months", report.stale),
+    ):
+        lines.append(f"{title}: {len(items)}")
+        lines += [f"  {item}" for item in items]
+    return "\n".join(lines)
+
+
+def lint_json(report: Report) -> dict[str, object]:
+    """Render the report as plain data."""
+    total = report.course_counts
+    return {
+        "files": [
+            {
+                "id": i,
+                "file": rel,
+                "grade": round(c.grade, 2),
+                "words": c.words,
+                "sentences": c.sentences,
+                "syllables": c.syllables,
+            }
+            for i, rel, c in report.rows
+        ],
+        "course": {
+            "grade": round(total.grade, 2),
+            "lesson_mean": round(report.lesson_mean, 2),
+            "words": total.words,
+        },
+        "too_hard": report.too_hard(),
+        "stigma": [vars(f) for f in report.stigma],
+        "unsourced": [vars(f) for f in report.unsourced],
+        "stale": [vars(f) for f in report.stale],
+        "is_clean": report.is_clean(),
+    }
