@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from course.model import Course, Lesson
-from course.store.records import LessonProgress
+from course.model import Course, KnowledgeCheck, Lesson, Track
+from course.store.records import LessonProgress, QuizResult
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,34 @@ def continue_target(course: Course, progress: Mapping[str, LessonProgress]) -> L
         latest = max(open_ones, key=lambda p: p.updated_at)
         return course.lessons[latest.lesson_id]
     return next((lesson for lid, lesson in course.lessons.items() if lid not in progress), None)
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """A learner's course knowledge check: the first 'before' and the latest 'after'."""
+
+    before: QuizResult | None
+    after: QuizResult | None
+
+    @property
+    def change(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after.correct - self.before.correct
+
+
+def before_after(check: KnowledgeCheck, results: Sequence[QuizResult]) -> BeforeAfter:
+    """Pick the first pre-check result and the latest post-check result."""
+    pre = [r for r in results if r.quiz_id == check.pre]
+    post = [r for r in results if r.quiz_id == check.post]
+    first = min(pre, key=lambda r: r.finished_at) if pre else None
+    last = max(post, key=lambda r: r.finished_at) if post else None
+    return BeforeAfter(first, last)
+
+
+def is_track_done(course: Course, track: Track, progress: Mapping[str, LessonProgress]) -> bool:
+    """Tell whether every served lesson of the track is complete."""
+    lessons = course.track_lessons(track)
+    return bool(lessons) and all(
+        lesson.id in progress and progress[lesson.id].is_completed for lesson in lessons
+    )

@@ -344,3 +344,60 @@ def test_quick_exit_forgets_the_learner(learner: tuple[int, str]) -> None:
     at = at.sidebar.button[0].click().run()
     assert "code" not in at.query_params
     assert "learner" not in at.session_state
+
+
+def test_every_lesson_step_and_every_quiz_renders(db_url: str, learner: tuple[int, str]) -> None:
+    learner_id, code = learner
+    store = Store(db_url)
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    for lesson in course.lessons.values():
+        for n, step in enumerate(lesson.steps):
+            store.visit_step(learner_id, lesson.id, step.id, n, datetime.now(UTC))
+            at = app("lesson", code=code, lesson=lesson.id)
+            assert not at.exception, (lesson.id, step.id, at.exception)
+            assert at.get("progress")[0].proto.text == f"Step {n + 1} of {len(lesson.steps)}"
+        if lesson.quiz:
+            at = app("quiz", code=code, lesson=lesson.id)
+            assert not at.exception, (lesson.id, at.exception)
+            assert len(at.get("form")) == len(course.quizzes[lesson.quiz].questions)
+
+
+def test_knowledge_check_before_and_after(db_url: str, learner: tuple[int, str]) -> None:
+    learner_id, code = learner
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    check = course.manifest.knowledge_check
+    if check is None:
+        pytest.skip("the course has no knowledge check")
+    at = app("map", code=code)
+    assert "Before you start:" in texts(at)
+    at = button(at, "Skip for now")
+    assert "Before you start:" not in texts(at)
+    pre = course.quizzes[check.pre]
+    at = app("check", code=code, when="pre")
+    assert not at.exception
+    answers = {q.id: correct_answer(q) for q in pre.questions}
+    answers[pre.questions[0].id] = wrong(pre.questions[0])
+    for question in pre.questions:
+        at = answer(at, pre, question, answers[question.id])
+        assert not at.exception
+    assert "Hint for another try" not in texts(at), "a knowledge check has one try"
+    at = button(at, "See my result")
+    assert at.metric[0].value == f"{len(pre.questions) - 1} of {len(pre.questions)}"
+    store = Store(db_url)
+    now = datetime.now(UTC)
+    for lesson in course.lessons.values():
+        store.visit_step(learner_id, lesson.id, lesson.steps[0].id, 0, now)
+        store.complete_lesson(learner_id, lesson.id, now)
+    at = app("map", code=code)
+    at = button(at, "Take the final check")
+    post = course.quizzes[check.post]
+    for question in post.questions:
+        at = answer(at, post, question, correct_answer(question))
+    at = button(at, "See my result")
+    after = [m for m in at.metric if m.label == "After the course"][0]
+    assert after.value == f"{len(post.questions)} of {len(post.questions)}"
+    assert after.delta == "1"
+    progress = app("progress", code=code)
+    assert [m.label for m in progress.metric] == ["Before the course", "After the course"]

@@ -22,6 +22,9 @@ def pages() -> dict[str, st.Page]:
         "lesson": st.Page(
             PAGES_DIR / "lesson.py", title="Lesson", url_path="lesson", visibility="hidden"
         ),
+        "check": st.Page(
+            PAGES_DIR / "check.py", title="Knowledge check", url_path="check", visibility="hidden"
+        ),
         "quiz": st.Page(PAGES_DIR / "quiz.py", title="Quiz", url_path="quiz", visibility="hidden"),
         "progress": st.Page(
             PAGES_DIR / "progress.py",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.model import Lesson
-from course.overview import continue_target, lesson_status
+from course.model import Course, Lesson
+from course.overview import before_after, continue_target, is_track_done, lesson_status
 from course.store import LessonProgress
 from course.text import safe_markdown
-from course.ui import nav
+from course.ui import identity, nav
 from course.ui.resources import course_result, store
 
 
@@ -20,6 +20,7 @@ def show() -> None:
         st.error("The course can't be shown right now. Please try again later.")
         return
     progress = store().lesson_progress(learner.id)
+    _knowledge_check(course, learner, progress)
     target = continue_target(course, progress)
     if target is not None:
         verb = "Continue" if target.id in progress else "Start"
@@ -34,6 +35,38 @@ def show() -> None:
             st.caption(track.description)
         for lesson in lessons:
             _lesson_card(lesson, progress.get(lesson.id))
+
+
+def _knowledge_check(
+    course: Course, learner: identity.Learner, progress: dict[str, LessonProgress]
+) -> None:
+    """Offer the check before the first lesson (skippable) and after the last one."""
+    check = course.manifest.knowledge_check
+    if check is None or not {check.pre, check.post} <= set(course.quizzes):
+        return
+    scores = before_after(check, store().quiz_results(learner.id))
+    if not progress and scores.before is None and not st.session_state.get("skip_pre_check"):
+        with st.container(border=True):
+            st.markdown(
+                "**Before you start:** a short check of what you already know "
+                f"({len(course.quizzes[check.pre].questions)} questions). It's optional and "
+                "there is no pass or fail."
+            )
+            take, skip = st.columns(2)
+            if take.button("Take the check", type="primary", width="stretch"):
+                nav.go("check", when="pre")
+            if skip.button("Skip for now", width="stretch"):
+                st.session_state["skip_pre_check"] = True
+                st.rerun()
+    track = course.manifest.tracks[0]
+    if is_track_done(course, track, progress) and scores.after is None:
+        with st.container(border=True):
+            st.markdown(
+                "**You finished every lesson.** Take the final check to see how much you "
+                "have learned."
+            )
+            if st.button("Take the final check", type="primary"):
+                nav.go("check", when="post")
 
 
 def _lesson_card(lesson: Lesson, progress: LessonProgress | None) -> None:

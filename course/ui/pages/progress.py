@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import streamlit as st
 
 from course.charts import LessonBar, ResultPoint, lessons_figure, results_figure
-from course.model import Quiz
-from course.overview import lesson_status
+from course.model import Course, Quiz
+from course.overview import before_after, lesson_status
 from course.ui import identity, nav
 from course.ui.resources import course_result, store
 
@@ -31,6 +31,7 @@ def show() -> None:
         st.header("Lessons")
         st.plotly_chart(lessons_figure(bars), config=STATIC, alt=_describe_bars(bars))
         _results(course.quizzes, learner)
+        _before_after(course, learner)
     _download(learner)
     _delete(learner)
 
@@ -58,6 +59,25 @@ def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
     st.plotly_chart(
         results_figure(points), config=STATIC, alt=f"Quiz scores over time. {described}"
     )
+
+
+def _before_after(course: Course, learner: identity.Learner) -> None:
+    check = course.manifest.knowledge_check
+    if check is None:
+        return
+    scores = before_after(check, store().quiz_results(learner.id))
+    if scores.before is None and scores.after is None:
+        return
+    st.header("Before and after")
+    left, right = st.columns(2)
+    if scores.before:
+        left.metric("Before the course", f"{scores.before.correct} of {scores.before.total}")
+    if scores.after:
+        right.metric(
+            "After the course",
+            f"{scores.after.correct} of {scores.after.total}",
+            delta=scores.change,
+        )
 
 
 def _download(learner: identity.Learner) -> None:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from course.model import Lesson, Quiz
 from course.quizflow import Round, current_round
-from course.scoring import grade_answer, is_quiz_complete
+from course.scoring import is_quiz_complete
 from course.ui import identity, nav
 from course.ui.completion import finish_lesson_if_done
-from course.ui.questions import ask, show_grade
+from course.ui.quizform import finish_round, question_block
 from course.ui.resources import course_result, store
 
 
@@ -32,7 +32,7 @@ def show() -> None:
         "your first answer is the one that counts."
     )
     for number, question in enumerate(quiz.questions, start=1):
-        _question(number, quiz, now_round, question.id, learner, len(results))
+        question_block(number, quiz, now_round, question.id, learner, len(results))
     if now_round.is_ready_to_finish and st.button("See my result", type="primary"):
         _finish(lesson, quiz, now_round, learner)
         st.rerun()
@@ -55,60 +55,8 @@ def _needed(quiz: Quiz) -> int:
     return math.ceil(quiz.pass_mark * len(quiz.questions) - 1e-9)
 
 
-def _question(
-    number: int,
-    quiz: Quiz,
-    now_round: Round,
-    question_id: str,
-    learner: identity.Learner,
-    rounds: int,
-) -> None:
-    question = quiz.question(question_id)
-    assert question is not None
-    state = now_round.questions[question_id]
-    st.header(f"Question {number}")
-    if question.safety_critical:
-        st.caption("This question is about staying safe. It needs a right answer to finish.")
-
-    def record(answer: object) -> None:
-        grade = grade_answer(question, answer)
-        store().record_answer(
-            learner.id,
-            quiz.id,
-            question.id,
-            answer,
-            grade.is_correct,
-            identity.now(),
-            request_key=f"{quiz.id}:{rounds}:{question.id}:{state.tries + 1}",
-        )
-        st.session_state.pop(f"retry-{quiz.id}", None)
-        st.rerun()
-
-    if state.latest is not None and state.latest.is_correct:
-        show_grade(grade_answer(question, state.latest.answer))
-        return
-    ask(
-        question,
-        key=f"quiz-{quiz.id}-{question.id}-{rounds}-{state.tries}",
-        seed_key=str(learner.id),
-        latest=state.latest.answer if state.latest else None,
-        on_answer=record,
-        submit_label="Check my answer" if not state.tries else "Try again",
-    )
-
-
 def _finish(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Learner) -> None:
-    score = now_round.score()
-    store().record_quiz_result(
-        learner.id,
-        quiz.id,
-        score.correct,
-        score.total,
-        score.passed,
-        score.safety_ok,
-        identity.now(),
-    )
-    st.session_state.pop(f"retry-{quiz.id}", None)
+    score = finish_round(now_round, learner)
     if is_quiz_complete(score):
         finish_lesson_if_done(lesson, learner)
 

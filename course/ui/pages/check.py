@@ -1,0 +1,73 @@
+"""The course knowledge check: before the first lesson (optional) and after the last."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.model import Quiz
+from course.overview import before_after
+from course.quizflow import current_round
+from course.store import QuizResult
+from course.ui import nav
+from course.ui.quizform import finish_round, question_block
+from course.ui.resources import course_result, store
+
+INTRO = {
+    "pre": (
+        "This short check shows what you already know. It is not a test: there is no pass "
+        "or fail, and nobody else sees it. At the end of the course you can take a similar "
+        "check and see how much you have learned."
+    ),
+    "post": (
+        "You have finished the lessons. This check is like the one at the start, with new "
+        "questions. Answer what you can; then compare with where you started."
+    ),
+}
+
+
+def show() -> None:
+    learner = nav.needs_learner()
+    when, quiz = _chosen()
+    st.title("Before you start: what do you know?" if when == "pre" else "What have you learned?")
+    results = store().quiz_results(learner.id)
+    mine = [r for r in results if r.quiz_id == quiz.id]
+    now_round = current_round(quiz, store().attempts(learner.id, quiz.id), mine)
+    if mine and not now_round.is_started:
+        _summary(results)
+        return
+    st.markdown(INTRO[when])
+    for number, question in enumerate(quiz.questions, start=1):
+        question_block(number, quiz, now_round, question.id, learner, len(mine), allow_retry=False)
+    if now_round.is_ready_to_finish and st.button("See my result", type="primary"):
+        finish_round(now_round, learner)
+        st.rerun()
+
+
+def _chosen() -> tuple[str, Quiz]:
+    course = course_result().course
+    check = course.manifest.knowledge_check if course else None
+    when = st.query_params.get("when", "")
+    quiz_id = getattr(check, when, None) if when in ("pre", "post") else None
+    quiz = course.quizzes.get(quiz_id) if course and quiz_id else None
+    if quiz is None:
+        st.warning("That check isn't available right now.")
+        if st.button("Go to the course map", type="primary"):
+            nav.go("map")
+        st.stop()
+    st.query_params["when"] = when
+    return when, quiz
+
+
+def _summary(results: list[QuizResult]) -> None:
+    course = course_result().course
+    assert course is not None and course.manifest.knowledge_check is not None
+    scores = before_after(course.manifest.knowledge_check, results)
+    before, after = scores.before, scores.after
+    left, right = st.columns(2)
+    if before:
+        left.metric("Before the course", f"{before.correct} of {before.total}")
+    if after:
+        right.metric("After the course", f"{after.correct} of {after.total}", delta=scores.change)
+    st.markdown("Thank you. Your answers are saved with your progress.")
+    if st.button("Go to the course map", type="primary"):
+        nav.go("map")
