@@ -92,6 +92,11 @@ _MENTION = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# Words in quotation marks are somebody's words being discussed; agency names are names.
+_NOT_OURS = re.compile(
+    r"\"[^\"\n]*\"|“[^”\n]*”|National Institute on Drug Abuse"
+    r"|Substance Abuse and Mental Health Services Administration",
+)
 
 
 @dataclass(frozen=True)
@@ -220,7 +225,7 @@ def stigma(texts: list[Text], rel: str, doc: Document | None, raw: list[str]) ->
     for text in texts:
         if text.is_quoted_myth:
             continue
-        for sentence in _SENTENCE.findall(text.value):
+        for sentence in _SENTENCE.findall(_NOT_OURS.sub(" ", text.value)):
             if _MENTION.search(sentence):
                 continue
             for term in TERMS:

@@ -87,6 +87,8 @@ def test_stigmatizing_word_is_reported_with_line_and_suggestion(tmp_path: Path) 
         "Say person with opioid use disorder instead of addict.",
         "Withdrawal management (often called detox) is a start.",
         "Some words hurt, like junkie: it is a word to avoid.",
+        'Her uncle says she is "just trading one drug for another."',
+        "NIDA is the National Institute on Drug Abuse.",
     ],
 )
 def test_naming_a_word_to_teach_against_it_is_allowed(tmp_path: Path, body: str) -> None:
