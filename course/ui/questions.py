@@ -41,13 +41,13 @@ def ask(
         show_grade(grade_answer(question, latest))
 
 
-def show_grade(grade: Grade) -> None:
+def show_grade(grade: Grade, *, can_retry: bool = True) -> None:
     """Show whether the answer was right, its own feedback, the explanation and a hint."""
     box = st.success if grade.is_correct else st.error
     verdict = "That's right." if grade.is_correct else "Not quite."
     box(safe_markdown("\n\n".join((f"**{verdict}**", *grade.feedback))))
     st.markdown(safe_markdown(f"**Why:** {grade.explanation}"))
-    if grade.hint:
+    if grade.hint and can_retry:
         st.info(
             safe_markdown(f"**Hint for another try:** {grade.hint}"), icon=":material/lightbulb:"
         )

@@ -46,7 +46,7 @@ def question_block(
 
     settled = state.latest is not None and (state.latest.is_correct or not allow_retry)
     if state.latest is not None and settled:
-        show_grade(grade_answer(question, state.latest.answer))
+        show_grade(grade_answer(question, state.latest.answer), can_retry=allow_retry)
         return
     ask(
         question,

@@ -50,9 +50,15 @@ def prompt_snippet(prompt: str) -> str:
     return " ".join(plain.split()[:6])
 
 
+def lesson_card(page: Any) -> Any:
+    """The course map's card for the lesson under test (the innermost block with its title)."""
+    title = page.get_by_role("heading", name=LESSON["title"], exact=True)
+    return main_area(page).get_by_test_id("stVerticalBlock").filter(has=title).last
+
+
 def lesson_status(page: Any) -> str:
     """The status part of the lesson card's caption, e.g. "Not started"."""
-    caption = main_area(page).get_by_text(re.compile(r"^About \d+ minutes · "))
+    caption = lesson_card(page).get_by_text(re.compile(r"^About \d+ minutes · "))
     expect(caption).to_be_visible()
     return caption.inner_text().split("·", 1)[1].strip()
 
@@ -145,7 +151,7 @@ def go_to_map_from_code_page(page: Any) -> None:
 
 
 def open_lesson_from_map(page: Any, label: str = "Start") -> None:
-    click_button(page, label, exact=True)
+    click_button(page, label, exact=True, scope=lesson_card(page))
     expect(step_label(page)).to_be_visible()
 
 

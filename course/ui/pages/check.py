@@ -71,3 +71,6 @@ def _summary(results: list[QuizResult]) -> None:
     st.markdown("Thank you. Your answers are saved with your progress.")
     if st.button("Go to the course map", type="primary"):
         nav.go("map")
+
+
+show()
