@@ -58,3 +58,38 @@ def test_shipped_content_reads_at_grade_8_or_below_with_no_stigmatizing_words() 
     assert report.lesson_mean <= 7.0, grades
     assert [str(f) for f in report.stigma] == []
     assert [str(f) for f in report.unsourced] == []
+
+
+def test_every_lesson_and_quiz_has_the_shape_the_course_promises() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    assert len(course.lessons) == 11
+    for lesson in course.lessons.values():
+        kinds = {step.kind for step in lesson.steps}
+        assert 6 <= len(lesson.steps) <= 12, lesson.id
+        assert len(kinds - {"text"}) >= 3, (lesson.id, kinds)
+        assert "discussion" in kinds, lesson.id
+        assert lesson.objectives and lesson.sources, lesson.id
+        quiz = course.quiz_for(lesson)
+        assert quiz is not None, lesson.id
+        assert len(quiz.questions) >= 6, quiz.id
+        assert len({q.kind for q in quiz.questions}) >= 3, quiz.id
+
+
+def test_knowledge_check_forms_are_parallel() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None and course.manifest.knowledge_check is not None
+    form_a = course.quizzes[course.manifest.knowledge_check.pre]
+    form_b = course.quizzes[course.manifest.knowledge_check.post]
+    assert len(form_a.questions) == len(form_b.questions) == 12
+    for a, b in zip(form_a.questions, form_b.questions, strict=True):
+        assert (a.id, a.kind, a.safety_critical) == (b.id, b.kind, b.safety_critical)
+        assert a.model_dump() != b.model_dump(), f"{a.id}: the forms must differ in wording"
+
+
+def test_overdose_and_lost_tolerance_questions_are_safety_critical() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    for lesson_id in ("tolerance-dependence-addiction", "drug-supply-and-overdose"):
+        quiz = course.quiz_for(course.lessons[lesson_id])
+        assert quiz is not None and quiz.safety_critical_ids, lesson_id
