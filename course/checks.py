@@ -56,6 +56,12 @@ def _known(stems: Iterable[str]) -> str:
     return quoted(names) if names else "(none)"
 
 
+def _unknown(what: str, value: str, known: Iterable[str], listed: str = "known") -> str:
+    """Say that a reference names nothing, suggest the closest name, and list the names."""
+    names = list(known)
+    return f"unknown {what} '{value}'{did_you_mean(value, names)}; {listed}: {_known(names)}"
+
+
 def _quiz_references(
     lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
 ) -> Iterator[Problem]:
@@ -66,10 +72,7 @@ def _quiz_references(
             continue
         quiz_id = item.model.quiz
         if quiz_id not in quiz_stems:
-            hint = did_you_mean(quiz_id, quiz_stems)
-            yield _problem(
-                item, ("quiz",), f"unknown quiz '{quiz_id}'{hint}; known: {_known(quiz_stems)}"
-            )
+            yield _problem(item, ("quiz",), _unknown("quiz", quiz_id, quiz_stems))
         elif quiz_id in used_by:
             yield _problem(
                 item, ("quiz",), f"quiz '{quiz_id}' is already used by {used_by[quiz_id]}"
@@ -100,8 +103,7 @@ def _lesson_sources(item: Loaded[Lesson]) -> Iterator[Problem]:
     for path, source in _cited(lesson):
         cited.add(source)
         if source not in known:
-            hint = did_you_mean(source, known)
-            yield _problem(item, path, f"unknown source '{source}'{hint}; known: {_known(known)}")
+            yield _problem(item, path, _unknown("source", source, known))
     for i, listed in enumerate(lesson.sources):
         if listed.id not in cited:
             yield _problem(item, ("sources", i), f"source '{listed.id}' is never cited", "warning")
@@ -134,13 +136,9 @@ def _quiz_sources(lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]) ->
         for i, question in enumerate(item.model.questions):
             for j, source in enumerate(question.sources):
                 if source not in known:
-                    hint = did_you_mean(source, known)
-                    yield _problem(
-                        item,
-                        ("questions", i, "sources", j),
-                        f"unknown source '{source}'{hint}; sources of lesson '{lesson.id}': "
-                        f"{_known(known)}",
-                    )
+                    listed = f"sources of lesson '{lesson.id}'"
+                    message = _unknown("source", source, known, listed)
+                    yield _problem(item, ("questions", i, "sources", j), message)
 
 
 def _manifest_references(
@@ -152,12 +150,8 @@ def _manifest_references(
     for t, track in enumerate(manifest.model.tracks):
         for n, lesson_id in enumerate(track.lessons):
             if lesson_id not in lesson_stems:
-                hint = did_you_mean(lesson_id, lesson_stems)
-                yield _problem(
-                    manifest,
-                    ("tracks", t, "lessons", n),
-                    f"unknown lesson '{lesson_id}'{hint}; known: {_known(lesson_stems)}",
-                )
+                message = _unknown("lesson", lesson_id, lesson_stems)
+                yield _problem(manifest, ("tracks", t, "lessons", n), message)
     listed = {i for track in manifest.model.tracks for i in track.lessons}
     for item in lessons:
         if item.stem not in listed:
@@ -172,12 +166,8 @@ def _check_references(manifest: Loaded[CourseManifest], quiz_stems: set[str]) ->
     for key in ("pre", "post"):
         quiz_id = getattr(check, key)
         if quiz_id not in quiz_stems:
-            hint = did_you_mean(quiz_id, quiz_stems)
-            yield _problem(
-                manifest,
-                ("knowledge_check", key),
-                f"unknown quiz '{quiz_id}'{hint}; known: {_known(quiz_stems)}",
-            )
+            message = _unknown("quiz", quiz_id, quiz_stems)
+            yield _problem(manifest, ("knowledge_check", key), message)
 
 
 def _raw(item: Loaded[Any], key: str) -> object:
