@@ -1,17 +1,22 @@
-"""Command line: ``python -m course validate | schema``."""
+"""Command line: ``python -m course validate | lint | schema | facilitator``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from course.lint import lint, lint_json, lint_text
 from course.loader import default_root, load_course
 from course.schema import KINDS, combined_schema, file_schema
+
+if TYPE_CHECKING:
+    from course.store import Facilitators
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--kind", choices=sorted(KINDS), help="one kind of file (default: all)")
     schema.add_argument("--out", type=Path, help="write lesson/quiz/course .schema.json here")
     schema.set_defaults(run=_schema)
+    _add_facilitator_parser(commands)
     return parser
 
 
@@ -81,6 +87,75 @@ def _schema(args: argparse.Namespace) -> int:
     schema = file_schema(args.kind) if args.kind else combined_schema()
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
+
+
+def _add_facilitator_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    facilitator = commands.add_parser("facilitator", help="add and list facilitator accounts")
+    actions = facilitator.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="create an account (password prompted, or one stdin line)")
+    add.add_argument("name", help="a login handle, not a real name: 3-40 of a-z 0-9 . _ -")
+    add.set_defaults(run=_facilitator_add)
+    passwd = actions.add_parser("passwd", help="set a new password for an account")
+    passwd.add_argument("name")
+    passwd.set_defaults(run=_facilitator_passwd)
+    listing = actions.add_parser("list", help="print every facilitator's username")
+    listing.set_defaults(run=_facilitator_list)
+
+
+def _facilitator_add(args: argparse.Namespace) -> int:
+    def add(accounts: Facilitators, password: str) -> str:
+        accounts.add(args.name, password, dt.datetime.now(dt.UTC))
+        return f"added facilitator {args.name.strip().lower()!r}"
+
+    return _with_password(add)
+
+
+def _facilitator_passwd(args: argparse.Namespace) -> int:
+    def change(accounts: Facilitators, password: str) -> str:
+        accounts.set_password(args.name, password)
+        return f"changed the password of {args.name.strip().lower()!r}"
+
+    return _with_password(change)
+
+
+def _facilitator_list(args: argparse.Namespace) -> int:
+    from course.store import Facilitators, Store
+
+    store = Store()
+    try:
+        for name in Facilitators(store.engine).usernames():
+            print(name)
+    finally:
+        store.close()
+    return 0
+
+
+def _with_password(action: Callable[[Facilitators, str], str]) -> int:
+    """Read a password, open the store (COURSE_DATABASE_URL), run action; 1 on a clear error."""
+    # Imported here: validate, lint and schema need neither SQLAlchemy nor Argon2.
+    from course.store import Facilitators, Store
+
+    try:
+        password = _read_password()
+        store = Store()
+        try:
+            print(action(Facilitators(store.engine), password))
+        finally:
+            store.close()
+    except (ValueError, LookupError) as error:  # WeakPassword is a ValueError
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _read_password() -> str:
+    """Prompt twice on a terminal; otherwise read one line from stdin (for scripts and tests)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise ValueError("the passwords do not match")
+    return password
 
 
 if __name__ == "__main__":

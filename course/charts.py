@@ -117,3 +117,21 @@ def _tidy(figure: go.Figure, height: int) -> go.Figure:
         legend={"orientation": "h", "y": -0.3},
     )
     return figure
+
+
+def tally_figure(labels: dict[str, str], counts: dict[str, int]) -> go.Figure:
+    """Draw how many chose each answer, in the question's own order of answers."""
+    keys = list(labels) + [k for k in counts if k not in labels]
+    figure = go.Figure(
+        go.Bar(
+            y=[labels.get(k, k) for k in keys],
+            x=[counts.get(k, 0) for k in keys],
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=[counts.get(k, 0) for k in keys],
+            textposition="auto",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title="Answers", rangemode="tozero", dtick=1)
+    return _tidy(figure, height=140 + 56 * len(keys))

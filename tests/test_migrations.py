@@ -9,9 +9,9 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import DateTime, Engine, bindparam, event, inspect, text
+from sqlalchemy import DateTime, Engine, MetaData, bindparam, event, inspect, select, text
 
-from course.store import Store, hash_code, make_engine, upgrade, write
+from course.store import Facilitators, Sessions, Store, hash_code, make_engine, upgrade, write
 from course.store.db import alembic_config, current_revision, head_revision
 from course.store.schema import metadata
 
@@ -76,7 +76,7 @@ def fill_0001_tables(engine: Engine) -> None:
         )
 
 
-def test_rows_made_under_0001_survive_0002(engine: Engine, store_url: str) -> None:
+def test_rows_made_under_0001_survive_the_upgrade(engine: Engine, store_url: str) -> None:
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     assert "quiz_results" not in inspect(engine).get_table_names()
@@ -85,7 +85,7 @@ def test_rows_made_under_0001_survive_0002(engine: Engine, store_url: str) -> No
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == "0003"
         assert store.find_learner(OLD_CODE) == 7
         progress = store.lesson_progress(7)["naloxone"]
         assert (progress.current_step_id, progress.current_index, progress.furthest_index) == (
@@ -115,6 +115,103 @@ def test_rows_made_under_0001_survive_0002(engine: Engine, store_url: str) -> No
         assert store.delete_learner(7) == 1 + 1 + 2 + 3 + 1 + 1
     finally:
         store.close()
+
+
+TABLES_0002 = (
+    "learners",
+    "lesson_progress",
+    "step_progress",
+    "answer_attempts",
+    "quiz_results",
+    "reflections",
+)
+TABLES_0003 = (
+    "facilitators",
+    "login_failures",
+    "group_sessions",
+    "session_questions",
+    "participants",
+    "responses",
+)
+
+
+def fill_0002_tables(engine: Engine) -> None:
+    """Insert rows into every 0002 table with plain SQL."""
+    fill_0001_tables(engine)
+    run_sql(
+        engine,
+        "UPDATE answer_attempts SET request_key = 'k-1' WHERE attempt_no = 2",
+    )
+    run_sql(
+        engine,
+        "INSERT INTO quiz_results (learner_id, quiz_id, correct, total, score, passed,"
+        " safety_ok, finished_at) VALUES (7, 'post', 4, 5, 0.8, :yes, :no, :t2)",
+        yes=True,
+        no=False,
+        t2=T2,
+    )
+    run_sql(
+        engine,
+        "INSERT INTO reflections (learner_id, lesson_id, step_id, text, updated_at)"
+        " VALUES (7, 'naloxone', 'why', 'for my brother', :t2)",
+        t2=T2,
+    )
+
+
+def all_rows(engine: Engine, names: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
+    """Read every row of the named tables, in primary key order."""
+    reflected = MetaData()
+    reflected.reflect(engine, only=list(names))
+    with engine.connect() as conn:
+        return {
+            name: [
+                tuple(row)
+                for row in conn.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for name, table in reflected.tables.items()
+        }
+
+
+def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> None:
+    upgrade(engine, "0002")
+    fill_0002_tables(engine)
+    before = all_rows(engine, TABLES_0002)
+    assert all(before.values()), "the test left a 0002 table empty"
+    assert not set(TABLES_0003) & set(inspect(engine).get_table_names())
+    engine.dispose()
+
+    store = Store(store_url)
+    try:
+        assert current_revision(store.engine) == "0003"
+        assert all_rows(store.engine, TABLES_0002) == before
+        assert set(TABLES_0003) <= set(inspect(store.engine).get_table_names())
+        assert store.find_learner(OLD_CODE) == 7
+        assert store.reflections(7) == {("naloxone", "why"): "for my brother"}
+
+        # The new tables work on top of the old rows.
+        facilitator = Facilitators(store.engine).add("counselor", "a long passphrase", T2)
+        sessions = Sessions(store.engine)
+        session = sessions.start(facilitator, "naloxone", "group", "intro", T2, min_group_size=1)
+        _, token = sessions.join(session.join_code, None, T2)
+        sessions.open_question(session.id, facilitator, "q1", T2)
+        assert sessions.answer(token, "q1", "a", True, T2)
+        assert sessions.tally(session.id, "q1").counts == {'"a"': 1}
+    finally:
+        store.close()
+
+
+def test_downgrade_to_0002_drops_only_the_new_tables(engine: Engine) -> None:
+    upgrade(engine, "0002")
+    fill_0002_tables(engine)
+    before = all_rows(engine, TABLES_0002)
+    upgrade(engine)
+    with write(engine) as conn:
+        command.downgrade(alembic_config(conn), "0002")
+    assert current_revision(engine) == "0002"
+    assert not set(TABLES_0003) & set(inspect(engine).get_table_names())
+    assert all_rows(engine, TABLES_0002) == before
+    upgrade(engine)
+    assert current_revision(engine) == "0003"
 
 
 def test_schema_module_matches_the_migrated_database(engine: Engine) -> None:
@@ -174,7 +271,7 @@ def test_two_processes_upgrading_at_once_end_at_head(store_url: str) -> None:
         thread.join(timeout=60)
     try:
         assert errors == []
-        assert [current_revision(engine) for engine in engines] == ["0002", "0002"]
+        assert [current_revision(engine) for engine in engines] == ["0003", "0003"]
         with engines[0].connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:

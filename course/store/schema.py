@@ -157,3 +157,128 @@ LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
     (lesson_progress, lesson_progress.c.learner_id),
     (learners, learners.c.id),
 )
+
+# Facilitator accounts and live group sessions. None of these hold learner data: participants
+# are anonymous tokens in one session, never learners.
+
+USERNAME_LENGTH = 40
+DISPLAY_NAME_LENGTH = 40
+# Join codes are 6 characters today; the column leaves room to lengthen them without a migration.
+JOIN_CODE_COLUMN_LENGTH = 16
+# Encoded Argon2id hashes are about 100 characters.
+PASSWORD_HASH_LENGTH = 255
+_WORD_LENGTH = 16
+
+
+def _session_id(*, primary_key: bool = False) -> Column[int]:
+    """Make a session_id column whose rows go away with their group session."""
+    fk = ForeignKey("group_sessions.id", ondelete="CASCADE")
+    return Column("session_id", Integer, fk, primary_key=primary_key, nullable=False)
+
+
+facilitators = Table(
+    "facilitators",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(USERNAME_LENGTH), nullable=False, unique=True),
+    Column("password_hash", String(PASSWORD_HASH_LENGTH), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# In the database, not in memory, so every app replica throttles the same username alike.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(USERNAME_LENGTH), nullable=False),
+    Column("failed_at", UTCDateTime, nullable=False),
+    Index(None, "username", "failed_at"),
+)
+
+group_sessions = Table(
+    "group_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("join_code", String(JOIN_CODE_COLUMN_LENGTH), nullable=False),
+    Column("facilitator_id", Integer, ForeignKey("facilitators.id"), nullable=False),
+    _key("lesson_id"),
+    Column("kind", String(_WORD_LENGTH), nullable=False),
+    Column("status", String(_WORD_LENGTH), nullable=False),
+    Column("step_index", Integer, nullable=False),
+    _key("step_id"),
+    Column("open_question", String(ID_LENGTH), nullable=True),
+    Column("min_group_size", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Index(None, "facilitator_id"),
+    # A stale page must never reach a newer session that was given a deleted one's id.
+    sqlite_autoincrement=True,
+)
+
+# A join code names one session at a time; a closed session's code may be drawn again.
+_LIVE = group_sessions.c.status != "closed"
+Index(
+    "ix_group_sessions_join_code_live",
+    group_sessions.c.join_code,
+    unique=True,
+    postgresql_where=_LIVE,
+    sqlite_where=_LIVE,
+)
+
+session_questions = Table(
+    "session_questions",
+    metadata,
+    _session_id(primary_key=True),
+    _key("question_key", primary_key=True),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("revealed_at", UTCDateTime, nullable=True),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _session_id(),
+    # sha256 of the participant's 128-bit token: a database copy cannot act as anyone.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("display_name", String(DISPLAY_NAME_LENGTH), nullable=True),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("removed_at", UTCDateTime, nullable=True),
+    Index(None, "session_id"),
+    sqlite_autoincrement=True,
+)
+
+responses = Table(
+    "responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _session_id(),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    _key("question_key"),
+    Column("answer", Text, nullable=False),
+    # NULL for free text, which has no right answer.
+    Column("is_correct", Boolean, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Column("approved_at", UTCDateTime, nullable=True),
+    # One answer per participant and question: a retry or a reconnect never counts twice.
+    UniqueConstraint("session_id", "participant_id", "question_key"),
+    sqlite_autoincrement=True,
+)
+
+# Every table holding a group session's rows, children first (the order deletes must run in).
+SESSION_TABLES: tuple[tuple[Table, Column[int]], ...] = (
+    (responses, responses.c.session_id),
+    (session_questions, session_questions.c.session_id),
+    (participants, participants.c.session_id),
+    (group_sessions, group_sessions.c.id),
+)
+# Facilitator accounts: the counselor's sign-in, nobody's course data.
+ACCOUNT_TABLES: tuple[Table, ...] = (login_failures, facilitators)

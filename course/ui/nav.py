@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import streamlit as st
 
-from course.ui import identity
+from course.ui import identity, staff
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -31,6 +31,32 @@ def pages() -> dict[str, st.Page]:
             title="My progress",
             icon=":material/insights:",
             url_path="progress",
+        ),
+        "join": st.Page(
+            PAGES_DIR / "join.py", title="Join a group", icon=":material/groups:", url_path="join"
+        ),
+        "login": st.Page(
+            PAGES_DIR / "login.py",
+            title="For facilitators",
+            icon=":material/badge:",
+            url_path="login",
+        ),
+        "console": st.Page(
+            PAGES_DIR / "console.py",
+            title="Group console",
+            icon=":material/co_present:",
+            url_path="console",
+            visibility="visible" if staff.current() else "hidden",
+        ),
+        "summary": st.Page(
+            PAGES_DIR / "summary.py",
+            title="Session summaries",
+            icon=":material/summarize:",
+            url_path="summary",
+            visibility="visible" if staff.current() else "hidden",
+        ),
+        "projector": st.Page(
+            PAGES_DIR / "projector.py", title="Projector", url_path="projector", visibility="hidden"
         ),
         "about": st.Page(
             PAGES_DIR / "about.py",

@@ -6,6 +6,8 @@ import streamlit as st
 
 from course.loader import LoadResult, default_root, load_course
 from course.store import Store
+from course.store.accounts import Facilitators
+from course.store.sessions import Sessions
 from course.throttle import Throttle
 
 
@@ -33,3 +35,15 @@ def code_throttle() -> Throttle:
     burst of typos in a full class cannot lock everyone out for long.
     """
     return Throttle(per_key=5, overall=300, window=60.0)
+
+
+@st.cache_resource(show_spinner=False)
+def sessions() -> Sessions:
+    """Group sessions, on the same database as the progress store."""
+    return Sessions(store().engine)
+
+
+@st.cache_resource(show_spinner=False)
+def facilitators() -> Facilitators:
+    """Facilitator accounts (created from the command line)."""
+    return Facilitators(store().engine)

@@ -41,9 +41,9 @@ def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
     elif isinstance(step, CalloutStep):
         CALLOUTS[step.style](safe_markdown(step.body), icon=CALLOUT_ICONS[step.style])
     elif isinstance(step, TimelineStep):
-        _timeline(step)
+        draw_timeline(step)
     elif isinstance(step, ComparisonStep):
-        _comparison(step)
+        draw_comparison(step)
     elif isinstance(step, CardsStep):
         _cards(lesson, step)
     elif isinstance(step, CheckStep):
@@ -56,7 +56,7 @@ def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
     _sources(lesson, step.sources)
 
 
-def _timeline(step: TimelineStep) -> None:
+def draw_timeline(step: TimelineStep) -> None:
     if step.body:
         st.markdown(safe_markdown(step.body))
     described = "; ".join(f"{e.label}: {e.start:g} to {e.end:g} {step.unit}" for e in step.events)
@@ -70,7 +70,7 @@ def _timeline(step: TimelineStep) -> None:
         st.markdown(safe_markdown(f"- **{when}: {event.label}.** {event.detail or ''}"))
 
 
-def _comparison(step: ComparisonStep) -> None:
+def draw_comparison(step: ComparisonStep) -> None:
     """Show each row as its own box: a wide table gets cut off on a phone."""
     if step.body:
         st.markdown(safe_markdown(step.body))

@@ -1,0 +1,120 @@
+"""What a group session can ask: the lesson's check steps and quiz questions, by a stable key.
+
+Pure: keys, lookups, answer buckets for tallies, and a per-question summary of anonymous
+answers (distribution, share correct, misconceptions that showed up).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from course.model import (
+    AnyQuestion,
+    CheckStep,
+    Course,
+    Lesson,
+    MultipleChoice,
+    SingleChoice,
+    TrueFalse,
+)
+from course.scoring import AnswerError, Grade, grade_answer
+
+
+@dataclass(frozen=True)
+class Askable:
+    key: str  # "step:<step id>" or "quiz:<question id>"
+    label: str
+    question: AnyQuestion
+
+
+def askables(course: Course, lesson: Lesson) -> list[Askable]:
+    """List the questions a facilitator can open: inline checks, then the lesson's quiz."""
+    found = [
+        Askable(f"step:{s.id}", f"Quick check: {s.title or s.id}", s.question)
+        for s in lesson.steps
+        if isinstance(s, CheckStep)
+    ]
+    quiz = course.quiz_for(lesson)
+    if quiz is not None:
+        found += [
+            Askable(f"quiz:{q.id}", f"Quiz question {n}", q)
+            for n, q in enumerate(quiz.questions, start=1)
+        ]
+    return found
+
+
+def find_askable(course: Course, lesson: Lesson, key: str) -> Askable | None:
+    return next((a for a in askables(course, lesson) if a.key == key), None)
+
+
+def buckets(question: AnyQuestion, answer: object) -> list[str]:
+    """Name the bars an answer counts toward: chosen options, true/false, or right/wrong."""
+    if isinstance(question, SingleChoice):
+        return [str(answer)]
+    if isinstance(question, MultipleChoice) and isinstance(answer, list):
+        return [str(choice) for choice in answer]
+    if isinstance(question, TrueFalse):
+        return ["true" if answer else "false"]
+    try:
+        return ["correct" if grade_answer(question, answer).is_correct else "incorrect"]
+    except AnswerError:
+        return ["incorrect"]
+
+
+def bucket_labels(question: AnyQuestion) -> dict[str, str]:
+    """Map bucket names to what the projector shows."""
+    if isinstance(question, SingleChoice | MultipleChoice):
+        return {o.id: o.text for o in question.options}
+    if isinstance(question, TrueFalse):
+        return {"true": "True", "false": "False"}
+    return {"correct": "In the right order" if question.kind == "ordering" else "All matched",
+            "incorrect": "Not yet"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    key: str
+    label: str
+    responses: int
+    share_correct: float | None
+    distribution: dict[str, int]
+    misconceptions: dict[str, int]
+
+
+def summarize(askable: Askable, answers: Sequence[object]) -> QuestionSummary:
+    """Summarize the anonymous answers to one question."""
+    counts: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
+    right = 0
+    for answer in answers:
+        counts.update(buckets(askable.question, answer))
+        grade = _grade(askable.question, answer)
+        right += bool(grade and grade.is_correct)
+        tags.update(grade.misconceptions if grade else ())
+    share = right / len(answers) if answers else None
+    return QuestionSummary(
+        askable.key, askable.label, len(answers), share, dict(counts), dict(tags)
+    )
+
+
+def _grade(question: AnyQuestion, answer: object) -> Grade | None:
+    try:
+        return grade_answer(question, answer)
+    except AnswerError:
+        return None
+
+
+def answer_text(answer: object) -> str:
+    """Render a stored answer for a CSV cell."""
+    return answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
+
+
+def misconception_rows(summaries: Iterable[QuestionSummary]) -> list[tuple[str, int]]:
+    """Total the misconceptions over all questions, most frequent first."""
+    total: Counter[str] = Counter()
+    for summary in summaries:
+        total.update(summary.misconceptions)
+    return total.most_common()

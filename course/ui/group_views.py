@@ -1,0 +1,64 @@
+"""Steps and results as a room sees them: on the projector, the console and phones."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.charts import tally_figure
+from course.group import Askable, bucket_labels
+from course.model import (
+    CalloutStep,
+    CardsStep,
+    CheckStep,
+    ComparisonStep,
+    DiscussionStep,
+    ReflectionStep,
+    Step,
+    TextStep,
+    TimelineStep,
+)
+from course.store.sessions import Tally
+from course.text import safe_markdown
+from course.ui.steps import CALLOUT_ICONS, CALLOUTS, draw_comparison, draw_timeline
+
+STATIC = {"displayModeBar": False, "staticPlot": True}
+
+
+def draw_step(step: Step) -> None:
+    """Draw a step's content for everyone in the room (no notes, no private boxes)."""
+    if step.title:
+        st.header(step.title)
+    if isinstance(step, TextStep):
+        st.markdown(safe_markdown(step.body))
+    elif isinstance(step, CalloutStep):
+        CALLOUTS[step.style](safe_markdown(step.body), icon=CALLOUT_ICONS[step.style])
+    elif isinstance(step, TimelineStep):
+        draw_timeline(step)
+    elif isinstance(step, ComparisonStep):
+        draw_comparison(step)
+    elif isinstance(step, CardsStep):
+        for card in step.cards:
+            with st.container(border=True):
+                st.markdown(safe_markdown(f"**Myth:** {card.myth}\n\n**Fact:** {card.fact}"))
+    elif isinstance(step, CheckStep):
+        st.markdown(safe_markdown(step.question.prompt))
+    elif isinstance(step, ReflectionStep | DiscussionStep):
+        st.markdown(safe_markdown(step.prompt))
+
+
+def draw_tally(askable: Askable, tally: Tally, min_group_size: int) -> None:
+    """Show the answers as a bar chart, or say why they are still hidden."""
+    if tally.counts is None:
+        st.info(
+            f"{tally.responses} answer(s) so far. Results show once at least "
+            f"{min_group_size} people have answered, so no one can be singled out."
+        )
+        return
+    labels = bucket_labels(askable.question)
+    described = "; ".join(f"{labels.get(k, k)}: {n}" for k, n in tally.counts.items())
+    st.plotly_chart(
+        tally_figure(labels, tally.counts),
+        config=STATIC,
+        alt=f"Answers to the question: {described}",
+    )
+    st.caption(f"{tally.responses} answer(s).")

@@ -1,0 +1,166 @@
+"""The counselor's console: pace the lesson, open questions, reveal, manage the room."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from course.group import Askable, askables, buckets, find_askable
+from course.model import DiscussionStep, Lesson
+from course.store.sessions import GroupSession, RoomClosed
+from course.text import safe_markdown
+from course.ui import identity, nav, room, staff
+from course.ui.group_views import draw_step, draw_tally
+from course.ui.resources import course_result, sessions
+
+ROOM = "group_session_id"
+
+
+def show() -> None:
+    facilitator = staff.needs_facilitator()
+    st.title("Group console")
+    room_id = st.session_state.get(ROOM)
+    if room_id is None:
+        _start(facilitator)
+        return
+    current = sessions().owned(room_id, facilitator.id)
+    lesson = room.lesson_of(current)
+    if current.status == "closed" or lesson is None:
+        st.info("This session has ended.")
+        _leave_button()
+        return
+    try:
+        _controls(current, lesson, facilitator)
+    except RoomClosed:  # ended from another tab or device meanwhile
+        st.info("This session has ended.")
+        _leave_button()
+
+
+def _start(facilitator: staff.Facilitator) -> None:
+    course = course_result().course
+    if course is None or not course.lessons:
+        st.error("No lessons can be served right now.")
+        return
+    live = [s for s in sessions().sessions_of(facilitator.id) if s.status != "closed"]
+    for s in live:
+        lesson = course.lessons.get(s.lesson_id)
+        title = lesson.title if lesson else s.lesson_id
+        if st.button(f"Return to {title} (code {s.join_code})", key=f"resume-{s.id}"):
+            st.session_state[ROOM] = s.id
+            st.rerun()
+    with st.form("start_session"):
+        st.subheader("Start a session")
+        titles = {lid: lesson.title for lid, lesson in course.lessons.items()}
+        lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
+        size = st.number_input("Show answers once this many have answered", 2, 40, 3)
+        if st.form_submit_button("Start", type="primary") and lesson_id:
+            first = course.lessons[lesson_id].steps[0].id
+            started = sessions().start(
+                facilitator.id, lesson_id, "group", first, identity.now(), min_group_size=int(size)
+            )
+            st.session_state[ROOM] = started.id
+            st.rerun()
+
+
+def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
+    st.caption(f"{lesson.title} · join code {current.join_code} · {current.status}")
+    st.link_button("Open the projector view", f"/projector?room={current.join_code}")
+    index = min(current.step_index, len(lesson.steps) - 1)
+    step = lesson.steps[index]
+    st.progress((index + 1) / len(lesson.steps), text=f"Step {index + 1} of {len(lesson.steps)}")
+    back, forward = st.columns(2)
+    if index > 0 and back.button("Back", icon=":material/arrow_back:", width="stretch"):
+        _move(current, lesson, index - 1, facilitator)
+    if index + 1 < len(lesson.steps) and forward.button(
+        "Next", type="primary", icon=":material/arrow_forward:", width="stretch"
+    ):
+        _move(current, lesson, index + 1, facilitator)
+    with st.container(border=True):
+        draw_step(step)
+    if isinstance(step, DiscussionStep):
+        with st.expander("Facilitator notes (only you see these)", expanded=True):
+            st.markdown(safe_markdown(step.facilitator_notes))
+    _live(current.id, facilitator.id)
+    _questions(current, lesson, facilitator)
+    _room(current, facilitator)
+
+
+def _move(current: GroupSession, lesson: Lesson, to: int, facilitator: staff.Facilitator) -> None:
+    sessions().move(current.id, facilitator.id, to, lesson.steps[to].id, identity.now())
+    st.rerun()
+
+
+@st.fragment(run_every=3.0)
+def _live(room_id: int, facilitator_id: int) -> None:
+    """Refresh the headcount and the open question's answers without redrawing the page."""
+    current = sessions().owned(room_id, facilitator_id)
+    st.metric("People in the room", sessions().participant_count(room_id))
+    lesson = room.lesson_of(current)
+    course = course_result().course
+    if current.open_question and lesson and course:
+        askable = find_askable(course, lesson, current.open_question)
+        if askable is not None:
+            tally = sessions().tally(room_id, askable.key, keys=_bucketer(askable))
+            st.markdown(f"**Open question:** {askable.label}")
+            draw_tally(askable, tally, current.min_group_size)
+
+
+def _bucketer(askable: Askable) -> Callable[[object], list[str]]:
+    return lambda answer: buckets(askable.question, answer)
+
+
+def _questions(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
+    course = course_result().course
+    if course is None:
+        return
+    options = {a.key: a.label for a in askables(course, lesson)}
+    if not options:
+        return
+    st.subheader("Questions")
+    chosen = st.selectbox("Question to ask", list(options), format_func=options.__getitem__)
+    ask, reveal, close = st.columns(3)
+    now = identity.now()
+    if ask.button("Open question", width="stretch") and chosen:
+        sessions().open_question(current.id, facilitator.id, chosen, now)
+        st.rerun()
+    if current.open_question and reveal.button("Reveal results", width="stretch"):
+        sessions().reveal(current.id, facilitator.id, current.open_question, now)
+        st.rerun()
+    if current.open_question and close.button("Close question", width="stretch"):
+        sessions().close_question(current.id, facilitator.id, now)
+        st.rerun()
+
+
+def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
+    st.subheader("The room")
+    now = identity.now()
+    lock_label = "Unlock the room" if current.status == "locked" else "Lock the room"
+    if st.button(lock_label, icon=":material/lock:"):
+        status = "open" if current.status == "locked" else "locked"
+        sessions().set_status(current.id, facilitator.id, status, now)
+        st.rerun()
+    people = sessions().participants(current.id, facilitator.id)
+    for n, person in enumerate(people, start=1):
+        name = person.display_name or f"Participant {n}"
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(safe_markdown(name))
+        if right.button("Remove", key=f"remove-{person.id}"):
+            sessions().remove_participant(current.id, facilitator.id, person.id, now)
+            st.rerun()
+    with st.expander("End the session"):
+        st.markdown("Ending closes the room. The anonymous answers stay for the summary.")
+        if st.button("End session", type="primary"):
+            sessions().set_status(current.id, facilitator.id, "closed", now)
+            st.rerun()
+    if st.button("Summary of this session"):
+        nav.go("summary", room=str(current.id))
+
+
+def _leave_button() -> None:
+    if st.button("Back to the console start"):
+        st.session_state.pop(ROOM, None)
+        st.rerun()
+
+
+show()

@@ -1,0 +1,48 @@
+"""Shared pieces of a live room: its lesson, the join link and QR code."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlsplit
+
+import segno
+import streamlit as st
+
+from course.model import Lesson
+from course.store.sessions import GroupSession
+from course.ui.resources import course_result
+
+
+def lesson_of(room: GroupSession) -> Lesson | None:
+    course = course_result().course
+    return course.lessons.get(room.lesson_id) if course else None
+
+
+def base_url() -> str:
+    """Return scheme://host[:port] of this app as the browser reached it."""
+    url = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def join_link(room: GroupSession) -> str:
+    return f"{base_url()}/join?room={room.join_code}"
+
+
+def qr_png(link: str) -> bytes:
+    """Draw the join link as a QR code (PNG)."""
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="png", scale=10, border=2)
+    return out.getvalue()
+
+
+def show_join(room: GroupSession, *, large: bool) -> None:
+    """Show the join code and a QR code of the join link while the room is open."""
+    if room.status != "open":
+        st.caption("The room is locked: no one new can join.")
+        return
+    link = join_link(room)
+    code = " ".join(room.join_code[i : i + 3] for i in range(0, len(room.join_code), 3))
+    (st.title if large else st.subheader)(f"Join code: {code}")
+    st.markdown(f"Go to **{base_url()}/join** or scan the code with your phone's camera.")
+    st.image(qr_png(link), width=320 if large else 200, alt=f"QR code for {link}")

@@ -1,0 +1,194 @@
+"""Group sessions through the real pages (AppTest): console, phones, projector, summary."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from course.loader import REPO_ROOT, load_course
+from course.scoring import correct_answer
+from course.store import Store
+from course.store.accounts import Facilitators
+from course.store.sessions import Sessions
+
+APP = str(REPO_ROOT / "streamlit_app.py")
+PAGES = "course/ui/pages"
+LESSON = "tolerance-dependence-addiction"
+PASSWORD = "a-long-pass-phrase-2026"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'group.db'}"
+    monkeypatch.setenv("COURSE_DATABASE_URL", url)
+    monkeypatch.delenv("COURSE_ROOT", raising=False)
+    st.cache_resource.clear()
+    Facilitators(Store(url).engine).add("counselor", PASSWORD, datetime.now(UTC))
+    yield url
+    st.cache_resource.clear()
+
+
+def page(name: str, state: dict[str, object] | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"{PAGES}/{name}.py")
+    return at.run()
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}: {[b.label for b in at.button]}"
+    return matches[0].click().run()
+
+
+def signed_in() -> AppTest:
+    at = page("login")
+    at.text_input[0].input("counselor")
+    at.text_input[1].input(PASSWORD)
+    at = click(at, "Sign in")
+    assert not at.exception
+    return at
+
+
+def start_session(lesson_title: str = "Tolerance, dependence and addiction") -> AppTest:
+    state = {"facilitator": signed_in().session_state["facilitator"]}
+    console = page("console", state)
+    console.selectbox[0].set_value(LESSON)
+    console = click(console, "Start")
+    assert lesson_title in console.caption[1].value
+    return console
+
+
+def room_code(db_url: str) -> str:
+    sessions = Sessions(Store(db_url).engine)
+    (only,) = sessions.sessions_of(1)
+    return only.join_code
+
+
+def join(code: str, name: str = "") -> AppTest:
+    phone = page("join", room=code)
+    assert phone.text_input[0].value == code
+    phone.text_input[1].input(name)
+    phone = click(phone, "Join")
+    assert not phone.exception
+    assert "participant_token" in phone.session_state
+    return phone
+
+
+def test_wrong_password_is_refused_then_throttled(db_url: str) -> None:
+    for _ in range(5):
+        at = page("login")
+        at.text_input[0].input("counselor")
+        at.text_input[1].input("wrong password!")
+        at = click(at, "Sign in")
+        assert "don't match" in at.error[0].value
+    at = page("login")
+    at.text_input[0].input("counselor")
+    at.text_input[1].input(PASSWORD)
+    at = click(at, "Sign in")
+    assert "Too many wrong tries" in at.error[0].value
+
+
+def test_console_needs_a_signed_in_facilitator(db_url: str) -> None:
+    at = page("console")
+    assert "Please sign in as a facilitator" in at.info[0].value
+    assert not [b for b in at.button if b.label == "Start"]
+
+
+def test_a_question_end_to_end(db_url: str) -> None:
+    console = start_session()
+    code = room_code(db_url)
+    phones = [join(code, name) for name in ("", "Sam", "<script>x</script>")]
+    console = page("console", {"facilitator": console.session_state["facilitator"],
+                               "group_session_id": 1})  # fmt: skip
+    assert console.metric[0].value == "3"
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    quiz = course.quiz_for(course.lessons[LESSON])
+    assert quiz is not None
+    question = quiz.questions[0]
+    console.selectbox[0].set_value(f"quiz:{question.id}")
+    console = click(console, "Open question")
+    for n, phone in enumerate(phones):
+        phone = phone.run()
+        key = f"room-1-quiz:{question.id}"
+        value = (
+            correct_answer(question)
+            if n < 2
+            else next(
+                o.id
+                for o in question.options
+                if not o.correct  # type: ignore[union-attr]
+            )
+        )
+        phone.radio(key=f"{key}-radio").set_value(value)
+        phone = phone.button(key=f"{key}-submit").click().run()
+        assert not phone.exception
+        assert "Your answer is in." in phone.success[0].value
+    projector = page("projector", room=code)
+    assert "Answers so far" in [m.label for m in projector.metric]
+    console = click(console, "Reveal results")
+    projector = page("projector", room=code)
+    assert projector.get("plotly_chart"), "results show after reveal"
+    summary = page("summary", {"facilitator": console.session_state["facilitator"]})
+    assert not summary.exception
+    assert summary.dataframe[0].value["Answers"].tolist() == [3]
+    assert summary.dataframe[0].value["% right"].tolist() == [67]
+
+
+def test_locked_room_refuses_new_phones(db_url: str) -> None:
+    console = start_session()
+    code = room_code(db_url)
+    join(code)
+    click(console, "Lock the room")
+    phone = page("join", room=code)
+    phone = click(phone, "Join")
+    assert "This room is locked" in phone.error[0].value
+    projector = page("projector", room=code)
+    assert "The room is locked" in projector.caption[-1].value or any(
+        "locked" in c.value for c in projector.caption
+    )
+
+
+def test_wrong_join_code_is_refused_then_throttled(db_url: str) -> None:
+    phone = page("join")
+    for _ in range(5):
+        phone.text_input[0].input("ZZZZZZ")
+        phone = click(phone, "Join")
+        assert "We could not find that code" in phone.error[0].value
+    phone.text_input[0].input("ZZZZZZ")
+    phone = click(phone, "Join")
+    assert "Too many tries" in phone.error[0].value
+
+
+def test_summary_csv_is_spreadsheet_safe(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    console = start_session()
+    code = room_code(db_url)
+    sessions = Sessions(Store(db_url).engine)
+    _, token = sessions.join(code, None, datetime.now(UTC))
+    sessions.open_question(1, 1, "step:check-dependence", datetime.now(UTC))
+    sessions.answer(token, "step:check-dependence", '=HYPERLINK("x")', False, datetime.now(UTC))
+    downloads: list[bytes] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self: MemoryMediaFileStorage, data: bytes | str, *args: object, **kw: object) -> str:
+        downloads.append(data if isinstance(data, bytes) else data.encode())
+        return original(self, data, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    summary = page("summary", {"facilitator": console.session_state["facilitator"]})
+    assert not summary.exception
+    rows = list(csv.reader(io.StringIO(downloads[-1].decode())))
+    assert rows[0] == ["question", "answer", "correct", "answered_at"]
+    assert rows[1][:3] == ["step:check-dependence", '\'=HYPERLINK("x")', "False"]

@@ -1,0 +1,64 @@
+"""Pure parts of group sessions: what can be asked, answer buckets, summaries, safe CSV."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.export import safe_cell, to_csv
+from course.group import askables, buckets, misconception_rows, summarize
+from course.loader import REPO_ROOT, load_course
+from course.scoring import correct_answer
+
+LESSON = "tolerance-dependence-addiction"
+
+
+@pytest.fixture(scope="module")
+def items():  # type: ignore[no-untyped-def]
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    return askables(course, course.lessons[LESSON])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-2", "'-2"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("plain", "plain"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_safe_cell(value: object, expected: str) -> None:
+    assert safe_cell(value) == expected
+
+
+def test_to_csv_escapes_every_cell_and_quotes_commas() -> None:
+    text = to_csv(["a", "=b"], [['=HYPERLINK("http://x","y")', "1,2"]])
+    assert text == 'a,\'=b\n"\'=HYPERLINK(""http://x"",""y"")","1,2"\n'
+
+
+def test_askables_are_checks_then_quiz_questions(items) -> None:  # type: ignore[no-untyped-def]
+    keys = [a.key for a in items]
+    assert keys[0] == "step:check-dependence"
+    assert all(k.startswith("quiz:") for k in keys[1:])
+    assert len(set(keys)) == len(keys)
+
+
+def test_buckets_and_summary(items) -> None:  # type: ignore[no-untyped-def]
+    single = next(a for a in items if a.question.kind == "single" and a.key.startswith("quiz:"))
+    right = correct_answer(single.question)
+    wrong = next(o for o in single.question.options if not o.correct)  # type: ignore[union-attr]
+    summary = summarize(single, [right, right, wrong.id])
+    assert summary.responses == 3
+    assert summary.share_correct == pytest.approx(2 / 3)
+    assert summary.distribution == {str(right): 2, wrong.id: 1}
+    expected_tags = {wrong.misconception: 1} if wrong.misconception else {}
+    assert summary.misconceptions == expected_tags
+    assert misconception_rows([summary, summary]) == [(t, 2) for t in expected_tags]
+    ordering = next(a for a in items if a.question.kind == "ordering")
+    assert buckets(ordering.question, correct_answer(ordering.question)) == ["correct"]
+    assert buckets(ordering.question, ["not", "valid"]) == ["incorrect"]
