@@ -8,6 +8,7 @@ Every model is frozen and rejects unknown keys. Rules that need only one object 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
@@ -41,8 +42,7 @@ class Model(BaseModel):
 
 
 def _duplicates(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
+    return sorted(value for value, n in Counter(values).items() if n > 1)
 
 
 def _require_unique(values: list[str], what: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.export import safe_cell, to_csv
-from course.group import askables, buckets, misconception_rows, summarize
+from course.group import Askable, askables, buckets, misconception_rows, summarize
 from course.loader import REPO_ROOT, load_course
 from course.scoring import correct_answer
 
@@ -13,7 +13,7 @@ LESSON = "tolerance-dependence-addiction"
 
 
 @pytest.fixture(scope="module")
-def items():  # type: ignore[no-untyped-def]
+def items() -> list[Askable]:
     course = load_course(REPO_ROOT).course
     assert course is not None
     return askables(course, course.lessons[LESSON])
@@ -41,14 +41,14 @@ def test_to_csv_escapes_every_cell_and_quotes_commas() -> None:
     assert text == 'a,\'=b\n"\'=HYPERLINK(""http://x"",""y"")","1,2"\n'
 
 
-def test_askables_are_checks_then_quiz_questions(items) -> None:  # type: ignore[no-untyped-def]
+def test_askables_are_checks_then_quiz_questions(items: list[Askable]) -> None:
     keys = [a.key for a in items]
     assert keys[0] == "step:check-dependence"
     assert all(k.startswith("quiz:") for k in keys[1:])
     assert len(set(keys)) == len(keys)
 
 
-def test_buckets_and_summary(items) -> None:  # type: ignore[no-untyped-def]
+def test_buckets_and_summary(items: list[Askable]) -> None:
     single = next(a for a in items if a.question.kind == "single" and a.key.startswith("quiz:"))
     right = correct_answer(single.question)
     wrong = next(o for o in single.question.options if not o.correct)  # type: ignore[union-attr]
