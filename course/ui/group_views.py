@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import streamlit as st
 
 from course.charts import tally_figure
@@ -22,6 +24,8 @@ from course.text import safe_markdown
 from course.ui.steps import CALLOUT_ICONS, CALLOUTS, draw_comparison, draw_timeline
 
 STATIC = {"displayModeBar": False, "staticPlot": True}
+# Answers are drawn as the bars' labels; on a phone a long one would be cut off at the left.
+LABEL_CHARS = 22
 
 
 def draw_step(step: Step) -> None:
@@ -56,9 +60,15 @@ def draw_tally(askable: Askable, tally: Tally, min_group_size: int) -> None:
         return
     labels = bucket_labels(askable.question)
     described = "; ".join(f"{labels.get(k, k)}: {n}" for k, n in tally.counts.items())
+    wrapped = {key: _wrap(text) for key, text in labels.items()}
     st.plotly_chart(
-        tally_figure(labels, tally.counts),
+        tally_figure(wrapped, tally.counts),
         config=STATIC,
         alt=f"Answers to the question: {described}",
     )
     st.caption(f"{tally.responses} answer(s).")
+
+
+def _wrap(label: str) -> str:
+    """Break a long answer onto lines of at most LABEL_CHARS, so a phone's chart shows it whole."""
+    return "<br>".join(textwrap.wrap(label, LABEL_CHARS)) or label

@@ -118,7 +118,11 @@ def _questions(current: GroupSession, lesson: Lesson, facilitator: staff.Facilit
     if not options:
         return
     st.subheader("Questions")
-    chosen = st.selectbox("Question to ask", list(options), format_func=options.__getitem__)
+    keys = list(options)
+    # Start on the open question, so that a counselor back after a reload (or a restart) does
+    # not reopen the first question by mistake.
+    at = keys.index(current.open_question) if current.open_question in options else 0
+    chosen = st.selectbox("Question to ask", keys, index=at, format_func=options.__getitem__)
     ask, reveal, close = st.columns(3)
     now = identity.now()
     if ask.button("Open question", width="stretch") and chosen:

@@ -107,9 +107,8 @@ def _follow(token: str) -> None:
 def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -> None:
     st.header("Your turn")
     mine = st.session_state.setdefault("answers", {})
-    tally = sessions().tally(room_id, askable.key, keys=lambda a: buckets(askable.question, a))
-    answered = mine.get(f"{room_id}:{askable.key}")
-    if answered is None:
+    slot = f"{room_id}:{askable.key}"
+    if slot not in mine:
 
         def send(answer: object) -> None:
             grade = grade_answer(askable.question, answer)
@@ -121,12 +120,13 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
                 st.warning("That question has closed.")
                 return
             # Not counted: this seat had answered before (say, before a reload); the first stands.
-            mine[f"{room_id}:{askable.key}"] = {"answer": answer, "counted": counted}
-            st.rerun()
+            mine[slot] = {"answer": answer, "counted": counted}
 
         ask(askable.question, key=f"room-{room_id}-{askable.key}", seed_key=token[:8],
             latest=None, on_answer=send, submit_label="Send my answer")  # fmt: skip
-        return
+        if slot not in mine:
+            return  # no rerun after sending: the lines below show the answer is in
+    answered = mine[slot]
     if answered["counted"]:
         st.success("Your answer is in. Results show when the counselor reveals them.")
     else:
@@ -134,6 +134,7 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
             "You had already answered this question, so your first answer is the one that "
             "counts. Results show when the counselor reveals them."
         )
+    tally = sessions().tally(room_id, askable.key, keys=lambda a: buckets(askable.question, a))
     if tally.revealed:
         draw_tally(askable, tally, min_group_size)
         if answered["counted"]:  # the grade of an answer that did not count would mislead

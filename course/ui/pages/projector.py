@@ -25,9 +25,9 @@ def show() -> None:
     _screen(code)
 
 
-@st.fragment(run_every=2.0)
+@st.fragment(run_every=0.5)
 def _screen(code: str) -> None:
-    """Redraw what the room sees every two seconds."""
+    """Redraw what the room sees twice a second (one projector: ~2% of a core)."""
     current = sessions().find_by_code(code, identity.now())
     lesson = room.lesson_of(current) if current else None
     course = course_result().course
