@@ -104,10 +104,28 @@ def free_port() -> int:
         return port
 
 
-@contextlib.contextmanager
-def streamlit_server(workdir: Path, env: Mapping[str, str]) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` and yield its base URL once it is healthy."""
-    port = free_port()
+@dataclass
+class Server:
+    """A ``streamlit run`` process this test started, with its port, log and base URL."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_server(workdir: Path, env: Mapping[str, str], port: int | None = None) -> Server:
+    """Start ``streamlit run streamlit_app.py`` (on ``port``, or a free one); wait until healthy.
+
+    The caller stops it with ``stop_server`` (or kills it, for a fault test).
+    """
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",
@@ -126,23 +144,43 @@ def streamlit_server(workdir: Path, env: Mapping[str, str]) -> Iterator[str]:
         "false",
     ]
     full_env = {**os.environ, **env}
-    log_path = workdir / f"streamlit-{port}.log"
+    # One log per start (a restart on the same port must not overwrite the first one).
+    log_path = workdir / f"streamlit-{port}-{time.monotonic_ns()}.log"
     # A file, not a PIPE: a full pipe would block the server (Streamlit's own e2e does this too).
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(base, process, log_path)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    server = Server(process, port, log_path)
+    try:
+        _wait_healthy(server.base, process, log_path)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server
+
+
+def stop_server(server: Server) -> None:
+    """Stop the server if it still runs (terminate, then kill after 10 s)."""
+    process = server.process
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def streamlit_server(workdir: Path, env: Mapping[str, str]) -> Iterator[str]:
+    """Run ``streamlit run streamlit_app.py`` and yield its base URL once it is healthy."""
+    server = start_server(workdir, env)
+    try:
+        yield server.base
+    finally:
+        stop_server(server)
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -390,4 +428,32 @@ def cut_off(
     """
     ignored = NOT_CUT_OFF if ignore is None else f"{NOT_CUT_OFF}, {ignore}"
     found: list[str] = page.evaluate(_OVERFLOW, [ignored, scope])
+    return found
+
+
+_CLIPPED_LABELS = """
+(scope) => {
+  const found = [];
+  for (const chart of document.querySelectorAll(`${scope} [data-testid='stPlotlyChart']`)) {
+    const svg = chart.querySelector('svg.main-svg');
+    if (!svg) continue;
+    const frame = svg.getBoundingClientRect();
+    for (const label of chart.querySelectorAll('.xtick text, .ytick text')) {
+      const box = label.getBoundingClientRect();
+      if (box.left < frame.left - 1 || box.right > frame.right + 1) {
+        found.push(`"${label.textContent}" spans ${Math.round(box.left)}..` +
+                   `${Math.round(box.right)} of a chart at ${Math.round(frame.left)}..` +
+                   `${Math.round(frame.right)}`);
+      }
+    }
+  }
+  return found;
+}
+"""
+
+
+def clipped_chart_labels(page: Any, scope: str = "[data-testid='stMain']") -> list[str]:
+    """List Plotly axis labels drawn partly outside their chart (cut_off misses these: the
+    chart's SVG clips them, so they never stick out of the screen)."""
+    found: list[str] = page.evaluate(_CLIPPED_LABELS, scope)
     return found
