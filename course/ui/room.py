@@ -32,7 +32,7 @@ def join_link(room: GroupSession) -> str:
 def qr_png(link: str) -> bytes:
     """Draw the join link as a QR code (PNG)."""
     out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="png", scale=10, border=2)
+    segno.make(link, error="m").save(out, kind="png", scale=10, border=2)  # 33 px per 3 modules
     return out.getvalue()
 
 
@@ -45,4 +45,4 @@ def show_join(room: GroupSession, *, large: bool) -> None:
     code = " ".join(room.join_code[i : i + 3] for i in range(0, len(room.join_code), 3))
     (st.title if large else st.subheader)(f"Join code: {code}")
     st.markdown(f"Go to **{base_url()}/join** or scan the code with your phone's camera.")
-    st.image(qr_png(link), width=320 if large else 200, alt=f"QR code for {link}")
+    st.image(qr_png(link), width=330 if large else 198, alt=f"QR code for {link}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from course.group import buckets, find_askable
 from course.store.sessions import normalize_join_code
+from course.text import safe_markdown
 from course.ui import identity, room
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.resources import course_result, sessions
@@ -34,21 +35,23 @@ def _screen(code: str) -> None:
     if current is None or lesson is None or course is None:
         st.title("This session has ended. Thank you for taking part.")
         return
-    room.show_join(current, large=True)
     step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
-    draw_step(step)
     askable = find_askable(course, lesson, current.open_question or "")
     if askable is None:
+        room.show_join(current, large=True)
+        draw_step(step)
         return
+    # An open question comes first, so the room sees it without anyone scrolling.
+    st.header("Question")
+    st.markdown(safe_markdown(askable.question.prompt))
     tally = sessions().tally(
         current.id, askable.key, keys=lambda answer: buckets(askable.question, answer)
     )
-    st.header("Question")
-    st.markdown(askable.question.prompt)
     if tally.revealed:
         draw_tally(askable, tally, current.min_group_size)
     else:
         st.metric("Answers so far", tally.responses)
+    room.show_join(current, large=False)
 
 
 show()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from course.export import to_csv
-from course.group import answer_text, askables, misconception_rows, summarize
+from course.group import answer_text, askables, bucket_labels, misconception_rows, summarize
 from course.store.sessions import NotAllowed
 from course.ui import room, staff
 from course.ui.resources import course_result, sessions
@@ -22,7 +22,13 @@ def show() -> None:
     wanted = st.query_params.get("room")
     ids = [s.id for s in mine]
     default = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
-    labels = {s.id: f"{s.created_at:%Y-%m-%d %H:%M} · {s.lesson_id} · {s.join_code}" for s in mine}
+    course_now = course_result().course
+    titles = {lid: lesson.title for lid, lesson in course_now.lessons.items()} if course_now else {}
+    labels = {
+        s.id: f"{s.created_at:%Y-%m-%d %H:%M} · {titles.get(s.lesson_id, s.lesson_id)} · "
+        f"{s.join_code}"
+        for s in mine
+    }
     chosen = st.selectbox("Session", ids, index=default, format_func=labels.__getitem__)
     try:
         current = sessions().owned(int(chosen), facilitator.id)
@@ -35,6 +41,11 @@ def show() -> None:
         st.warning("The lesson of this session is no longer served.")
         return
     responses = sessions().responses(current.id, facilitator.id)
+    by_key = {a.key: a for a in askables(course, lesson)}
+
+    def labels_of(key: str) -> dict[str, str]:
+        return bucket_labels(by_key[key].question)
+
     summaries = []
     for askable in askables(course, lesson):
         answers = [r.answer for r in responses if r.question_key == askable.key]
@@ -49,13 +60,15 @@ def show() -> None:
                 "Question": s.label,
                 "Answers": s.responses,
                 "% right": None if s.share_correct is None else round(100 * s.share_correct),
-                "Answer counts": ", ".join(f"{k}: {n}" for k, n in s.distribution.items()),
+                "Answer counts": "; ".join(
+                    f"{labels_of(s.key).get(k, k)}: {n}" for k, n in s.distribution.items()
+                ),
             }
             for s in summaries
         ]
     )
     st.dataframe(table, hide_index=True)
-    st.subheader("Misconceptions that showed up")
+    st.header("Misconceptions that showed up")
     for tag, count in misconception_rows(summaries) or [("none", 0)]:
         st.markdown(f"- {tag.replace('-', ' ')}: {count}")
     csv = to_csv(

@@ -1,0 +1,662 @@
+"""Counselor-led group sessions in a real browser: a console, a projector and phones.
+
+Each test runs its own ``streamlit run`` server(s) on a fresh database holding one facilitator
+account, made the way an operator makes it (``python -m course facilitator add``, password on
+stdin):
+
+- one question end to end on one server (SQLite);
+- the same flow on two servers sharing one PostgreSQL database: the phones on one server, the
+  counselor and the projector on the other (needs COURSE_TEST_DATABASE_URL);
+- a fault test: ``kill -9`` the server while a question is open, restart it on the same port
+  and database, and check that every acknowledged answer is kept and the session goes on.
+
+The question asked is the lesson's quiz question 1 (single choice), read from the shipped YAML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import pytest
+import segno
+import yaml
+from browser_kit import (
+    REPO,
+    Server,
+    check_accessibility,
+    click_button,
+    clipped_chart_labels,
+    cut_off,
+    main_area,
+    open_app,
+    phone_options,
+    remove_dir,
+    screenshot,
+    start_server,
+    stop_server,
+    temp_dir,
+    unnamed_controls,
+    wait_for_app_run,
+)
+from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from course.store import Facilitators, Store, Tally
+from course.store.sessions import Response, Sessions
+
+pytestmark = pytest.mark.browser
+
+LESSON_ID = "tolerance-dependence-addiction"
+LESSON = yaml.safe_load((REPO / "lessons" / f"{LESSON_ID}.yaml").read_text(encoding="utf-8"))
+QUIZ = yaml.safe_load((REPO / "quizzes" / f"{LESSON['quiz']}.yaml").read_text(encoding="utf-8"))
+STEPS = LESSON["steps"]
+QUESTION = QUIZ["questions"][0]
+QUESTION_KEY = f"quiz:{QUESTION['id']}"
+OPTIONS = [o["text"] for o in QUESTION["options"]]
+RIGHT = next(o["text"] for o in QUESTION["options"] if o.get("correct"))
+WRONG = next(o["text"] for o in QUESTION["options"] if not o.get("correct"))
+assert QUESTION["kind"] == "single", "these tests answer a single-choice question"
+
+FACILITATOR = "counselor"
+PASSWORD = "a-long-pass-phrase-2026"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+# Phones and the projector poll every 2 s: what the counselor does shows on them within ~5 s.
+FOLLOW_SECONDS = 5.0
+# A chart's first draw loads Plotly (several MB of script) in each browser: allow for it.
+CHART_MS = 20_000
+# (display name, answers right?) for the five phones: 3 right and 2 wrong, so 60 % right.
+PHONES = [("Sam", True), ("", True), ("River", True), ("", False), ("Ash", False)]
+RELOADER = 4  # this phone reloads after answering and tries to answer again
+
+PG_URL_ENV = "COURSE_TEST_DATABASE_URL"
+REQUIRE_PG_ENV = "COURSE_REQUIRE_POSTGRES"
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    path = temp_dir("course-group-")
+    try:
+        yield path
+    finally:
+        remove_dir(path)
+
+
+@pytest.fixture
+def servers(workdir: Path) -> Iterator[list[Server]]:
+    """Servers a test starts go here; any still running are stopped before workdir goes."""
+    started: list[Server] = []
+    yield started
+    for server in started:
+        stop_server(server)
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
+    """Open a page in a new context: "desktop", "projector" or "phone"; all closed after."""
+    contexts: list[Any] = []
+    kinds = {"desktop": DESKTOP, "projector": PROJECTOR, "phone": phone_options(browser.version)}
+
+    def new(kind: str) -> Any:
+        context = browser.new_context(**kinds[kind])
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped after; skipped without COURSE_TEST_DATABASE_URL."""
+    admin_url = os.environ.get(PG_URL_ENV)
+    if not admin_url:
+        if os.environ.get(REQUIRE_PG_ENV) == "1":
+            pytest.fail(f"{REQUIRE_PG_ENV}=1 but {PG_URL_ENV} is not set", pytrace=False)
+        pytest.skip(f"set {PG_URL_ENV} to run the two-server PostgreSQL test")
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from course.store.db import database_url
+
+    url = database_url(admin_url)
+    name = f"course_t_{secrets.token_hex(8)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    quoted = admin.dialect.identifier_preparer.quote(name)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            # FORCE: a failed test may leave the servers' connections open.
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        admin.dispose()
+
+
+def add_facilitator(db_url: str) -> None:
+    """Create the facilitator account with the CLI, the password on stdin (as a script would).
+
+    This also brings a fresh database to the newest schema before any server opens it.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "course", "facilitator", "add", FACILITATOR],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COURSE_DATABASE_URL": db_url},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"added facilitator {FACILITATOR!r}" in done.stdout
+
+
+def serve(servers: list[Server], workdir: Path, db_url: str, port: int | None = None) -> Server:
+    env = {"COURSE_DATABASE_URL": db_url, "COURSE_ROOT": ""}  # the shipped course
+    server = start_server(workdir, env, port)
+    servers.append(server)
+    return server
+
+
+# --- the database, read directly ---------------------------------------------------------------
+
+
+def recorded(db_url: str, code: str) -> tuple[Tally, list[Response], int]:
+    """The question's tally, the session's counted answers and its headcount, from the DB."""
+    store = Store(db_url)
+    try:
+        facilitator = Facilitators(store.engine).verify(FACILITATOR, PASSWORD, datetime.now(UTC))
+        assert facilitator is not None
+        sessions = Sessions(store.engine)
+        (session,) = [s for s in sessions.sessions_of(facilitator) if s.join_code == code]
+        return (
+            sessions.tally(session.id, QUESTION_KEY),
+            sessions.responses(session.id, facilitator),
+            sessions.participant_count(session.id),
+        )
+    finally:
+        store.close()
+
+
+# --- what the pages show -----------------------------------------------------------------------
+
+
+def heading(page: Any, text: str) -> Any:
+    return main_area(page).get_by_role("heading", name=text, exact=True)
+
+
+def step_title(number: int) -> str:
+    title: str = STEPS[number - 1]["title"]
+    return title
+
+
+def metric_value(page: Any, label: str) -> Any:
+    metric = main_area(page).get_by_test_id("stMetric").filter(has_text=label)
+    return metric.get_by_test_id("stMetricValue")
+
+
+def charts(page: Any) -> Any:
+    return main_area(page).get_by_test_id("stPlotlyChart")
+
+
+def chart_counts(page: Any) -> dict[str, int]:
+    """What the page's one bar chart plots: {answer text: count}, from Plotly's own data."""
+    expect(charts(page)).to_have_count(1)
+    data = (
+        charts(page)
+        .locator(".js-plotly-plot")
+        .evaluate("plot => ({labels: plot.data[0].y, counts: plot.data[0].x})")
+    )
+    labels = [" ".join(label.replace("<br>", " ").split()) for label in data["labels"]]
+    return dict(zip(labels, data["counts"], strict=True))
+
+
+def everywhere(pages: list[Any], check: Callable[[Any], None], what: str) -> float:
+    """Wait until check passes on every page; return how long the last one took."""
+    start = time.monotonic()
+    for page in pages:
+        check(page)
+    took = time.monotonic() - start
+    print(f"{what}: {took:.1f} s")
+    return took
+
+
+_WATCH = """
+(text) => {
+  const seen = (window.__seenAt = window.__seenAt || {});
+  const look = () => {
+    if (!(text in seen) && document.body.textContent.includes(text)) seen[text] = Date.now();
+  };
+  new MutationObserver(look).observe(document.body, {childList: true, subtree: true});
+  look();
+}
+"""
+
+
+def watch_for(pages: list[Any], text: str) -> None:
+    """Note, in each page, the wall-clock time the text first appears in it."""
+    for page in pages:
+        page.evaluate(_WATCH, text)
+
+
+def seen_after(pages: list[Any], text: str, start: float) -> float:
+    """Seconds from start (time.time()) until the text appeared on the last of the pages."""
+    times = [page.evaluate("(text) => window.__seenAt[text]", text) for page in pages]
+    assert None not in times, f"{text!r} never appeared on some page"
+    return max(times) / 1000 - start
+
+
+def shows(page: Any, text: str, timeout: float = 8_000) -> None:
+    expect(main_area(page).get_by_text(text).first).to_be_visible(timeout=timeout)
+
+
+# --- the counselor's moves ---------------------------------------------------------------------
+
+
+def sign_in(page: Any, base: str) -> None:
+    open_app(page, f"{base}/login")
+    form = main_area(page).get_by_test_id("stForm")
+    form.get_by_role("textbox", name="Facilitator name").fill(FACILITATOR)
+    form.get_by_role("textbox", name="Password").fill(PASSWORD)
+    click_button(page, "Sign in", scope=form)
+    expect(heading(page, "Group console")).to_be_visible()
+    assert urlparse(page.url).path == "/console"
+    assert PASSWORD not in page.url and FACILITATOR not in page.url  # nothing in the address
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick a selectbox option with the mouse, as the counselor would.
+
+    The console redraws its live part every 3 s; if the list closes before the click lands,
+    open it again.
+    """
+    box = main_area(page).get_by_role("combobox", name=label, exact=True)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(4):
+        box.click()
+        try:
+            wanted.click(timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    expect(box).to_have_value(option)
+    wait_for_app_run(page)
+
+
+def start_session(page: Any) -> str:
+    """Start a session for the lesson on the console; return the join code it shows."""
+    choose(page, "Lesson", LESSON["title"])
+    click_button(page, "Start", exact=True)
+    caption = main_area(page).get_by_text(re.compile(r"join code [A-Z2-9]{6}"))
+    found = re.search(r"join code ([A-Z2-9]{6})", caption.inner_text())
+    assert found, caption.inner_text()
+    expect(heading(page, step_title(1))).to_be_visible()
+    return found.group(1)
+
+
+def open_question(page: Any) -> None:
+    choose(page, "Question to ask", "Quiz question 1")
+    click_button(page, "Open question", exact=True)
+    shows(page, "Open question: Quiz question 1")
+
+
+def projector_link(console: Any, code: str) -> str:
+    link = main_area(console).get_by_role("link", name="Open the projector view")
+    href = link.get_attribute("href")
+    assert href is not None
+    parts = urlparse(href)
+    assert parts.path == "/projector" and parse_qs(parts.query) == {"room": [code]}, href
+    return href
+
+
+QR_BORDER = 2  # modules of quiet zone, as course/ui/room.py draws the code
+
+
+def qr_matrix(link: str) -> list[list[bool]]:
+    """The dark modules of the link's QR code (error level M, as the app makes it)."""
+    return [[bool(cell) for cell in row] for row in segno.make(link, error="m").matrix]
+
+
+def qr_modules(png: bytes, count: int) -> list[list[bool]]:
+    """Read a square QR image of count x count modules back, sampling each module's centre."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+    assert width == height, image.size
+    module = width / (count + 2 * QR_BORDER)  # Streamlit may have scaled the image
+
+    def dark(x: int, y: int) -> bool:
+        at = (int((QR_BORDER + x + 0.5) * module), int((QR_BORDER + y + 0.5) * module))
+        level: int = image.getpixel(at)  # type: ignore[assignment]
+        return level < 128
+
+    return [[dark(x, y) for x in range(count)] for y in range(count)]
+
+
+def check_join_screen(page: Any, code: str) -> str:
+    """The projector shows the code and a QR image of its join link; return that link."""
+    expect(heading(page, f"Join code: {code[:3]} {code[3:]}")).to_be_visible()
+    image = main_area(page).get_by_role("img", name=re.compile("^QR code for "))
+    expect(image).to_be_visible()
+    link = (image.get_attribute("alt") or "").removeprefix("QR code for ")
+    parts = urlparse(link)
+    assert parts.path == "/join" and parse_qs(parts.query) == {"room": [code]}, link
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The image served is the QR code of exactly that link.
+    served = page.request.get(urljoin(page.url, image.get_attribute("src") or ""))
+    assert served.ok, served.status
+    want = qr_matrix(link)
+    assert qr_modules(served.body(), len(want)) == want, f"the QR image does not encode {link}"
+    return link
+
+
+# --- a participant's moves ---------------------------------------------------------------------
+
+
+def join(page: Any, link: str, name: str, code: str) -> None:
+    """Open the join link (what the QR code holds), keep its code, give a name or none, join."""
+    open_app(page, link)
+    form = main_area(page).get_by_test_id("stForm")
+    expect(form.get_by_role("textbox", name="Join code")).to_have_value(code)
+    if name:
+        form.get_by_role("textbox", name=re.compile("^Display name")).fill(name)
+    click_button(page, "Join", exact=True, scope=form)
+    shows(page, LESSON["title"])
+    if name:
+        shows(page, f"you are {name}")
+
+
+def choose_and_send(page: Any, text: str) -> None:
+    pattern = re.compile(rf"^\s*{re.escape(text)}\s*$")
+    main_area(page).get_by_test_id("stRadioOption").filter(has_text=pattern).click()
+    expect(main_area(page).get_by_role("radio", name=text, exact=True)).to_be_checked()
+    main_area(page).get_by_role("button", name="Send my answer").click()
+
+
+def answer(page: Any, right: bool) -> None:
+    """Choose the right or a wrong answer, send it, and wait for the acknowledgement."""
+    choose_and_send(page, RIGHT if right else WRONG)
+    shows(page, "Your answer is in.")
+
+
+def reload(page: Any) -> None:
+    page.reload()
+    page.wait_for_selector("[data-testid='stAppViewContainer']")
+    wait_for_app_run(page)
+
+
+# --- one question, end to end ------------------------------------------------------------------
+
+
+def run_one_question(
+    open_page: Callable[[str], Any],
+    console_base: str,
+    phone_base: str,
+    db_url: str,
+    look: Callable[[Any, str], None] = lambda page, name: None,
+) -> None:
+    """The whole flow: the console and projector use console_base, the phones phone_base.
+
+    look(page, name) is called at each screen worth a screenshot.
+    """
+    right = sum(r for _, r in PHONES)
+    wrong = len(PHONES) - right
+
+    console = open_page("desktop")
+    sign_in(console, console_base)
+    code = start_session(console)
+    look(console, "01-console-started")
+
+    projector = open_page("projector")
+    open_app(projector, urljoin(console_base, projector_link(console, code)))
+    link = check_join_screen(projector, code)
+    assert link.startswith(console_base + "/")  # the address the projector itself was opened at
+    expect(heading(projector, step_title(1))).to_be_visible()
+    assert not cut_off(projector), cut_off(projector)
+    look(projector, "02-projector-join-code-and-qr")
+
+    # The phones scan the QR code: its path and query, on whichever server the phones reach.
+    phone_link = urljoin(phone_base, f"{urlparse(link).path}?{urlparse(link).query}")
+    phones = [open_page("phone") for _ in PHONES]
+    for page, (name, _) in zip(phones, PHONES, strict=True):
+        join(page, phone_link, name, code)
+        expect(heading(page, step_title(1))).to_be_visible()
+    expect(metric_value(console, "People in the room")).to_have_text(str(len(PHONES)))
+
+    # Next: the phones and the projector follow within ~5 s.
+    click_button(console, "Next")
+    expect(heading(console, step_title(2))).to_be_visible()
+    took = everywhere(
+        [*phones, projector],
+        lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=10_000),
+        "the next step reached every screen",
+    )
+    assert took <= FOLLOW_SECONDS, f"the room took {took:.1f} s to follow the counselor"
+
+    open_question(console)
+    took = everywhere(
+        phones,
+        lambda p: expect(p.get_by_role("button", name="Send my answer")).to_be_visible(
+            timeout=10_000
+        ),
+        "the question reached every phone",
+    )
+    assert took <= FOLLOW_SECONDS, f"the question took {took:.1f} s to reach the phones"
+    expect(metric_value(projector, "Answers so far")).to_have_text("0")
+    look(phones[0], "03-phone-question")
+
+    for page, (_, is_right) in zip(phones, PHONES, strict=True):
+        answer(page, is_right)
+    look(phones[0], "04-phone-answered-before-reveal")
+
+    # One phone reloads (as a phone does with a tab it discarded): it is back in its own seat,
+    # no second join, and when it sends another answer, the first one stands.
+    again = phones[RELOADER]
+    seat = parse_qs(urlparse(again.url).query).get("seat")
+    reload(again)
+    expect(heading(again, step_title(2))).to_be_visible()
+    expect(main_area(again).get_by_role("button", name="Join", exact=True)).to_have_count(0)
+    assert parse_qs(urlparse(again.url).query).get("seat") == seat
+    choose_and_send(again, RIGHT)  # it answered wrong before
+    shows(again, "You had already answered this question")
+    expect(main_area(again).get_by_text("Your answer is in.")).to_have_count(0)
+
+    expect(metric_value(projector, "Answers so far")).to_have_text(str(len(PHONES)))
+    expect(metric_value(console, "People in the room")).to_have_text(str(len(PHONES)))
+    for page in [projector, *phones]:
+        expect(charts(page)).to_have_count(0)  # no results anywhere before the reveal
+    tally, _, seated = recorded(db_url, code)
+    everyone = len(PHONES)
+    assert (tally.responses, tally.correct, tally.revealed, seated) == (
+        everyone,
+        right,
+        False,
+        everyone,
+    )
+    look(projector, "05-projector-answers-so-far")
+    look(console, "06-console-question-open")
+
+    # Reveal: the projector and every phone show the results. Timed inside each page: a
+    # browser busy loading Plotly for its first chart answers Playwright late, not the room.
+    room = [projector, *phones]
+    results = f"{len(PHONES)} answer(s)."
+    watch_for(room, results)
+    revealed_at = time.time()
+    click_button(console, "Reveal results")
+    everywhere(
+        room,
+        lambda p: expect(charts(p)).to_be_visible(timeout=CHART_MS),
+        "every screen drew the bar chart",
+    )
+    took = seen_after(room, results, revealed_at)
+    print(f"the results reached every screen: {took:.1f} s")
+    assert took <= FOLLOW_SECONDS, f"the results took {took:.1f} s to reach the room"
+    expected = {text: 0 for text in OPTIONS} | {RIGHT: right, WRONG: wrong}
+    for page in [projector, *phones]:
+        assert chart_counts(page) == expected
+        assert not clipped_chart_labels(page), clipped_chart_labels(page)
+    expect(metric_value(projector, "Answers so far")).to_have_count(0)
+    for page, (_, is_right) in zip(phones[:RELOADER], PHONES, strict=False):
+        verdict = "That's right." if is_right else "Not quite."
+        expect(main_area(page).get_by_text(verdict, exact=True)).to_be_visible()
+    assert recorded(db_url, code)[0].revealed
+    look(projector, "07-projector-revealed")
+    look(phones[0], "08-phone-after-reveal")
+    look(phones[RELOADER - 1], "08b-phone-wrong-after-reveal")
+
+    # The summary: 5 answers, 60 % right, the misconception, and the CSV of the answers.
+    click_button(console, "Summary of this session")
+    expect(heading(console, "Session summary")).to_be_visible()
+    cells = main_area(console).get_by_test_id("stDataFrame").locator("[role='gridcell']")
+    expect(cells).to_have_count(4, timeout=CHART_MS)
+    expect(cells.nth(0)).to_have_text("Quiz question 1")
+    expect(cells.nth(1)).to_have_text(str(len(PHONES)))
+    expect(cells.nth(2)).to_have_text(str(round(100 * right / len(PHONES))))  # 60
+    shows(console, f"tolerance equals addiction: {wrong}")  # the wrong answer's misconception
+    look(console, "09-summary")
+    with console.expect_download() as download:
+        main_area(console).get_by_role("button", name="Download answers (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [r["question"] for r in rows] == [QUESTION_KEY] * len(PHONES)
+    assert sorted(r["correct"] for r in rows) == ["False"] * wrong + ["True"] * right
+
+
+def test_one_question_end_to_end(
+    open_page: Callable[[str], Any],
+    servers: list[Server],
+    workdir: Path,
+    axe_js: str,
+    test_name: str,
+) -> None:
+    db_url = f"sqlite:///{workdir / 'group.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    notes: list[str] = []
+
+    def look(page: Any, name: str) -> None:
+        """A screenshot, and axe-core (serious and critical findings fail) on that screen."""
+        screenshot(page, test_name, name)
+        for finding in check_accessibility(page, axe_js, name):
+            notes.append(f"{name}: {finding['id']} ({finding['impact']}) x{len(finding['nodes'])}")
+        assert not unnamed_controls(page), f"unnamed controls on {name}: {unnamed_controls(page)}"
+
+    run_one_question(open_page, server.base, server.base, db_url, look)
+    print("\n".join(["minor/moderate accessibility findings:", *sorted(set(notes))]))
+
+
+def test_two_servers_share_one_postgres(
+    open_page: Callable[[str], Any],
+    servers: list[Server],
+    workdir: Path,
+    postgres_url: str,
+) -> None:
+    """Phones on server A, counselor and projector on server B: all state is in the database."""
+    add_facilitator(postgres_url)  # also brings the database to the newest schema
+    for_phones = serve(servers, workdir, postgres_url)
+    for_counselor = serve(servers, workdir, postgres_url)
+    assert for_phones.base != for_counselor.base
+    run_one_question(open_page, for_counselor.base, for_phones.base, postgres_url)
+
+
+# --- a fault: the server is killed mid-question ------------------------------------------------
+
+
+def test_kill_9_mid_question_loses_no_answer(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, test_name: str
+) -> None:
+    db_url = f"sqlite:///{workdir / 'group.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    answers = [True, True, False]
+
+    console = open_page("desktop")
+    sign_in(console, server.base)
+    code = start_session(console)
+    link = f"{server.base}/join?room={code}"
+    phones = [open_page("phone") for _ in answers]
+    for page in phones:
+        join(page, link, "", code)
+    open_question(console)
+    for page, is_right in zip(phones, answers, strict=True):
+        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(timeout=10_000)
+        answer(page, is_right)  # waits for "Your answer is in."
+
+    # Marks that survive only while these very pages live (a reload would clear them).
+    for page in phones:
+        page.evaluate("() => { window.__beforeKill = true; }")
+
+    # kill -9: no shutdown, no flush, nothing the server could still do.
+    os.kill(server.process.pid, signal.SIGKILL)
+    assert server.process.wait(timeout=10) == -signal.SIGKILL
+
+    # Every acknowledged answer is in the database, read while no server runs.
+    tally, responses, seated = recorded(db_url, code)
+    assert (tally.responses, tally.correct, seated) == (len(answers), sum(answers), len(answers))
+    assert [r.question_key for r in responses] == [QUESTION_KEY] * len(answers)
+    assert sorted(r.is_correct for r in responses) == sorted(answers)
+
+    # The same port and database again.
+    restarted = serve(servers, workdir, db_url, port=server.port)
+    assert restarted.base == server.base
+
+    # The counselor signs in again (the browser session died with the server) and returns to
+    # the same session: same code, same step, same open question, same counts.
+    sign_in(console, restarted.base)
+    click_button(console, f"Return to {LESSON['title']} (code {code})")
+    expect(main_area(console).get_by_text(f"join code {code}")).to_be_visible()
+    expect(heading(console, step_title(1))).to_be_visible()
+    expect(metric_value(console, "People in the room")).to_have_text(str(len(answers)))
+    shows(console, "Open question: Quiz question 1")
+    box = main_area(console).get_by_role("combobox", name="Question to ask", exact=True)
+    expect(box).to_have_value("Quiz question 1")  # not the first question, ready to reopen
+    shows(console, f"{len(answers)} answer(s).")
+    expect(charts(console)).to_be_visible(timeout=CHART_MS)  # the counselor sees live counts
+    assert chart_counts(console) == {text: 0 for text in OPTIONS} | {
+        RIGHT: sum(answers),
+        WRONG: len(answers) - sum(answers),
+    }
+    screenshot(console, test_name, "console-after-restart")
+
+    # A phone that was open reconnects by itself and is back in its seat: it follows the step,
+    # and its answer is still the one that counts. A new phone can join too.
+    old = phones[0]
+    wait_for_app_run(old)  # connected to the new server, and its script has run there
+    assert old.evaluate("() => window.__beforeKill === true"), "the page was reloaded"
+    expect(heading(old, step_title(1))).to_be_visible()
+    expect(main_area(old).get_by_role("button", name="Join", exact=True)).to_have_count(0)
+    choose_and_send(old, WRONG)
+    shows(old, "You had already answered this question")
+    newcomer = open_page("phone")
+    join(newcomer, link, "Late", code)
+    expect(metric_value(console, "People in the room")).to_have_text(str(len(answers) + 1))
+
+    click_button(console, "Next")
+    everywhere(
+        [old, newcomer],
+        lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=10_000),
+        "the next step after the restart",
+    )
+    screenshot(old, test_name, "phone-after-restart")
+    tally, _, seated = recorded(db_url, code)
+    assert (tally.responses, tally.correct, seated) == (3, 2, 4)
+    restarted_log = restarted.log()
+    assert "Traceback" not in restarted_log, restarted_log
