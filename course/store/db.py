@@ -13,7 +13,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 
 ENV_URL = "COURSE_DATABASE_URL"
@@ -163,3 +164,13 @@ def _lock_migrations(conn: Connection) -> None:
     # On SQLite the IMMEDIATE write transaction already excludes every other writer.
     if conn.dialect.name == "postgresql":
         conn.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+
+
+DialectInsert = postgresql.Insert | sqlite.Insert
+
+
+def dialect_insert(conn: Connection, table: Table) -> DialectInsert:
+    """Start an INSERT of the connection's dialect, which can take ON CONFLICT."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -20,12 +20,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningInsert
 
 from course.store.codes import hash_code, new_code, normalize_code
-from course.store.db import make_engine, read, upgrade, write
+from course.store.db import DialectInsert, dialect_insert, make_engine, read, upgrade, write
 from course.store.inputs import answer_json, check_ids, check_reflection, utc
 from course.store.records import Attempt, LessonProgress, QuizResult
 from course.store.schema import (
@@ -43,7 +42,7 @@ _CODE_DRAWS = 5
 # Never part of an export: the code hash is what would let someone try codes offline.
 _NOT_EXPORTED = frozenset({"code_hash"})
 
-Insert = postgresql.Insert | sqlite.Insert
+Insert = DialectInsert
 ExportedRows = dict[str, list[dict[str, object]]]
 
 
@@ -95,7 +94,7 @@ class Store:
         with write(self.engine) as conn:
             conn.execute(_visit_lesson(conn, learner_id, lesson_id, step_id, step_index, now))
             seen = {"learner_id": learner_id, "lesson_id": lesson_id, "step_id": step_id}
-            stmt = _insert(conn, step_progress).values(**seen, seen_at=now)
+            stmt = dialect_insert(conn, step_progress).values(**seen, seen_at=now)
             conn.execute(stmt.on_conflict_do_nothing())
 
     def complete_step(self, learner_id: int, lesson_id: str, step_id: str, now: datetime) -> None:
@@ -104,7 +103,7 @@ class Store:
         check_ids(lesson_id=lesson_id, step_id=step_id)
         key = {"learner_id": learner_id, "lesson_id": lesson_id, "step_id": step_id}
         with write(self.engine) as conn:
-            stmt = _insert(conn, step_progress).values(**key, seen_at=now, completed_at=now)
+            stmt = dialect_insert(conn, step_progress).values(**key, seen_at=now, completed_at=now)
             done = func.coalesce(step_progress.c.completed_at, stmt.excluded.completed_at)
             conn.execute(
                 stmt.on_conflict_do_update(index_elements=list(key), set_={"completed_at": done})
@@ -228,7 +227,7 @@ class Store:
         check_reflection(text)
         key = {"learner_id": learner_id, "lesson_id": lesson_id, "step_id": step_id}
         with write(self.engine) as conn:
-            stmt = _insert(conn, reflections).values(**key, text=text, updated_at=now)
+            stmt = dialect_insert(conn, reflections).values(**key, text=text, updated_at=now)
             new = {"text": stmt.excluded.text, "updated_at": stmt.excluded.updated_at}
             conn.execute(stmt.on_conflict_do_update(index_elements=list(key), set_=new))
 
@@ -260,13 +259,6 @@ class Store:
             )
 
 
-def _insert(conn: Connection, table: Table) -> Insert:
-    """Start an INSERT of the connection's dialect, which can take ON CONFLICT."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 def _insert_returning_id(table: Table, values: dict[str, Any]) -> ReturningInsert[int]:
     """Build an INSERT that returns the new row's id."""
     return insert(table).values(values).returning(table.c.id)
@@ -287,7 +279,7 @@ def _visit_lesson(
 ) -> Insert:
     """Build the upsert that moves the lesson's current step and advances its furthest."""
     table = lesson_progress
-    stmt = _insert(conn, table).values(
+    stmt = dialect_insert(conn, table).values(
         learner_id=learner_id,
         lesson_id=lesson_id,
         current_step_id=step_id,

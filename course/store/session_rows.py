@@ -11,13 +11,11 @@ from sqlalchemy import (
     Connection,
     Row,
     Select,
-    Table,
     func,
     literal,
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from course.store.group_records import (
     GroupSession,
@@ -36,7 +34,6 @@ from course.store.schema import (
     session_questions,
 )
 
-Insert = postgresql.Insert | sqlite.Insert
 AnswerKeys = Callable[[object], list[str]]
 
 _RESPONSE_COLUMNS = [
@@ -46,13 +43,6 @@ _RESPONSE_COLUMNS = [
     responses.c.answered_at,
     responses.c.approved_at,
 ]
-
-
-def dialect_insert(conn: Connection, table: Table) -> Insert:
-    """Start an INSERT of the connection's dialect, which can take ON CONFLICT."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def first_time(column: ColumnElement[datetime], now: datetime) -> ColumnElement[datetime]:

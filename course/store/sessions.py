@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.store import session_rows as rows
-from course.store.db import read, write
+from course.store.db import dialect_insert, read, write
 from course.store.group_records import (
     GroupSession,
     NotAllowed,
@@ -172,7 +172,7 @@ class Sessions:
         key = {"session_id": session_id, "question_key": question_key}
         with write(self.engine) as conn:
             rows.control(conn, session_id, facilitator_id, open_question=question_key)
-            stmt = rows.dialect_insert(conn, session_questions).values(**key, opened_at=utc(now))
+            stmt = dialect_insert(conn, session_questions).values(**key, opened_at=utc(now))
             conn.execute(stmt.on_conflict_do_nothing())
 
     def close_question(self, session_id: int, facilitator_id: int, now: datetime) -> None:
@@ -189,7 +189,7 @@ class Sessions:
         with write(self.engine) as conn:
             rows.control(conn, session_id, facilitator_id)
             # Revealing a question never opened still records it, opened and revealed now.
-            stmt = rows.dialect_insert(conn, session_questions).values(
+            stmt = dialect_insert(conn, session_questions).values(
                 **key, opened_at=now, revealed_at=now
             )
             first = rows.first_time(session_questions.c.revealed_at, now)
@@ -252,7 +252,7 @@ class Sessions:
                 "is_correct": is_correct,
                 "answered_at": now,
             }
-            stmt = rows.dialect_insert(conn, responses).values(values).on_conflict_do_nothing()
+            stmt = dialect_insert(conn, responses).values(values).on_conflict_do_nothing()
             # RETURNING gives a row only if this insert happened (rowcount is not portable here).
             return conn.execute(stmt.returning(responses.c.id)).first() is not None
 
