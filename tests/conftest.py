@@ -26,6 +26,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """Yield the URL of an empty PostgreSQL database (for tests that only make sense there)."""
+    yield from _fresh_postgres_database(_postgres_admin_url())
+
+
+@pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
     """Yield a Store on a fresh database."""
     opened = Store(store_url)

@@ -9,19 +9,15 @@ import streamlit as st
 from course.charts import tally_figure
 from course.group import Askable, bucket_labels
 from course.model import (
-    CalloutStep,
     CardsStep,
     CheckStep,
-    ComparisonStep,
     DiscussionStep,
     ReflectionStep,
     Step,
-    TextStep,
-    TimelineStep,
 )
 from course.store.sessions import Tally
 from course.text import safe_markdown
-from course.ui.steps import CALLOUT_ICONS, CALLOUTS, draw_comparison, draw_timeline
+from course.ui.steps import draw_plain
 
 STATIC = {"displayModeBar": False, "staticPlot": True}
 # Answers are drawn as the bars' labels; on a phone a long one would be cut off at the left.
@@ -30,17 +26,9 @@ LABEL_CHARS = 22
 
 def draw_step(step: Step) -> None:
     """Draw a step's content for everyone in the room (no notes, no private boxes)."""
-    if step.title:
-        st.header(step.title)
-    if isinstance(step, TextStep):
-        st.markdown(safe_markdown(step.body))
-    elif isinstance(step, CalloutStep):
-        CALLOUTS[step.style](safe_markdown(step.body), icon=CALLOUT_ICONS[step.style])
-    elif isinstance(step, TimelineStep):
-        draw_timeline(step)
-    elif isinstance(step, ComparisonStep):
-        draw_comparison(step)
-    elif isinstance(step, CardsStep):
+    if draw_plain(step):
+        return
+    if isinstance(step, CardsStep):
         for card in step.cards:
             with st.container(border=True):
                 st.markdown(safe_markdown(f"**Myth:** {card.myth}\n\n**Fact:** {card.fact}"))

@@ -34,6 +34,26 @@ CALLOUT_ICONS = {
 
 def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
     """Draw a step, then the sources it rests on."""
+    if not draw_plain(step):
+        _draw_personal(lesson, step, learner)
+    _sources(lesson, step.sources)
+
+
+def _draw_personal(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
+    """Draw the steps a learner does something with: cards, checks, notes, prompts."""
+    if isinstance(step, CardsStep):
+        _cards(lesson, step)
+    elif isinstance(step, CheckStep):
+        _check(lesson, step, learner)
+    elif isinstance(step, ReflectionStep):
+        _reflection(lesson, step, learner)
+    elif isinstance(step, DiscussionStep):
+        st.markdown(safe_markdown(step.prompt))
+        st.caption("Take a moment to think about this, or talk it over with someone you trust.")
+
+
+def draw_plain(step: Step) -> bool:
+    """Draw the title and a step that reads the same for everyone; tell whether it was one."""
     if step.title:
         st.header(step.title)
     if isinstance(step, TextStep):
@@ -44,16 +64,9 @@ def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
         draw_timeline(step)
     elif isinstance(step, ComparisonStep):
         draw_comparison(step)
-    elif isinstance(step, CardsStep):
-        _cards(lesson, step)
-    elif isinstance(step, CheckStep):
-        _check(lesson, step, learner)
-    elif isinstance(step, ReflectionStep):
-        _reflection(lesson, step, learner)
-    elif isinstance(step, DiscussionStep):
-        st.markdown(safe_markdown(step.prompt))
-        st.caption("Take a moment to think about this, or talk it over with someone you trust.")
-    _sources(lesson, step.sources)
+    else:
+        return False
+    return True
 
 
 def draw_timeline(step: TimelineStep) -> None:

@@ -19,7 +19,6 @@ import csv
 import io
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -83,9 +82,6 @@ CHART_MS = 20_000
 PHONES = [("Sam", True), ("", True), ("River", True), ("", False), ("Ash", False)]
 RELOADER = 4  # this phone reloads after answering and tries to answer again
 
-PG_URL_ENV = "COURSE_TEST_DATABASE_URL"
-REQUIRE_PG_ENV = "COURSE_REQUIRE_POSTGRES"
-
 
 # --- fixtures ----------------------------------------------------------------------------------
 
@@ -123,34 +119,6 @@ def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
     yield new
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped after; skipped without COURSE_TEST_DATABASE_URL."""
-    admin_url = os.environ.get(PG_URL_ENV)
-    if not admin_url:
-        if os.environ.get(REQUIRE_PG_ENV) == "1":
-            pytest.fail(f"{REQUIRE_PG_ENV}=1 but {PG_URL_ENV} is not set", pytrace=False)
-        pytest.skip(f"set {PG_URL_ENV} to run the two-server PostgreSQL test")
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from course.store.db import database_url
-
-    url = database_url(admin_url)
-    name = f"course_t_{secrets.token_hex(8)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    quoted = admin.dialect.identifier_preparer.quote(name)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {quoted}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            # FORCE: a failed test may leave the servers' connections open.
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-        admin.dispose()
 
 
 def add_facilitator(db_url: str) -> None:
