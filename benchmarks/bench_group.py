@@ -23,7 +23,7 @@ the lesson's first step with its first single-choice quiz question open. Then, a
 
 Two projector tabs on ``/projector?room=CODE`` read the metric "Answers so far" from each run
 of their fragment: one reruns it every ``--projector-every`` s (0.25: the measuring one), the
-other on the page's own ``run_every`` (2 s: what the room sees). Latency of an answer = from
+other on the page's own ``run_every`` (0.5 s: what the room sees). Latency of an answer = from
 its submit being sent until the first projector frame whose count includes it. The count is
 anonymous, so inclusion is decided through the database: responses.id gives the commit order
 (SQLite serialises writers with BEGIN IMMEDIATE); the answer with rank r is included in every
@@ -398,7 +398,7 @@ class BurstResult:
     idle_others: float = 0.0
     poll_rtt: tuple[float, float, float] = (0, 0, 0)
     to_projector: tuple[float, float, float] = (0, 0, 0)
-    to_slow_projector: tuple[float, float, float] = (0, 0, 0)  # the page's own 2 s refresh
+    to_slow_projector: tuple[float, float, float] = (0, 0, 0)  # the page's own 0.5 s refresh
     to_ack: tuple[float, float, float] = (0, 0, 0)
     all_on_projector_s: float = 0.0  # first submit -> projector shows N
     burst_cpu: float = 0.0
@@ -717,7 +717,7 @@ def print_bursts(bursts: list[BurstResult], args: argparse.Namespace) -> None:
     print(
         f"Answer bursts. N phones joined through the join form ({args.join_parallel} at a time) "
         f"and poll every 2 s; two projector tabs: one reruns every {args.projector_every:g} s (the "
-        "measuring one), one on the page's own 2 s timer (what the room sees). The N submits are "
+        "measuring one), one on the page's own 0.5 s timer (what the room sees). The N submits are "
         f"spread evenly over {args.spread:g} s; {args.dup} phones double-tap (+50 ms) and resend "
         "once after their acknowledgement. Times in ms; CPU in % of one core (2 cores = 200%)."
     )
@@ -736,7 +736,7 @@ def print_bursts(bursts: list[BurstResult], args: argparse.Namespace) -> None:
             f"{trio(b.to_projector)} | p95 <= {goal_s:g} s | {verdict(b.to_projector[1] <= goal_s)}"
         )
         print(
-            f"{blank} | {'submit -> projector (page, 2 s)':34} | {trio(b.to_slow_projector)} | "
+            f"{blank} | {'submit -> projector (page, 0.5 s)':34} | {trio(b.to_slow_projector)} | "
             f"p95 <= {goal_s:g} s | {verdict(b.to_slow_projector[1] <= goal_s)}"
         )
         print(f"{blank} | {'submit -> own ack on the phone':34} | {trio(b.to_ack)} |")
@@ -843,7 +843,7 @@ def print_ratios(bursts: list[BurstResult]) -> None:
         ("submit -> projector p95", on.to_projector[1], off.to_projector[1], True),
         ("submit -> projector max", on.to_projector[2], off.to_projector[2], True),
         (
-            "submit -> projector (page, 2 s) p95",
+            "submit -> projector (page, 0.5 s) p95",
             on.to_slow_projector[1],
             off.to_slow_projector[1],
             True,

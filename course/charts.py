@@ -119,7 +119,9 @@ def _tidy(figure: go.Figure, height: int) -> go.Figure:
     return figure
 
 
-def tally_figure(labels: dict[str, str], counts: dict[str, int]) -> go.Figure:
+def tally_figure(
+    labels: dict[str, str], counts: dict[str, int], *, font_size: int = FONT["size"]
+) -> go.Figure:
     """Draw how many chose each answer, in the question's own order of answers."""
     keys = list(labels) + [k for k in counts if k not in labels]
     figure = go.Figure(
@@ -134,4 +136,6 @@ def tally_figure(labels: dict[str, str], counts: dict[str, int]) -> go.Figure:
     )
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title="Answers", rangemode="tozero", dtick=1)
-    return _tidy(figure, height=140 + 56 * len(keys))
+    scale = font_size / FONT["size"]
+    figure = _tidy(figure, height=round((140 + 56 * len(keys)) * scale))
+    return figure.update_layout(font={"size": font_size})

@@ -15,6 +15,7 @@ from course.model import (
     AnyQuestion,
     CheckStep,
     Course,
+    DiscussionStep,
     Lesson,
     MultipleChoice,
     SingleChoice,
@@ -48,6 +49,42 @@ def askables(course: Course, lesson: Lesson) -> list[Askable]:
 
 def find_askable(course: Course, lesson: Lesson, key: str) -> Askable | None:
     return next((a for a in askables(course, lesson) if a.key == key), None)
+
+
+# A thought shared from a phone: short enough for a projector and a glance from the counselor.
+SHARE_CHARS = 280
+
+
+@dataclass(frozen=True)
+class Share:
+    """A discussion prompt answered in a few words; the projector shows approved ones only."""
+
+    key: str  # "share:<step id>"
+    label: str
+    prompt: str
+
+
+def shares(lesson: Lesson) -> list[Share]:
+    """List the lesson's discussion prompts that phones can answer in free text."""
+    return [
+        Share(f"share:{s.id}", f"Share a thought: {s.title or s.id}", s.prompt)
+        for s in lesson.steps
+        if isinstance(s, DiscussionStep)
+    ]
+
+
+def find_share(lesson: Lesson, key: str) -> Share | None:
+    return next((s for s in shares(lesson) if s.key == key), None)
+
+
+def clean_share(text: str) -> str:
+    """Tidy a shared thought (trim, one space between words); refuse an empty or long one."""
+    tidy = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+    if not tidy:
+        raise ValueError("Please write something first.")
+    if len(tidy) > SHARE_CHARS:
+        raise ValueError(f"Please keep it to {SHARE_CHARS} characters (this has {len(tidy)}).")
+    return tidy
 
 
 def buckets(question: AnyQuestion, answer: object) -> list[str]:

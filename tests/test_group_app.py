@@ -192,3 +192,43 @@ def test_summary_csv_is_spreadsheet_safe(db_url: str, monkeypatch: pytest.Monkey
     rows = list(csv.reader(io.StringIO(downloads[-1].decode())))
     assert rows[0] == ["question", "answer", "correct", "answered_at"]
     assert rows[1][:3] == ["step:check-dependence", '\'=HYPERLINK("x")', "False"]
+
+
+def texts_on(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_shared_thoughts_reach_the_projector_only_once_approved(db_url: str) -> None:
+    console = start_session()
+    code = room_code(db_url)
+    phones = [join(code), join(code)]
+    facilitator = console.session_state["facilitator"]
+    console = page("console", {"facilitator": facilitator, "group_session_id": 1})
+    key = "share:group-discussion"
+    console.selectbox[0].set_value(key)
+    console = click(console, "Open question")
+    assert not [b for b in console.button if b.label == "Reveal results"]
+    thoughts = ["I thought needing more meant <b>weak</b> will", "=Now I see it is the body"]
+    phones[0] = phones[0].run()
+    phones[0] = click(phones[0], "Send my thought")  # empty: refused, nothing stored
+    assert "Please write something first." in phones[0].error[0].value
+    for phone, thought in zip(phones, thoughts, strict=True):
+        phone = phone.run()
+        phone.text_area[0].input(f"  {thought}\n")
+        phone = click(phone, "Send my thought")
+        assert not phone.exception
+        assert "Your thought is in." in phone.success[0].value
+    projector = page("projector", room=code)
+    assert [m.value for m in projector.metric if m.label == "Thoughts shared"] == ["2"]
+    assert "weak" not in texts_on(projector) and "Now I see" not in texts_on(projector)
+
+    console = page("console", {"facilitator": facilitator, "group_session_id": 1})
+    approve = [b for b in console.button if b.label == "Show on the big screen"]
+    assert len(approve) == 2
+    approve[1].click().run()
+    projector = page("projector", room=code)
+    assert "=Now I see it is the body" in texts_on(projector)
+    assert "weak" not in texts_on(projector), "a thought not approved stays off the screen"
+    summary = page("summary", {"facilitator": facilitator})
+    listed = texts_on(summary)
+    assert "weak" in listed and "(shown on the big screen)" in listed

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from course.export import safe_cell, to_csv
-from course.group import Askable, askables, buckets, misconception_rows, summarize
+from course.group import (
+    SHARE_CHARS,
+    Askable,
+    askables,
+    buckets,
+    clean_share,
+    find_share,
+    misconception_rows,
+    shares,
+    summarize,
+)
 from course.loader import REPO_ROOT, load_course
 from course.scoring import correct_answer
 
@@ -62,3 +72,39 @@ def test_buckets_and_summary(items: list[Askable]) -> None:
     ordering = next(a for a in items if a.question.kind == "ordering")
     assert buckets(ordering.question, correct_answer(ordering.question)) == ["correct"]
     assert buckets(ordering.question, ["not", "valid"]) == ["incorrect"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  two\n\nlines\t here ", "two lines here"),
+        ("bell\x07 and nul\x00 go", "bell and nul go"),
+        ("x" * SHARE_CHARS, "x" * SHARE_CHARS),
+        ("<b>kept as text</b>", "<b>kept as text</b>"),  # escaped where it is shown
+    ],
+)
+def test_shared_thoughts_are_tidied(text: str, expected: str) -> None:
+    assert clean_share(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (" \n\t ", "Please write something first."),
+        ("x" * (SHARE_CHARS + 1), f"Please keep it to {SHARE_CHARS} characters (this has 281)."),
+    ],
+)
+def test_empty_or_long_thoughts_are_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        clean_share(text)
+    assert str(refused.value) == message
+
+
+def test_every_discussion_prompt_can_be_shared() -> None:
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    lesson = course.lessons[LESSON]
+    found = shares(lesson)
+    assert [s.key for s in found] == ["share:group-discussion"]
+    assert find_share(lesson, "share:group-discussion") == found[0]
+    assert find_share(lesson, "step:group-discussion") is None

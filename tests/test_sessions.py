@@ -657,3 +657,21 @@ def test_a_second_replica_sees_the_same_class(store_url: str, room: Room) -> Non
         assert room.sessions.tally(room.session.id, "q1").responses == 1
     finally:
         other.dispose()
+
+
+def test_approval_checks_the_thought_it_was_shown(room: Room, sessions: Sessions) -> None:
+    room.ask("why")
+    sid, me = room.session.id, room.facilitator
+    first, second = room.join(), room.join()
+    sessions.answer(first, "why", "a thought from a person later removed", None, at(1))
+    sessions.answer(second, "why", "a thought the counselor read", None, at(2))
+    removed = sessions.participants(sid, me)[0].id
+    sessions.remove_participant(sid, me, removed, at(3))
+    # The console had listed "the counselor read" at position 1; now it is at position 0.
+    with pytest.raises(IndexError):
+        sessions.approve(sid, me, "why", 1, at(4), expected="a thought the counselor read")
+    with pytest.raises(NotAllowed, match="changed meanwhile"):
+        sessions.approve(sid, me, "why", 0, at(4), expected="something else")
+    assert sessions.approved_texts(sid, "why") == []
+    sessions.approve(sid, me, "why", 0, at(5), expected="a thought the counselor read")
+    assert sessions.approved_texts(sid, "why") == ["a thought the counselor read"]

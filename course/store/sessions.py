@@ -293,18 +293,30 @@ class Sessions:
         question_key: str,
         response_index: int,
         now: datetime,
+        *,
+        expected: object = None,
     ) -> None:
-        """Approve one answer to a question, by its position in responses(), for the projector."""
+        """Approve one answer to a question, by its position in responses(), for the projector.
+
+        With `expected`, approve only if that position still holds that answer (a participant
+        removed meanwhile shifts the positions; the wrong thought must never reach the screen).
+        """
         now = utc(now)
         with write(self.engine) as conn:
             rows.owned(conn, session_id, facilitator_id)
-            query = rows.counted_answers(session_id, question_key, responses.c.id)
-            ids = list(conn.scalars(query))
-            if not 0 <= response_index < len(ids):
-                raise IndexError(f"question {question_key!r} has {len(ids)} response(s)")
+            query = rows.counted_answers(
+                session_id, question_key, responses.c.id, responses.c.answer
+            )
+            found = conn.execute(query).all()
+            if not 0 <= response_index < len(found):
+                raise IndexError(f"question {question_key!r} has {len(found)} response(s)")
+            chosen = found[response_index]
+            if expected is not None and json.loads(chosen.answer) != expected:
+                raise NotAllowed("the answers changed meanwhile; look again before approving")
             first = rows.first_time(responses.c.approved_at, now)
-            chosen = update(responses).where(responses.c.id == ids[response_index])
-            conn.execute(chosen.values(approved_at=first))
+            conn.execute(
+                update(responses).where(responses.c.id == chosen.id).values(approved_at=first)
+            )
 
     def approved_texts(self, session_id: int, question_key: str) -> list[str]:
         """Return the approved answers to a question as text, oldest first."""

@@ -38,8 +38,8 @@ def draw_step(step: Step) -> None:
         st.markdown(safe_markdown(step.prompt))
 
 
-def draw_tally(askable: Askable, tally: Tally, min_group_size: int) -> None:
-    """Show the answers as a bar chart, or say why they are still hidden."""
+def draw_tally(askable: Askable, tally: Tally, min_group_size: int, *, large: bool = False) -> None:
+    """Show the answers as a bar chart (large: for a projector), or say why they are hidden."""
     if tally.counts is None:
         st.info(
             f"{tally.responses} answer(s) so far. Results show once at least "
@@ -48,15 +48,15 @@ def draw_tally(askable: Askable, tally: Tally, min_group_size: int) -> None:
         return
     labels = bucket_labels(askable.question)
     described = "; ".join(f"{labels.get(k, k)}: {n}" for k, n in tally.counts.items())
-    wrapped = {key: _wrap(text) for key, text in labels.items()}
+    wrapped = {key: _wrap(text, 40 if large else LABEL_CHARS) for key, text in labels.items()}
     st.plotly_chart(
-        tally_figure(wrapped, tally.counts),
+        tally_figure(wrapped, tally.counts, font_size=26 if large else 15),
         config=STATIC,
         alt=f"Answers to the question: {described}",
     )
     st.caption(f"{tally.responses} answer(s).")
 
 
-def _wrap(label: str) -> str:
-    """Break a long answer onto lines of at most LABEL_CHARS, so a phone's chart shows it whole."""
-    return "<br>".join(textwrap.wrap(label, LABEL_CHARS)) or label
+def _wrap(label: str, width: int) -> str:
+    """Break a long answer onto lines of at most `width`, so the chart shows it whole."""
+    return "<br>".join(textwrap.wrap(label, width)) or label

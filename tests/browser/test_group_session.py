@@ -169,6 +169,12 @@ def recorded(db_url: str, code: str) -> tuple[Tally, list[Response], int]:
 # --- what the pages show -----------------------------------------------------------------------
 
 
+def seat_cookie(page: Any) -> str | None:
+    """Return the seat token this page's browser context keeps for the app."""
+    found = [c["value"] for c in page.context.cookies() if c["name"] == "course_seat"]
+    return found[0] if found and found[0] else None
+
+
 def heading(page: Any, text: str) -> Any:
     return main_area(page).get_by_role("heading", name=text, exact=True)
 
@@ -439,11 +445,12 @@ def run_one_question(
     # One phone reloads (as a phone does with a tab it discarded): it is back in its own seat,
     # no second join, and when it sends another answer, the first one stands.
     again = phones[RELOADER]
-    seat = parse_qs(urlparse(again.url).query).get("seat")
+    seat = seat_cookie(again)
+    assert seat and seat not in again.url  # the token grants the seat: never in the address
     reload(again)
     expect(heading(again, step_title(2))).to_be_visible()
     expect(main_area(again).get_by_role("button", name="Join", exact=True)).to_have_count(0)
-    assert parse_qs(urlparse(again.url).query).get("seat") == seat
+    assert seat_cookie(again) == seat and "seat" not in again.url
     choose_and_send(again, RIGHT)  # it answered wrong before
     shows(again, "You had already answered this question")
     expect(main_area(again).get_by_text("Your answer is in.")).to_have_count(0)

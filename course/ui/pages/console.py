@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from course.group import Askable, askables, buckets, find_askable
+from course.group import Askable, Share, askables, buckets, find_askable, find_share, shares
 from course.model import DiscussionStep, Lesson
-from course.store.sessions import GroupSession, RoomClosed
+from course.store.sessions import GroupSession, NotAllowed, RoomClosed
 from course.text import safe_markdown
 from course.ui import identity, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
@@ -104,6 +104,32 @@ def _live(room_id: int, facilitator_id: int) -> None:
             tally = sessions().tally(room_id, askable.key, keys=_bucketer(askable))
             st.markdown(f"**Open question:** {askable.label}")
             draw_tally(askable, tally, current.min_group_size)
+        share = find_share(lesson, current.open_question)
+        if share is not None:
+            _thoughts(room_id, facilitator_id, share)
+
+
+def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
+    """List the shared thoughts; only those the counselor approves reach the projector."""
+    found = [
+        r for r in sessions().responses(room_id, facilitator_id) if r.question_key == share.key
+    ]
+    st.markdown(f"**Open for thoughts:** {share.label} · {len(found)} shared")
+    for index, thought in enumerate(found):
+        with st.container(border=True):
+            st.markdown(safe_markdown(str(thought.answer)))
+            if thought.is_approved:
+                st.caption("On the big screen")
+            elif st.button("Show on the big screen", key=f"approve-{share.key}-{index}"):
+                try:
+                    sessions().approve(
+                        room_id, facilitator_id, share.key, index, identity.now(),
+                        expected=thought.answer,
+                    )  # fmt: skip
+                except NotAllowed:
+                    st.warning("The list changed meanwhile. Please look again.")
+                    return
+                st.rerun(scope="fragment")
 
 
 def _bucketer(askable: Askable) -> Callable[[object], list[str]]:
@@ -115,6 +141,7 @@ def _questions(current: GroupSession, lesson: Lesson, facilitator: staff.Facilit
     if course is None:
         return
     options = {a.key: a.label for a in askables(course, lesson)}
+    options |= {s.key: s.label for s in shares(lesson)}
     if not options:
         return
     st.subheader("Questions")
@@ -128,8 +155,11 @@ def _questions(current: GroupSession, lesson: Lesson, facilitator: staff.Facilit
     if ask.button("Open question", width="stretch") and chosen:
         sessions().open_question(current.id, facilitator.id, chosen, now)
         st.rerun()
-    if current.open_question and reveal.button("Reveal results", width="stretch"):
-        sessions().reveal(current.id, facilitator.id, current.open_question, now)
+    poll = (
+        current.open_question if find_share(lesson, current.open_question or "") is None else None
+    )
+    if poll and reveal.button("Reveal results", width="stretch"):
+        sessions().reveal(current.id, facilitator.id, poll, now)
         st.rerun()
     if current.open_question and close.button("Close question", width="stretch"):
         sessions().close_question(current.id, facilitator.id, now)

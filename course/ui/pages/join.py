@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
 import streamlit as st
 
-from course.group import Askable, buckets, find_askable
+from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
 from course.scoring import grade_answer
 from course.store.sessions import NotAllowed, RoomClosed, RoomLocked, RoomNotFound
 from course.ui import identity
@@ -16,34 +17,63 @@ from course.ui.questions import ask, show_grade
 from course.ui.resources import code_throttle, course_result, sessions
 
 TOKEN = "participant_token"
-# The seat token also rides in this phone's address, like a learner's code: a reload, a tab
-# the phone discarded, or a server restart then finds the same seat (and its one answer)
-# instead of seating the phone again, which would let it answer a second time.
-SEAT = "seat"
+# The seat token is kept in a cookie of this site (never in the address, which can be shared
+# or seen on a screen): a reload, a tab the phone discarded, or a server restart then finds
+# the same seat (and its one answer) instead of seating the phone again, which would let it
+# answer a second time. The cookie ends with the browser or after 12 hours.
+SEAT_COOKIE = "course_seat"
+SEAT_HOURS = 12
+REMEMBERED = "seat_cookie_for"
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def show() -> None:
-    token = st.session_state.get(TOKEN) or _seat_from_address()
+    st.query_params.pop("seat", None)  # an address from an older version: drop it unread
+    token = st.session_state.get(TOKEN) or _seat_from_cookie()
     if token is None:
         _join_form()
         return
+    _remember(token)
     _follow(token)
     if st.button("Leave the session"):
-        st.session_state.pop(TOKEN, None)
-        st.query_params.pop(SEAT, None)
+        _leave()
         st.rerun()
 
 
-def _seat_from_address() -> str | None:
-    """Take back the seat named in the address, if it is still a seat in a session."""
-    token = st.query_params.get(SEAT)
-    if not token:
+def _seat_from_cookie() -> str | None:
+    """Take back the seat this browser was given, if it is still a seat in a session."""
+    token = st.context.cookies.get(SEAT_COOKIE)
+    if not isinstance(token, str) or not _TOKEN_CHARS.fullmatch(token):
         return None
     if sessions().seat(token, identity.now()) is None:
-        st.query_params.pop(SEAT, None)
         return None
     st.session_state[TOKEN] = token
+    st.session_state[REMEMBERED] = token  # the browser has it already
     return token
+
+
+def _remember(token: str) -> None:
+    """Put the seat token into this site's cookie once per seat (a script of ours, no content)."""
+    if st.session_state.get(REMEMBERED) == token or not _TOKEN_CHARS.fullmatch(token):
+        return
+    st.session_state[REMEMBERED] = token
+    _set_cookie(token, SEAT_HOURS * 3600)
+
+
+def _leave() -> None:
+    st.session_state.pop(TOKEN, None)
+    st.session_state.pop(REMEMBERED, None)
+    _set_cookie("", 0)
+
+
+def _set_cookie(value: str, max_age: int) -> None:
+    # `value` is "" or matched _TOKEN_CHARS: nothing in it can end the string or the tag.
+    st.html(
+        "<script>document.cookie = '"
+        + f"{SEAT_COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict'"
+        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _join_form() -> None:
@@ -75,7 +105,6 @@ def _join(code: str, name: str | None) -> str | None:
     except RoomClosed:
         return "This session has ended."
     st.session_state[TOKEN] = token
-    st.query_params[SEAT] = token
     return None
 
 
@@ -87,7 +116,6 @@ def _follow(token: str) -> None:
     if seat is None or course is None:
         st.info("You are no longer in this session. You can join again with the code.")
         st.session_state.pop(TOKEN, None)
-        st.query_params.pop(SEAT, None)
         return
     current, participant = seat
     lesson = course.lessons.get(current.lesson_id)
@@ -102,6 +130,39 @@ def _follow(token: str) -> None:
     askable = find_askable(course, lesson, current.open_question or "")
     if askable is not None:
         _question(token, current.id, askable, current.min_group_size)
+    share = find_share(lesson, current.open_question or "")
+    if share is not None:
+        _share(token, current.id, share)
+
+
+def _share(token: str, room_id: int, share: Share) -> None:
+    """Take one short, anonymous thought; the counselor picks which ones the big screen shows."""
+    st.header("Share a thought")
+    mine = st.session_state.setdefault("answers", {})
+    slot = f"{room_id}:{share.key}"
+    if slot not in mine:
+        with st.form(f"share-{slot}"):
+            text = st.text_area(
+                "Your thought (no names, please)", max_chars=SHARE_CHARS, key=f"text-{slot}"
+            )
+            st.caption("No one sees who wrote it. The counselor chooses what the big screen shows.")
+            sent = st.form_submit_button("Send my thought", type="primary")
+        if not sent:
+            return
+        try:
+            tidy = clean_share(text or "")
+            counted = sessions().answer(token, share.key, tidy, None, identity.now())
+        except ValueError as problem:
+            st.error(str(problem))
+            return
+        except NotAllowed:
+            st.warning("Sharing has closed for this prompt.")
+            return
+        mine[slot] = {"answer": tidy, "counted": counted}
+    if mine[slot]["counted"]:
+        st.success("Thank you. Your thought is in.")
+    else:
+        st.info("You had already shared a thought here, so your first one is kept.")
 
 
 def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.group import buckets, find_askable
+from course.group import Askable, Share, buckets, find_askable, find_share
 from course.store.sessions import normalize_join_code
 from course.text import safe_markdown
 from course.ui import identity, room
@@ -12,11 +12,17 @@ from course.ui.group_views import draw_step, draw_tally
 from course.ui.resources import course_result, sessions
 
 LARGE_TYPE = """<style>
-[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.6rem; line-height: 1.45; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td,
+[data-testid="stMain"] th { font-size: 1.9rem; line-height: 1.45; }
+[data-testid="stMain"] h1 { font-size: 3.2rem; }
+[data-testid="stMain"] h2 { font-size: 2.6rem; }
+[data-testid="stMetricValue"] { font-size: 4rem; }
 </style>"""
 
 
 def show() -> None:
+    # A projector is a wide screen read from across a room: use all of it.
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(LARGE_TYPE)  # safe: a fixed style sheet of ours, no content
     code = normalize_join_code(st.query_params.get("room", ""))
     if code is None:
@@ -36,22 +42,41 @@ def _screen(code: str) -> None:
         st.title("This session has ended. Thank you for taking part.")
         return
     step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
-    askable = find_askable(course, lesson, current.open_question or "")
-    if askable is None:
-        room.show_join(current, large=True)
-        draw_step(step)
-        return
-    # An open question comes first, so the room sees it without anyone scrolling.
+    main, side = st.columns([2, 1], gap="large")
+    with side:
+        room.show_join(current, large=False)
+    with main:
+        askable = find_askable(course, lesson, current.open_question or "")
+        share = find_share(lesson, current.open_question or "")
+        if askable is not None:
+            _question(current.id, askable, current.min_group_size)
+        elif share is not None:
+            _thoughts(current.id, share)
+        else:
+            draw_step(step)
+
+
+def _question(room_id: int, askable: Askable, min_group_size: int) -> None:
+    """Show the open question: the answer count until reveal, then the chart."""
     st.header("Question")
     st.markdown(safe_markdown(askable.question.prompt))
     tally = sessions().tally(
-        current.id, askable.key, keys=lambda answer: buckets(askable.question, answer)
+        room_id, askable.key, keys=lambda answer: buckets(askable.question, answer)
     )
     if tally.revealed:
-        draw_tally(askable, tally, current.min_group_size)
+        draw_tally(askable, tally, min_group_size, large=True)
     else:
         st.metric("Answers so far", tally.responses)
-    room.show_join(current, large=False)
+
+
+def _thoughts(room_id: int, share: Share) -> None:
+    """Show the prompt and only the thoughts the counselor approved."""
+    st.header("Share a thought")
+    st.markdown(safe_markdown(share.prompt))
+    st.metric("Thoughts shared", sessions().tally(room_id, share.key).responses)
+    for text in sessions().approved_texts(room_id, share.key):
+        with st.container(border=True):
+            st.markdown(safe_markdown(text))
 
 
 show()

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
+from course.charts import tally_figure
 from course.export import to_csv
-from course.group import answer_text, askables, bucket_labels, misconception_rows, summarize
+from course.group import (
+    QuestionSummary,
+    answer_text,
+    askables,
+    bucket_labels,
+    misconception_rows,
+    shares,
+    summarize,
+)
 from course.store.sessions import NotAllowed
+from course.text import safe_markdown
 from course.ui import room, staff
+from course.ui.group_views import STATIC
 from course.ui.resources import course_result, sessions
 
 
@@ -51,7 +64,9 @@ def show() -> None:
         answers = [r.answer for r in responses if r.question_key == askable.key]
         if answers:
             summaries.append(summarize(askable, answers))
-    if not summaries:
+    thoughts = {s.key: s for s in shares(lesson)}
+    shared = [r for r in responses if r.question_key in thoughts]
+    if not summaries and not shared:
         st.info("No answers in this session yet.")
         return
     table = pd.DataFrame(
@@ -67,10 +82,17 @@ def show() -> None:
             for s in summaries
         ]
     )
-    st.dataframe(table, hide_index=True)
-    st.header("Misconceptions that showed up")
-    for tag, count in misconception_rows(summaries) or [("none", 0)]:
-        st.markdown(f"- {tag.replace('-', ' ')}: {count}")
+    if summaries:
+        st.dataframe(table, hide_index=True)
+        _charts(summaries, labels_of)
+        st.header("Misconceptions that showed up")
+        for tag, count in misconception_rows(summaries) or [("none", 0)]:
+            st.markdown(f"- {tag.replace('-', ' ')}: {count}")
+    if shared:
+        st.header("Thoughts people shared")
+        for r in shared:
+            shown = " *(shown on the big screen)*" if r.is_approved else ""
+            st.markdown(safe_markdown(f"- {r.answer}") + shown)
     csv = to_csv(
         ["question", "answer", "correct", "answered_at"],
         [(r.question_key, answer_text(r.answer), r.is_correct, r.answered_at.isoformat())
@@ -80,6 +102,20 @@ def show() -> None:
         "Download answers (CSV)", csv, file_name=f"session-{current.join_code}.csv",
         mime="text/csv", on_click="ignore",
     )  # fmt: skip
+
+
+def _charts(summaries: list[QuestionSummary], labels_of: Callable[[str], dict[str, str]]) -> None:
+    """Draw each question's answers as bars, with the numbers beside them in the table above."""
+    for summary in summaries:
+        with st.expander(summary.label):
+            labels = labels_of(summary.key)
+            shown = "; ".join(f"{labels.get(k, k)}: {n}" for k, n in summary.distribution.items())
+            st.plotly_chart(
+                tally_figure(labels, summary.distribution),
+                config=STATIC,
+                alt=f"Answers to {summary.label}: {shown}",
+                key=f"chart-{summary.key}",
+            )
 
 
 show()
