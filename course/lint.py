@@ -320,13 +320,14 @@ def _document(root: FsPath, rel: str) -> tuple[Document | None, list[str]]:
 
 def lint_text(report: Report) -> str:
     """Render the report as the table and lists an author reads."""
-    lines = [f"{'file':<48} {'grade':>6} {'words':>6} {'sentences':>9}"]
+    w = max([48, *(len(rel) for _, rel, _ in report.rows)])  # the widest file name sets the column
+    lines = [f"{'file':<{w}} {'grade':>6} {'words':>6} {'sentences':>9}"]
     for _, rel, counts in report.rows:
         flag = "  above grade 8" if counts.grade > MAX_GRADE else ""
-        lines.append(f"{rel:<48} {counts.grade:6.1f} {counts.words:6d} {counts.sentences:9d}{flag}")
+        lines.append(f"{rel:<{w}} {counts.grade:6.1f} {counts.words:6d} {counts.sentences:9d}{flag}")
     total = report.course_counts
-    lines.append(f"{'course, all learner-facing text':<48} {total.grade:6.1f} {total.words:6d}")
-    lines.append(f"{'course, mean of lessons':<48} {report.lesson_mean:6.1f}")
+    lines.append(f"{'course, all learner-facing text':<{w}} {total.grade:6.1f} {total.words:6d}")
+    lines.append(f"{'course, mean of lessons':<{w}} {report.lesson_mean:6.1f}")
     for title, items in (
         ("stigmatizing words", report.stigma),
         ("factual steps without sources", report.unsourced),

@@ -63,7 +63,10 @@ def test_shipped_content_reads_at_grade_8_or_below_with_no_stigmatizing_words() 
 def test_every_lesson_and_quiz_has_the_shape_the_course_promises() -> None:
     course = load_course(REPO_ROOT, strict=True).course
     assert course is not None
-    assert len(course.lessons) == 11
+    tracks = {t.id: course.track_lessons(t) for t in course.manifest.tracks}
+    assert {k: len(v) for k, v in tracks.items()} == {"self-paced": 11, "family": 5}
+    assert all(lesson.audience == "family" for lesson in tracks["family"])
+    assert len(course.lessons) == 16
     for lesson in course.lessons.values():
         kinds = {step.kind for step in lesson.steps}
         assert 6 <= len(lesson.steps) <= 12, lesson.id
@@ -90,6 +93,11 @@ def test_knowledge_check_forms_are_parallel() -> None:
 def test_overdose_and_lost_tolerance_questions_are_safety_critical() -> None:
     course = load_course(REPO_ROOT, strict=True).course
     assert course is not None
-    for lesson_id in ("tolerance-dependence-addiction", "drug-supply-and-overdose"):
+    for lesson_id in (
+        "tolerance-dependence-addiction",
+        "drug-supply-and-overdose",
+        "family-overdose-be-ready",
+        "family-what-your-loved-one-is-going-through",
+    ):
         quiz = course.quiz_for(course.lessons[lesson_id])
         assert quiz is not None and quiz.safety_critical_ids, lesson_id
