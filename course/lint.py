@@ -324,7 +324,9 @@ def lint_text(report: Report) -> str:
     lines = [f"{'file':<{w}} {'grade':>6} {'words':>6} {'sentences':>9}"]
     for _, rel, counts in report.rows:
         flag = "  above grade 8" if counts.grade > MAX_GRADE else ""
-        lines.append(f"{rel:<{w}} {counts.grade:6.1f} {counts.words:6d} {counts.sentences:9d}{flag}")
+        lines.append(
+            f"{rel:<{w}} {counts.grade:6.1f} {counts.words:6d} {counts.sentences:9d}{flag}"
+        )
     total = report.course_counts
     lines.append(f"{'course, all learner-facing text':<{w}} {total.grade:6.1f} {total.words:6d}")
     lines.append(f"{'course, mean of lessons':<{w}} {report.lesson_mean:6.1f}")

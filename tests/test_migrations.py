@@ -11,7 +11,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import DateTime, Engine, MetaData, bindparam, event, inspect, select, text
 
-from course.store import Facilitators, Sessions, Store, hash_code, make_engine, upgrade, write
+from course.store import (
+    Facilitators,
+    Plans,
+    Sessions,
+    Store,
+    hash_code,
+    make_engine,
+    upgrade,
+    write,
+)
 from course.store.db import alembic_config, current_revision, head_revision
 from course.store.schema import metadata
 
@@ -85,7 +94,7 @@ def test_rows_made_under_0001_survive_the_upgrade(engine: Engine, store_url: str
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == head_revision() == "0003"
+        assert current_revision(store.engine) == head_revision() == "0004"
         assert store.find_learner(OLD_CODE) == 7
         progress = store.lesson_progress(7)["naloxone"]
         assert (progress.current_step_id, progress.current_index, progress.furthest_index) == (
@@ -182,8 +191,10 @@ def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> No
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == "0003"
-        assert all_rows(store.engine, TABLES_0002) == before
+        assert current_revision(store.engine) == "0004"
+        # 0004 gave every learner an audience, "learner" by default; nothing else changed.
+        grown = {**before, "learners": [(*row, "learner") for row in before["learners"]]}
+        assert all_rows(store.engine, TABLES_0002) == grown
         assert set(TABLES_0003) <= set(inspect(store.engine).get_table_names())
         assert store.find_learner(OLD_CODE) == 7
         assert store.reflections(7) == {("naloxone", "why"): "for my brother"}
@@ -211,7 +222,7 @@ def test_downgrade_to_0002_drops_only_the_new_tables(engine: Engine) -> None:
     assert not set(TABLES_0003) & set(inspect(engine).get_table_names())
     assert all_rows(engine, TABLES_0002) == before
     upgrade(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
 
 
 def test_schema_module_matches_the_migrated_database(engine: Engine) -> None:
@@ -271,9 +282,50 @@ def test_two_processes_upgrading_at_once_end_at_head(store_url: str) -> None:
         thread.join(timeout=60)
     try:
         assert errors == []
-        assert [current_revision(engine) for engine in engines] == ["0003", "0003"]
+        assert [current_revision(engine) for engine in engines] == ["0004", "0004"]
         with engines[0].connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_rows_made_under_0003_survive_0004_and_its_downgrade(
+    engine: Engine, store_url: str
+) -> None:
+    upgrade(engine, "0003")
+    fill_0002_tables(engine)
+    facilitator = Facilitators(engine).add("counselor", "a long passphrase", T2)
+    sessions = Sessions(engine)
+    room = sessions.start(facilitator, "naloxone", "group", "intro", T2, min_group_size=1)
+    _, token = sessions.join(room.join_code, "Sam", T2)
+    sessions.open_question(room.id, facilitator, "q1", T2)
+    sessions.answer(token, "q1", "a", True, T2)
+    tables = (*TABLES_0002, *TABLES_0003)
+    before = all_rows(engine, tables)
+    empty = [name for name, rows in before.items() if not rows]
+    assert empty == ["login_failures"], "the test left a table empty"
+    engine.dispose()
+
+    store = Store(store_url)
+    try:
+        assert current_revision(store.engine) == "0004"
+        after = all_rows(store.engine, tables)
+        assert after["learners"] == [(*row, "learner") for row in before["learners"]]
+        assert after["facilitators"] == [(*row, "account") for row in before["facilitators"]]
+        grew = {"learners", "facilitators"}
+        assert {k: v for k, v in after.items() if k not in grew} == {
+            k: v for k, v in before.items() if k not in grew
+        }
+        assert (
+            Facilitators(store.engine).verify("counselor", "a long passphrase", T2) == facilitator
+        )
+        Plans(store.engine).save(7, {"warning_signs": "stays in bed"}, T2)
+        assert store.audience_of(7) == "learner"
+    finally:
+        store.close()
+    with write(engine) as conn:
+        command.downgrade(alembic_config(conn), "0003")
+    assert current_revision(engine) == "0003"
+    assert "support_plans" not in inspect(engine).get_table_names()
+    assert all_rows(engine, tables) == before

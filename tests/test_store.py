@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, String, Table, Text, func, select
 
-from course.store import MAX_REFLECTION_CHARS, Store, make_engine, read, write
+from course.store import MAX_REFLECTION_CHARS, Plans, Store, make_engine, read, write
 from course.store.codes import normalize_code
 from course.store.db import database_url
 from course.store.schema import ACCOUNT_TABLES, SESSION_TABLES
@@ -75,6 +75,7 @@ def fill_every_table(store: Store, learner_id: int, tag: str) -> None:
     store.record_answer(learner_id, f"quiz-{tag}", "q1", ["a"], True, at(6))
     store.record_quiz_result(learner_id, f"quiz-{tag}", 4, 5, True, True, at(7))
     store.save_reflection(learner_id, f"lesson-{tag}", "reflect", f"thoughts {tag}", at(8))
+    Plans(store.engine).save(learner_id, {"naloxone": f"drawer {tag}"}, at(9))
 
 
 # Engine and transactions (SQLite specifics)
@@ -382,7 +383,10 @@ def test_export_is_complete(store: Store, two_learners: tuple[int, int]) -> None
             assert expected, f"the test left {table.name} empty"
             assert sorted(exported[table.name], key=repr) == sorted(expected, key=repr)
     assert "other" not in json.dumps(exported)
-    assert exported["learners"] == [{"id": keep, "created_at": NOW.isoformat()}]
+    assert exported["learners"] == [
+        {"id": keep, "created_at": NOW.isoformat(), "audience": "learner"}
+    ]
+    assert exported["support_plans"][0]["plan"] == {"naloxone": "drawer keep"}
 
 
 def as_exported(row: Any) -> dict[str, object]:
@@ -392,7 +396,7 @@ def as_exported(row: Any) -> dict[str, object]:
         if isinstance(value, datetime):
             aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
             value = aware.astimezone(UTC).isoformat()
-        elif name == "answer":
+        elif name in ("answer", "plan"):
             value = json.loads(value)
         if name != "code_hash":
             out[name] = value

@@ -20,6 +20,7 @@ from course.store.joincodes import (
     new_join_code,
     normalize_join_code,
 )
+from course.store.plans import MAX_PLAN_CHARS, Plans
 from course.store.progress import Store
 from course.store.records import Attempt, LessonProgress, QuizResult
 from course.store.sessions import Sessions
@@ -29,6 +30,7 @@ __all__ = [
     "JOIN_ALPHABET",
     "JOIN_CODE_LENGTH",
     "MAX_ANSWER_CHARS",
+    "MAX_PLAN_CHARS",
     "MAX_REFLECTION_CHARS",
     "Attempt",
     "Facilitators",
@@ -36,6 +38,7 @@ __all__ = [
     "LessonProgress",
     "NotAllowed",
     "Participant",
+    "Plans",
     "QuizResult",
     "Response",
     "RoomClosed",

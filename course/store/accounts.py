@@ -26,6 +26,9 @@ _USERNAME = re.compile(rf"[a-z0-9._-]{{3,{USERNAME_LENGTH}}}")
 # junk names must not make a row key per name.
 _NOT_A_USERNAME = ""
 
+# Rows of facilitators that can sign in; "host" rows lead one family session, no sign-in.
+ACCOUNT = "account"
+
 MIN_PASSWORD_CHARS = 8
 # ASVS 6.2.9 asks that at least 64 be allowed; far longer is not a password someone typed.
 MAX_PASSWORD_CHARS = 1024
@@ -123,7 +126,7 @@ class Facilitators:
         key = normalize_username(username) or _NOT_A_USERNAME
         with read(self.engine) as conn:
             _check_throttle(conn, key, now)
-            row = conn.execute(select(facilitators).where(facilitators.c.username == key)).first()
+            row = conn.execute(_account(select(facilitators), key)).first()
         # An unknown name costs one hash too, so timing does not tell which names exist.
         stored = _dummy_hash() if row is None else row.password_hash
         if not _matches(stored, password) or row is None:
@@ -139,7 +142,7 @@ class Facilitators:
         check_password(name, password)
         new_hash = HASHER.hash(password)
         with write(self.engine) as conn:
-            query = update(facilitators).where(facilitators.c.username == name)
+            query = _account(update(facilitators), name)
             if conn.execute(query.values(password_hash=new_hash)).rowcount == 0:
                 raise LookupError(f"no facilitator {name!r}")
             # The operator reset the password: earlier failures no longer mean anything.
@@ -148,7 +151,8 @@ class Facilitators:
     def usernames(self) -> list[str]:
         """Return every facilitator's username, sorted."""
         with read(self.engine) as conn:
-            names = conn.scalars(select(facilitators.c.username).order_by(facilitators.c.username))
+            query = select(facilitators.c.username).where(facilitators.c.kind == ACCOUNT)
+            names = conn.scalars(query.order_by(facilitators.c.username))
             return list(names)
 
     def _signed_in(self, name: str, stored: str, password: str) -> None:
@@ -159,6 +163,12 @@ class Facilitators:
             if new_hash is not None:
                 query = update(facilitators).where(facilitators.c.username == name)
                 conn.execute(query.values(password_hash=new_hash))
+
+
+def _account(statement: Any, username: str) -> Any:
+    """Narrow a statement to the sign-in account of this name (never a family-session host)."""
+    table = facilitators
+    return statement.where(table.c.username == username, table.c.kind == ACCOUNT)
 
 
 def _valid_username(username: str) -> str:

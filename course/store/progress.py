@@ -41,8 +41,11 @@ from course.store.schema import (
 _CODE_DRAWS = 5
 # Never part of an export: the code hash is what would let someone try codes offline.
 _NOT_EXPORTED = frozenset({"code_hash"})
+# Columns holding JSON text: exported as the data they hold, not as a string of JSON.
+_JSON_COLUMNS = frozenset({"answer", "plan"})
 
 Insert = DialectInsert
+AUDIENCES = ("learner", "family")
 ExportedRows = dict[str, list[dict[str, object]]]
 
 
@@ -82,6 +85,20 @@ class Store:
         query = select(learners.c.id).where(learners.c.code_hash == hash_code(code))
         with read(self.engine) as conn:
             return conn.scalar(query)
+
+    def audience_of(self, learner_id: int) -> str:
+        """Return who the learner takes the course for: "learner" (themself) or "family"."""
+        query = select(learners.c.audience).where(learners.c.id == learner_id)
+        with read(self.engine) as conn:
+            return conn.scalar(query) or "learner"
+
+    def set_audience(self, learner_id: int, audience: str) -> None:
+        """Remember who the learner takes the course for: "learner" or "family"."""
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        with write(self.engine) as conn:
+            query = update(learners).where(learners.c.id == learner_id)
+            conn.execute(query.values(audience=audience))
 
     def visit_step(
         self, learner_id: int, lesson_id: str, step_id: str, step_index: int, now: datetime
@@ -352,7 +369,7 @@ def _exported(row: Row[Any]) -> dict[str, object]:
     for name, value in row._asdict().items():
         if isinstance(value, datetime):
             value = value.isoformat()
-        elif name == "answer" and isinstance(value, str):
+        elif name in _JSON_COLUMNS and isinstance(value, str):
             value = json.loads(value)
         fields[name] = value
     return fields

@@ -76,6 +76,8 @@ learners = Table(
     Column("id", Integer, primary_key=True),
     Column("code_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # Who the course is for: "learner" (for myself) or "family" (for someone I care about).
+    Column("audience", String(16), nullable=False, server_default="learner"),
     # Never reuse the id of a deleted learner: exports name learners by id.
     sqlite_autoincrement=True,
 )
@@ -147,12 +149,22 @@ reflections = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# A family's support plan, kept only when they choose to save it under their code.
+support_plans = Table(
+    "support_plans",
+    metadata,
+    _learner_id(primary_key=True),
+    Column("plan", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # Every table holding a learner's data, children first (the order deletes must run in).
 # A new table with learner data must be added here so export and delete cover it.
 LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
     (answer_attempts, answer_attempts.c.learner_id),
     (quiz_results, quiz_results.c.learner_id),
     (reflections, reflections.c.learner_id),
+    (support_plans, support_plans.c.learner_id),
     (step_progress, step_progress.c.learner_id),
     (lesson_progress, lesson_progress.c.learner_id),
     (learners, learners.c.id),
@@ -183,6 +195,9 @@ facilitators = Table(
     Column("username", String(USERNAME_LENGTH), nullable=False, unique=True),
     Column("password_hash", String(PASSWORD_HASH_LENGTH), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # "account": a counselor who signs in; "host": one family session's account-less leader,
+    # found by a hash of a random token in its username and never able to sign in.
+    Column("kind", String(16), nullable=False, server_default="account"),
     sqlite_autoincrement=True,
 )
 
