@@ -360,6 +360,13 @@ class Lesson(Model):
     def step_index(self, step_id: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.id == step_id)
 
+    def for_audience(self, audience: str) -> Lesson:
+        """Return the lesson with only the steps meant for this audience (and for both)."""
+        kept = [s for s in self.steps if s.audience in ("both", audience)]
+        if len(kept) == len(self.steps) or not kept:
+            return self
+        return self.model_copy(update={"steps": kept})
+
 
 # --- the course manifest ------------------------------------------------------------------
 

@@ -44,13 +44,29 @@ def lesson_status(lesson: Lesson, progress: LessonProgress | None) -> LessonStat
     )
 
 
-def continue_target(course: Course, progress: Mapping[str, LessonProgress]) -> Lesson | None:
-    """Pick the lesson to continue: the most recently used unfinished one, else the next new."""
+def continue_target(
+    course: Course, progress: Mapping[str, LessonProgress], audience: str = "learner"
+) -> Lesson | None:
+    """Pick the lesson to continue: the most recently used unfinished one, else the next new.
+
+    New lessons come from the tracks meant for this audience first, then from the others.
+    """
     open_ones = [p for lid, p in progress.items() if lid in course.lessons and not p.is_completed]
     if open_ones:
         latest = max(open_ones, key=lambda p: p.updated_at)
         return course.lessons[latest.lesson_id]
-    return next((lesson for lid, lesson in course.lessons.items() if lid not in progress), None)
+    ordered = [
+        les.id for track in tracks_for(course, audience) for les in course.track_lessons(track)
+    ]
+    ordered += [lesson_id for lesson_id in course.lessons if lesson_id not in ordered]
+    new = next((lesson_id for lesson_id in ordered if lesson_id not in progress), None)
+    return course.lessons[new] if new else None
+
+
+def tracks_for(course: Course, audience: str) -> list[Track]:
+    """Order the tracks for an audience: its own tracks first, the others after."""
+    tracks = course.manifest.tracks
+    return sorted(tracks, key=lambda t: t.audience not in (audience, "both"))
 
 
 @dataclass(frozen=True)

@@ -352,16 +352,24 @@ def test_every_lesson_step_and_every_quiz_renders(db_url: str, learner: tuple[in
     store = Store(db_url)
     course = load_course(REPO_ROOT).course
     assert course is not None
-    for lesson in course.lessons.values():
-        for n, step in enumerate(lesson.steps):
-            store.visit_step(learner_id, lesson.id, step.id, n, datetime.now(UTC))
-            at = app("lesson", code=code, lesson=lesson.id)
-            assert not at.exception, (lesson.id, step.id, at.exception)
-            assert at.get("progress")[0].proto.text == f"Step {n + 1} of {len(lesson.steps)}"
+    shown = {"learner": 0, "family": 0}
+    for whole in course.lessons.values():
+        for audience in ("learner", "family"):  # each reader sees the steps meant for them
+            store.set_audience(learner_id, audience)
+            lesson = whole.for_audience(audience)
+            shown[audience] += len(lesson.steps)
+            for n, step in enumerate(lesson.steps):
+                store.visit_step(learner_id, lesson.id, step.id, n, datetime.now(UTC))
+                at = app("lesson", code=code, lesson=lesson.id)
+                assert not at.exception, (lesson.id, step.id, at.exception)
+                progress = at.get("progress")[0].proto.text
+                assert progress == f"Step {n + 1} of {len(lesson.steps)}", (audience, step.id)
         if lesson.quiz:
             at = app("quiz", code=code, lesson=lesson.id)
             assert not at.exception, (lesson.id, at.exception)
             assert len(at.get("form")) == len(course.quizzes[lesson.quiz].questions)
+    every = sum(len(lesson.steps) for lesson in course.lessons.values())
+    assert every > shown["learner"] and every > shown["family"], "some steps are for one reader"
 
 
 def test_knowledge_check_before_and_after(db_url: str, learner: tuple[int, str]) -> None:

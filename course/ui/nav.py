@@ -32,6 +32,18 @@ def pages() -> dict[str, st.Page]:
             icon=":material/insights:",
             url_path="progress",
         ),
+        "family": st.Page(
+            PAGES_DIR / "family.py",
+            title="Family session",
+            icon=":material/family_restroom:",
+            url_path="family",
+        ),
+        "plan": st.Page(
+            PAGES_DIR / "plan.py",
+            title="Family support plan",
+            icon=":material/health_and_safety:",
+            url_path="plan",
+        ),
         "join": st.Page(
             PAGES_DIR / "join.py", title="Join a group", icon=":material/groups:", url_path="join"
         ),

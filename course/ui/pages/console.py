@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from course.group import Askable, Share, askables, buckets, find_askable, find_share, shares
+from course.group import Askable, Share, buckets, find_askable, find_share
 from course.model import DiscussionStep, Lesson
 from course.store.sessions import GroupSession, NotAllowed, RoomClosed
 from course.text import safe_markdown
-from course.ui import identity, nav, room, staff
+from course.ui import group_controls, identity, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.resources import course_result, sessions
 
@@ -66,29 +66,15 @@ def _start(facilitator: staff.Facilitator) -> None:
 def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
     st.caption(f"{lesson.title} · join code {current.join_code} · {current.status}")
     st.link_button("Open the projector view", f"/projector?room={current.join_code}")
-    index = min(current.step_index, len(lesson.steps) - 1)
-    step = lesson.steps[index]
-    st.progress((index + 1) / len(lesson.steps), text=f"Step {index + 1} of {len(lesson.steps)}")
-    back, forward = st.columns(2)
-    if index > 0 and back.button("Back", icon=":material/arrow_back:", width="stretch"):
-        _move(current, lesson, index - 1, facilitator)
-    if index + 1 < len(lesson.steps) and forward.button(
-        "Next", type="primary", icon=":material/arrow_forward:", width="stretch"
-    ):
-        _move(current, lesson, index + 1, facilitator)
+    step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):
         draw_step(step)
     if isinstance(step, DiscussionStep):
         with st.expander("Facilitator notes (only you see these)", expanded=True):
             st.markdown(safe_markdown(step.facilitator_notes))
     _live(current.id, facilitator.id)
-    _questions(current, lesson, facilitator)
+    group_controls.questions(current, lesson, facilitator.id, with_shares=True)
     _room(current, facilitator)
-
-
-def _move(current: GroupSession, lesson: Lesson, to: int, facilitator: staff.Facilitator) -> None:
-    sessions().move(current.id, facilitator.id, to, lesson.steps[to].id, identity.now())
-    st.rerun()
 
 
 @st.fragment(run_every=3.0)
@@ -134,36 +120,6 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
 
 def _bucketer(askable: Askable) -> Callable[[object], list[str]]:
     return lambda answer: buckets(askable.question, answer)
-
-
-def _questions(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
-    course = course_result().course
-    if course is None:
-        return
-    options = {a.key: a.label for a in askables(course, lesson)}
-    options |= {s.key: s.label for s in shares(lesson)}
-    if not options:
-        return
-    st.subheader("Questions")
-    keys = list(options)
-    # Start on the open question, so that a counselor back after a reload (or a restart) does
-    # not reopen the first question by mistake.
-    at = keys.index(current.open_question) if current.open_question in options else 0
-    chosen = st.selectbox("Question to ask", keys, index=at, format_func=options.__getitem__)
-    ask, reveal, close = st.columns(3)
-    now = identity.now()
-    if ask.button("Open question", width="stretch") and chosen:
-        sessions().open_question(current.id, facilitator.id, chosen, now)
-        st.rerun()
-    poll = (
-        current.open_question if find_share(lesson, current.open_question or "") is None else None
-    )
-    if poll and reveal.button("Reveal results", width="stretch"):
-        sessions().reveal(current.id, facilitator.id, poll, now)
-        st.rerun()
-    if current.open_question and close.button("Close question", width="stretch"):
-        sessions().close_question(current.id, facilitator.id, now)
-        st.rerun()
 
 
 def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from course.text import safe_markdown
 from course.ui import identity, nav
-from course.ui.resources import course_result
+from course.ui.resources import course_result, store
 
 
 def show() -> None:
@@ -55,11 +55,18 @@ def _welcome_back() -> None:
 
 def _start() -> None:
     st.header("New here?")
+    audience = st.radio(
+        "Who are you taking the course for?",
+        ["learner", "family"],
+        format_func={"learner": "For myself", "family": "For someone I care about"}.__getitem__,
+        key="audience_new",
+    )
     shared = st.checkbox(
         "I'm on a shared device: keep my new code out of the web address", key="shared_new"
     )
     if st.button("Start the course", type="primary", icon=":material/play_arrow:"):
-        identity.start(is_shared_device=shared)
+        learner = identity.start(is_shared_device=shared)
+        store().set_audience(learner.id, audience or "learner")
         st.rerun()
 
 

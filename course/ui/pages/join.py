@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
 
@@ -11,7 +10,7 @@ import streamlit as st
 from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
 from course.scoring import grade_answer
 from course.store.sessions import NotAllowed, RoomClosed, RoomLocked, RoomNotFound
-from course.ui import identity
+from course.ui import cookies, identity
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.questions import ask, show_grade
 from course.ui.resources import code_throttle, course_result, sessions
@@ -24,56 +23,36 @@ TOKEN = "participant_token"
 SEAT_COOKIE = "course_seat"
 SEAT_HOURS = 12
 REMEMBERED = "seat_cookie_for"
-_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]{16,64}")
+LEFT = "left_seat"
 
 
 def show() -> None:
     st.query_params.pop("seat", None)  # an address from an older version: drop it unread
+    if st.session_state.pop(LEFT, False):
+        cookies.drop(SEAT_COOKIE)  # in this run: a rerun would remove the script unrun
     token = st.session_state.get(TOKEN) or _seat_from_cookie()
     if token is None:
         _join_form()
         return
-    _remember(token)
+    if st.session_state.get(REMEMBERED) != token:  # once per seat
+        st.session_state[REMEMBERED] = token
+        cookies.keep(SEAT_COOKIE, token, SEAT_HOURS)
     _follow(token)
     if st.button("Leave the session"):
-        _leave()
+        st.session_state.pop(TOKEN, None)
+        st.session_state.pop(REMEMBERED, None)
+        st.session_state[LEFT] = True
         st.rerun()
 
 
 def _seat_from_cookie() -> str | None:
     """Take back the seat this browser was given, if it is still a seat in a session."""
-    token = st.context.cookies.get(SEAT_COOKIE)
-    if not isinstance(token, str) or not _TOKEN_CHARS.fullmatch(token):
-        return None
-    if sessions().seat(token, identity.now()) is None:
+    token = cookies.read(SEAT_COOKIE)
+    if token is None or sessions().seat(token, identity.now()) is None:
         return None
     st.session_state[TOKEN] = token
     st.session_state[REMEMBERED] = token  # the browser has it already
     return token
-
-
-def _remember(token: str) -> None:
-    """Put the seat token into this site's cookie once per seat (a script of ours, no content)."""
-    if st.session_state.get(REMEMBERED) == token or not _TOKEN_CHARS.fullmatch(token):
-        return
-    st.session_state[REMEMBERED] = token
-    _set_cookie(token, SEAT_HOURS * 3600)
-
-
-def _leave() -> None:
-    st.session_state.pop(TOKEN, None)
-    st.session_state.pop(REMEMBERED, None)
-    _set_cookie("", 0)
-
-
-def _set_cookie(value: str, max_age: int) -> None:
-    # `value` is "" or matched _TOKEN_CHARS: nothing in it can end the string or the tag.
-    st.html(
-        "<script>document.cookie = '"
-        + f"{SEAT_COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict'"
-        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
 
 
 def _join_form() -> None:

@@ -6,14 +6,14 @@ import streamlit as st
 
 from course.model import Lesson
 from course.overview import lesson_status
-from course.ui import identity, nav, steps
+from course.ui import handout, identity, nav, steps
 from course.ui.completion import finish_lesson_if_done
 from course.ui.resources import course_result, store
 
 
 def show() -> None:
     learner = nav.needs_learner()
-    lesson = _chosen_lesson()
+    lesson = _chosen_lesson().for_audience(store().audience_of(learner.id))
     progress = store().lesson_progress(learner.id).get(lesson.id)
     index = lesson_status(lesson, progress).current_index
     if progress is None:
@@ -25,6 +25,7 @@ def show() -> None:
     st.progress((index + 1) / total, text=f"Step {index + 1} of {total}")
     steps.draw(lesson, lesson.steps[index], learner)
     _buttons(lesson, index, learner)
+    handout.offer(lesson.id)
 
 
 def _chosen_lesson() -> Lesson:

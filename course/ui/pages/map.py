@@ -5,7 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from course.model import Course, Lesson
-from course.overview import before_after, continue_target, is_track_done, lesson_status
+from course.overview import (
+    before_after,
+    continue_target,
+    is_track_done,
+    lesson_status,
+    tracks_for,
+)
 from course.store import LessonProgress
 from course.text import safe_markdown
 from course.ui import identity, nav
@@ -20,14 +26,15 @@ def show() -> None:
         st.error("The course can't be shown right now. Please try again later.")
         return
     progress = store().lesson_progress(learner.id)
+    audience = _audience(learner)
     _knowledge_check(course, learner, progress)
-    target = continue_target(course, progress)
+    target = continue_target(course, progress, audience)
     if target is not None:
         verb = "Continue" if target.id in progress else "Start"
         if st.button(f"{verb}: {target.title}", type="primary", icon=":material/play_arrow:"):
             nav.go("lesson", lesson=target.id)
-    for track in course.manifest.tracks:
-        lessons = course.track_lessons(track)
+    for track in tracks_for(course, audience):
+        lessons = [lesson.for_audience(audience) for lesson in course.track_lessons(track)]
         if not lessons:
             continue
         st.header(track.title)
@@ -35,6 +42,22 @@ def show() -> None:
             st.caption(track.description)
         for lesson in lessons:
             _lesson_card(lesson, progress.get(lesson.id))
+
+
+AUDIENCES = {"learner": "For myself", "family": "For someone I care about"}
+
+
+def _audience(learner: identity.Learner) -> str:
+    """Ask who the course is for; lessons then show the steps meant for that reader."""
+    current = store().audience_of(learner.id)
+    chosen = st.segmented_control(
+        "I'm taking this course", list(AUDIENCES), default=current,
+        format_func=AUDIENCES.__getitem__, key="audience_choice",
+    )  # fmt: skip
+    if chosen and chosen != current:
+        store().set_audience(learner.id, chosen)
+        return str(chosen)
+    return current
 
 
 def _knowledge_check(

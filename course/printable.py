@@ -1,0 +1,192 @@
+"""Print-ready HTML pages: a lesson handout and a family support plan.
+
+Everything a file or a person wrote is escaped: markdown is rendered with raw HTML turned off
+and only http(s) and mailto links kept. The pages carry no scripts and load nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from markdown_it import MarkdownIt
+
+from course.model import (
+    CalloutStep,
+    CardsStep,
+    CheckStep,
+    ComparisonStep,
+    Course,
+    DiscussionStep,
+    Lesson,
+    MultipleChoice,
+    ReflectionStep,
+    SingleChoice,
+    Step,
+    TextStep,
+    TimelineStep,
+    TrueFalse,
+)
+from course.plan import PLAN_FIELDS
+
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+_SAFE_LINK = ("http://", "https://", "mailto:")
+_MD.validateLink = lambda url: url.strip().lower().startswith(_SAFE_LINK)  # type: ignore[method-assign]
+
+PRINT_CSS = """
+@page { size: auto; margin: 16mm 14mm; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 12pt;
+  line-height: 1.45; color: #111; max-width: 46em; margin: 0 auto; padding: 1em; }
+h1 { font-size: 20pt; margin: 0 0 .2em; } h2 { font-size: 14pt; margin: 1.2em 0 .3em; }
+.muted { color: #444; font-size: 10pt; }
+section, .box, table, .card { break-inside: avoid; }
+.box { border: 2px solid #333; border-radius: 6px; padding: .5em .8em; margin: .6em 0; }
+.warning { border-color: #a40000; } .tip { border-color: #1b5e20; }
+table { border-collapse: collapse; width: 100%; margin: .5em 0; font-size: 10.5pt; }
+th, td { border: 1px solid #777; padding: .3em .4em; text-align: left; vertical-align: top; }
+.lines { border-bottom: 1px solid #999; height: 1.8em; }
+.answer { white-space: pre-wrap; border: 1px solid #999; border-radius: 4px; padding: .4em .6em;
+  min-height: 3.2em; }
+.crisis { border: 3px solid #111; padding: .5em .8em; margin-top: 1.5em; break-inside: avoid; }
+a { color: #0b3d91; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 9pt; }
+@media print { body { padding: 0; } .noprint { display: none; } }
+"""
+
+
+def markdown_html(text: str) -> str:
+    """Render author markdown as HTML with any raw HTML shown as text."""
+    return str(_MD.render(text))
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def page(title: str, body: Iterable[str]) -> str:
+    """Wrap the body in a complete, self-contained HTML document."""
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{PRINT_CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+def handout_html(course: Course, lesson: Lesson, *, audience: str | None = None) -> str:
+    """Render a lesson as a printable handout: its steps, sources and the crisis resources."""
+    steps = [s for s in lesson.steps if audience is None or s.audience in ("both", audience)]
+    parts = [
+        f"<header><p class='muted'>{esc(course.title)}</p><h1>{esc(lesson.title)}</h1>",
+        f"<p>{esc(lesson.summary)}</p>",
+        f"<p class='muted'>{_review_note(lesson)} This is education, not medical advice.</p>",
+        "</header>",
+        "<h2>In this lesson you will</h2><ul>",
+        *(f"<li>{esc(o)}</li>" for o in lesson.objectives),
+        "</ul>",
+        *(_step_html(step) for step in steps),
+        _sources_html(lesson),
+        crisis_html(course),
+    ]
+    return page(f"{lesson.title} (handout)", parts)
+
+
+def _review_note(lesson: Lesson) -> str:
+    if lesson.reviewed.clinical:
+        return f"Reviewed {lesson.reviewed.date:%B %Y} by a {esc(lesson.reviewed.reviewer_role)}."
+    return "This lesson has not yet been reviewed by a clinician."
+
+
+def _step_html(step: Step) -> str:
+    title = f"<h2>{esc(step.title)}</h2>" if step.title else ""
+    if isinstance(step, TextStep):
+        return f"<section>{title}{markdown_html(step.body)}</section>"
+    if isinstance(step, CalloutStep):
+        return f"<section class='box {step.style}'>{title}{markdown_html(step.body)}</section>"
+    if isinstance(step, TimelineStep):
+        rows = "".join(
+            f"<tr><td>{esc(e.label)}</td><td>{_span(e.start, e.end)}</td>"
+            f"<td>{esc(e.detail or '')}</td></tr>"
+            for e in step.events
+        )
+        head = f"<tr><th>What happens</th><th>When ({esc(step.unit)})</th><th>More</th></tr>"
+        return f"<section>{title}{_md(step.body)}<table>{head}{rows}</table></section>"
+    if isinstance(step, ComparisonStep):
+        head = "<tr><th></th>" + "".join(f"<th>{esc(c)}</th>" for c in step.columns) + "</tr>"
+        rows = "".join(
+            f"<tr><th>{esc(r.label)}</th>" + "".join(f"<td>{esc(c)}</td>" for c in r.cells)
+            for r in step.rows
+        )
+        return f"<section>{title}{_md(step.body)}<table>{head}{rows}</table></section>"
+    if isinstance(step, CardsStep):
+        cards = "".join(
+            f"<div class='box card'><p><strong>Myth:</strong> {esc(c.myth)}</p>"
+            f"<strong>Fact:</strong> {markdown_html(c.fact)}</div>"
+            for c in step.cards
+        )
+        return f"<section>{title}{_md(step.body)}{cards}</section>"
+    if isinstance(step, CheckStep):
+        return f"<section>{title or '<h2>Quick check</h2>'}{_question_html(step)}</section>"
+    if isinstance(step, ReflectionStep):
+        lines = "<div class='lines'></div>" * 4  # room to write on paper
+        head = title or "<h2>Think about it</h2>"
+        return f"<section>{head}{markdown_html(step.prompt)}{lines}</section>"
+    if isinstance(step, DiscussionStep):
+        return f"<section>{title or '<h2>Talk it over</h2>'}{markdown_html(step.prompt)}</section>"
+    return ""
+
+
+def _question_html(step: CheckStep) -> str:
+    question = step.question
+    out = [markdown_html(question.prompt)]
+    if isinstance(question, SingleChoice | MultipleChoice):
+        out.append("<ol type='A'>" + "".join(f"<li>{esc(o.text)}</li>" for o in question.options))
+        out.append("</ol>")
+    elif isinstance(question, TrueFalse):
+        out.append("<p>True or false?</p>")
+    out.append(f"<details open><summary>Answer</summary>{markdown_html(question.explanation)}")
+    return "".join(out) + "</details>"
+
+
+def _span(start: float, end: float) -> str:
+    return f"{start:g}" if start == end else f"{start:g} to {end:g}"
+
+
+def _md(text: str | None) -> str:
+    return markdown_html(text) if text else ""
+
+
+def _sources_html(lesson: Lesson) -> str:
+    items = "".join(
+        f"<li>{esc(s.title)}. {esc(s.publisher)}, {s.year}. "
+        f"<a href='{esc(s.url)}'>{esc(s.url)}</a></li>"
+        for s in lesson.sources
+    )
+    return f"<section><h2>Sources</h2><ol class='muted'>{items}</ol></section>"
+
+
+def crisis_html(course: Course) -> str:
+    """Render the course's crisis resources as a box for the end of a printed page."""
+    items = "".join(
+        f"<li><strong>{esc(r.name)}: {esc(r.contact)}.</strong> {esc(r.detail)}</li>"
+        for r in course.manifest.crisis_resources
+    )
+    return f"<aside class='crisis'><h2>Help right now</h2><ul>{items}</ul></aside>"
+
+
+def plan_html(course: Course, plan: Mapping[str, str], *, made_on: date) -> str:
+    """Render a family support plan as a printable page, with the crisis resources."""
+    parts = [
+        f"<header><p class='muted'>{esc(course.title)}</p><h1>Our family support plan</h1>",
+        f"<p class='muted'>Made on {made_on:%B %-d, %Y}. Keep it where everyone can find it."
+        " This is education, not medical advice.</p></header>",
+    ]
+    for field in PLAN_FIELDS:
+        text = plan.get(field.key, "")
+        parts.append(
+            f"<section><h2>{esc(field.label)}</h2><p class='muted'>{esc(field.help)}</p>"
+            f"<div class='answer'>{esc(text)}</div></section>"
+        )
+    parts.append(crisis_html(course))
+    return page("Our family support plan", parts)

@@ -1,0 +1,66 @@
+"""Controls a leader of a live session uses: pace the lesson, open and reveal questions.
+
+Shared by the counselor's console and a family session's host (who has no account).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.group import askables, find_share, shares
+from course.model import Lesson, Step
+from course.store.sessions import GroupSession
+from course.ui import identity
+from course.ui.resources import course_result, sessions
+
+
+def pace(current: GroupSession, lesson: Lesson, owner_id: int) -> Step:
+    """Show where the room is, with back and next; return the current step."""
+    index = min(current.step_index, len(lesson.steps) - 1)
+    total = len(lesson.steps)
+    st.progress((index + 1) / total, text=f"Step {index + 1} of {total}")
+    back, forward = st.columns(2)
+    if index > 0 and back.button("Back", icon=":material/arrow_back:", width="stretch"):
+        _move(current, lesson, index - 1, owner_id)
+    if index + 1 < total and forward.button(
+        "Next", type="primary", icon=":material/arrow_forward:", width="stretch"
+    ):
+        _move(current, lesson, index + 1, owner_id)
+    return lesson.steps[index]
+
+
+def _move(current: GroupSession, lesson: Lesson, to: int, owner_id: int) -> None:
+    sessions().move(current.id, owner_id, to, lesson.steps[to].id, identity.now())
+    st.rerun()
+
+
+def questions(current: GroupSession, lesson: Lesson, owner_id: int, *, with_shares: bool) -> None:
+    """Pick a question (or, with_shares, a discussion prompt) to open, reveal or close."""
+    course = course_result().course
+    if course is None:
+        return
+    options = {a.key: a.label for a in askables(course, lesson)}
+    if with_shares:
+        options |= {s.key: s.label for s in shares(lesson)}
+    if not options:
+        return
+    st.subheader("Questions")
+    keys = list(options)
+    # Start on the open question, so that a counselor back after a reload (or a restart) does
+    # not reopen the first question by mistake.
+    at = keys.index(current.open_question) if current.open_question in options else 0
+    chosen = st.selectbox("Question to ask", keys, index=at, format_func=options.__getitem__)
+    ask, reveal, close = st.columns(3)
+    now = identity.now()
+    if ask.button("Open question", width="stretch") and chosen:
+        sessions().open_question(current.id, owner_id, chosen, now)
+        st.rerun()
+    poll = (
+        current.open_question if find_share(lesson, current.open_question or "") is None else None
+    )
+    if poll and reveal.button("Reveal results", width="stretch"):
+        sessions().reveal(current.id, owner_id, poll, now)
+        st.rerun()
+    if current.open_question and close.button("Close question", width="stretch"):
+        sessions().close_question(current.id, owner_id, now)
+        st.rerun()

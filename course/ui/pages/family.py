@@ -1,0 +1,176 @@
+"""A family session: no account, on one shared screen or with everyone on a phone."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import streamlit as st
+
+from course.group import buckets, find_askable
+from course.model import CheckStep, DiscussionStep, Lesson
+from course.store.accounts import Throttled
+from course.store.hosts import FAMILY_MIN_GROUP, Hosts
+from course.store.sessions import GroupSession, NotAllowed
+from course.text import safe_markdown
+from course.throttle import Throttle
+from course.ui import cookies, group_controls, handout, identity, room
+from course.ui.group_views import draw_step, draw_tally
+from course.ui.resources import course_result, sessions, store
+
+HOST = "family_host"  # (session id, host id) in this browser session
+HOST_COOKIE = "course_host"
+MODES = {"screen": "One shared screen", "phones": "Everyone on their own phone"}
+
+
+@st.cache_resource(show_spinner=False)
+def start_throttle() -> Throttle:
+    """Per browser session: a few family sessions in ten minutes (the store caps the app)."""
+    return Throttle(per_key=3, overall=10_000, window=600.0)
+
+
+def show() -> None:
+    st.title("Family session")
+    hosted = _hosted()
+    if hosted is None:
+        _start()
+        return
+    current, host_id = hosted
+    lesson = room.lesson_of(current)
+    if current.status == "closed" or lesson is None:
+        st.info("This family session has ended. Thank you for learning together.")
+        if st.button("Start another family session", type="primary"):
+            _forget()
+        return
+    _lead(current, lesson, host_id)
+
+
+def _hosted() -> tuple[GroupSession, int] | None:
+    """Return the session this browser hosts, found again from its cookie after a reload."""
+    found = st.session_state.get(HOST)
+    if found is None and (token := cookies.read(HOST_COOKIE)):
+        host_id = Hosts(store().engine).find(token)
+        mine = sessions().sessions_of(host_id) if host_id else []
+        live = [s for s in mine if s.status != "closed"]
+        if host_id and live:
+            found = st.session_state[HOST] = (live[0].id, host_id)
+    if found is None:
+        return None
+    try:
+        return sessions().owned(found[0], found[1]), found[1]
+    except NotAllowed:
+        st.session_state.pop(HOST, None)
+        return None
+
+
+def _start() -> None:
+    course = course_result().course
+    if course is None or not course.lessons:
+        st.error("No lessons can be served right now.")
+        return
+    if st.session_state.pop("family_ended", False):
+        st.success("This family session has ended. Thank you for learning together.")
+    st.markdown(
+        "Learn together as a family. Lead a lesson on **one shared screen** with talking "
+        "points, or let **everyone answer on their own phone** and see the answers together. "
+        "No account and no names needed."
+    )
+    family = [lesson for t in course.manifest.tracks if t.audience == "family"
+              for lesson in course.track_lessons(t)]  # fmt: skip
+    family_ids = {lesson.id for lesson in family}
+    others = [lesson for lesson in course.lessons.values() if lesson.id not in family_ids]
+    titles = {lesson.id: lesson.title for lesson in [*family, *others]}
+    with st.form("start_family"):
+        lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
+        mode = st.radio("How will you follow it?", list(MODES), format_func=MODES.__getitem__)
+        if st.form_submit_button("Start the family session", type="primary") and lesson_id:
+            problem = _begin(course.lessons[lesson_id], mode or "screen")
+            if problem:
+                st.error(problem)
+            else:
+                st.rerun()
+
+
+def _begin(lesson: Lesson, mode: str) -> str | None:
+    key = st.session_state.setdefault("family_start_key", secrets.token_hex(8))
+    if (wait := start_throttle().wait_time(key, time.monotonic())) > 0:
+        return f"Please wait {int(wait) + 1} seconds before starting another session."
+    try:
+        started, host_id, token = Hosts(store().engine).start(
+            lesson.id, lesson.steps[0].id, identity.now(), min_group_size=FAMILY_MIN_GROUP
+        )
+    except Throttled as busy:
+        return (
+            "Many family sessions started in the last hour. Please try again in "
+            f"{int(busy.wait_seconds / 60) + 1} minutes."
+        )
+    start_throttle().record_failure(key, time.monotonic())  # counts starts, not failures
+    st.session_state[HOST] = (started.id, host_id)
+    st.session_state["family_mode"] = mode
+    st.session_state["family_token"] = token  # kept in a cookie in the next run
+    return None
+
+
+def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
+    if token := st.session_state.pop("family_token", None):
+        cookies.keep(HOST_COOKIE, token, 12)
+    mode = st.session_state.get("family_mode", "phones")
+    st.caption(f"{lesson.title} · {MODES.get(mode, '')}")
+    if mode == "phones":
+        room.show_join(current, large=False)
+    step = group_controls.pace(current, lesson, host_id)
+    with st.container(border=True):
+        draw_step(step)
+        if isinstance(step, CheckStep):
+            with st.expander("Show the answer"):
+                st.markdown(safe_markdown(step.question.explanation))
+    if isinstance(step, DiscussionStep):
+        with st.expander("Tips for leading this talk"):
+            st.markdown(safe_markdown(step.facilitator_notes))
+    if mode == "phones":
+        _answers(current.id, host_id)
+        group_controls.questions(current, lesson, host_id, with_shares=False)
+    handout.offer(lesson.id, audience="family")
+    other = "phones" if mode == "screen" else "screen"
+    if st.button(f"Switch to: {MODES[other].lower()}"):
+        st.session_state["family_mode"] = other
+        st.rerun()
+    with st.expander("End the family session"):
+        if st.button("End session", type="primary"):
+            sessions().set_status(current.id, host_id, "closed", identity.now())
+            st.session_state["family_ended"] = True
+            _forget()
+
+
+def _forget() -> None:
+    st.session_state.pop(HOST, None)
+    st.session_state["drop_host_cookie"] = True
+    st.rerun()
+
+
+@st.fragment(run_every=2.0)
+def _answers(room_id: int, host_id: int) -> None:
+    """Show who joined and, on this shared screen, answers only once they are revealed."""
+    current = sessions().owned(room_id, host_id)
+    st.metric("People joined", sessions().participant_count(room_id))
+    lesson = room.lesson_of(current)
+    course = course_result().course
+    askable = (
+        find_askable(course, lesson, current.open_question or "") if course and lesson else None
+    )
+    if askable is None:
+        return
+    st.markdown(f"**Open question:** {askable.label}")
+    st.markdown(safe_markdown(askable.question.prompt))
+    tally = sessions().tally(
+        room_id, askable.key, keys=lambda answer: buckets(askable.question, answer)
+    )
+    if tally.revealed:
+        draw_tally(askable, tally, current.min_group_size)
+    else:
+        st.metric("Answers so far", tally.responses)
+
+
+if st.session_state.pop("drop_host_cookie", False):
+    cookies.drop(HOST_COOKIE)
+show()
