@@ -138,4 +138,9 @@ def tally_figure(
     figure.update_xaxes(title="Answers", rangemode="tozero", dtick=1)
     scale = font_size / FONT["size"]
     figure = _tidy(figure, height=round((140 + 56 * len(keys)) * scale))
-    return figure.update_layout(font={"size": font_size})
+    # Set on the axes and bars too: Streamlit's chart theme sets its own sizes there.
+    size = {"size": font_size}
+    figure.update_yaxes(tickfont=size)
+    figure.update_xaxes(tickfont=size, title_font=size)
+    figure.update_traces(textfont=size)
+    return figure.update_layout(font=size)

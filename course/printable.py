@@ -49,7 +49,8 @@ th, td { border: 1px solid #777; padding: .3em .4em; text-align: left; vertical-
 .answer { white-space: pre-wrap; border: 1px solid #999; border-radius: 4px; padding: .4em .6em;
   min-height: 3.2em; }
 .crisis { border: 3px solid #111; padding: .5em .8em; margin-top: 1.5em; break-inside: avoid; }
-a { color: #0b3d91; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 9pt; }
+a { color: #0b3d91; }
+a[href^="http"]:not(.url)::after { content: " (" attr(href) ")"; font-size: 9pt; }
 @media print { body { padding: 0; } .noprint { display: none; } }
 """
 
@@ -106,11 +107,11 @@ def _step_html(step: Step) -> str:
         return f"<section class='box {step.style}'>{title}{markdown_html(step.body)}</section>"
     if isinstance(step, TimelineStep):
         rows = "".join(
-            f"<tr><td>{esc(e.label)}</td><td>{_span(e.start, e.end)}</td>"
+            f"<tr><td>{esc(e.label)}</td><td>{when(e.start, e.end, step.unit)}</td>"
             f"<td>{esc(e.detail or '')}</td></tr>"
             for e in step.events
         )
-        head = f"<tr><th>What happens</th><th>When ({esc(step.unit)})</th><th>More</th></tr>"
+        head = "<tr><th>What happens</th><th>When</th><th>More</th></tr>"
         return f"<section>{title}{_md(step.body)}<table>{head}{rows}</table></section>"
     if isinstance(step, ComparisonStep):
         head = "<tr><th></th>" + "".join(f"<th>{esc(c)}</th>" for c in step.columns) + "</tr>"
@@ -149,8 +150,16 @@ def _question_html(step: CheckStep) -> str:
     return "".join(out) + "</details>"
 
 
-def _span(start: float, end: float) -> str:
-    return f"{start:g}" if start == end else f"{start:g} to {end:g}"
+def when(start: float, end: float, unit: str) -> str:
+    """Say when a timeline event happens in words: "right away", "2 to 3 minutes", "1 to 3 days"."""
+    if start == end == 0:
+        return "Right away"
+    if unit == "hours" and end < 1:
+        start, end, unit = round(start * 60, 1), round(end * 60, 1), "minutes"
+    one = unit.removesuffix("s") if end == 1 else unit
+    if start == 0:
+        return f"Up to {end:g} {one}"
+    return f"{end:g} {one}" if start == end else f"{start:g} to {end:g} {one}"
 
 
 def _md(text: str | None) -> str:
@@ -160,7 +169,7 @@ def _md(text: str | None) -> str:
 def _sources_html(lesson: Lesson) -> str:
     items = "".join(
         f"<li>{esc(s.title)}. {esc(s.publisher)}, {s.year}. "
-        f"<a href='{esc(s.url)}'>{esc(s.url)}</a></li>"
+        f"<a class='url' href='{esc(s.url)}'>{esc(s.url)}</a></li>"
         for s in lesson.sources
     )
     return f"<section><h2>Sources</h2><ol class='muted'>{items}</ol></section>"

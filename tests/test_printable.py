@@ -15,7 +15,7 @@ from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.pdf import find_font, plan_pdf
 from course.plan import FIELD_CHARS, FIELD_KEYS, clean_plan
-from course.printable import handout_html, markdown_html, plan_html
+from course.printable import handout_html, markdown_html, plan_html, when
 
 DAY = date(2026, 11, 28)
 PLAN = {
@@ -59,6 +59,22 @@ def test_bad_plans_are_refused(typed: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError) as refused:
         clean_plan(typed)
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "unit", "said"),
+    [
+        (0, 0, "hours", "Right away"),
+        (0.033, 0.05, "hours", "2 to 3 minutes"),
+        (0.5, 1.5, "hours", "0.5 to 1.5 hours"),
+        (0, 1, "weeks", "Up to 1 week"),
+        (1, 3, "days", "1 to 3 days"),
+        (2, 2, "days", "2 days"),
+        (1, 1, "months", "1 month"),
+    ],
+)
+def test_timeline_times_are_said_in_words(start: float, end: float, unit: str, said: str) -> None:
+    assert when(start, end, unit) == said
 
 
 def test_markdown_is_rendered_without_raw_html_or_unsafe_links() -> None:

@@ -48,6 +48,10 @@ PHONE: dict[str, Any] = {
 STARTUP_SECONDS = 60
 
 
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+
+
 def phone_options(browser_version: str) -> dict[str, Any]:
     """PHONE plus a phone's user agent, so Streamlit's own mobile checks apply too.
 
@@ -457,3 +461,25 @@ def clipped_chart_labels(page: Any, scope: str = "[data-testid='stMain']") -> li
     chart's SVG clips them, so they never stick out of the screen)."""
     found: list[str] = page.evaluate(_CLIPPED_LABELS, scope)
     return found
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick a selectbox option with the mouse, as a person would.
+
+    Live pages redraw part of themselves every few seconds; if the list closes before the
+    click lands, open it again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    box = main_area(page).get_by_role("combobox", name=label, exact=True)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(4):
+        box.click()
+        try:
+            wanted.click(timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    expect(box).to_have_value(option)
+    wait_for_app_run(page)

@@ -15,11 +15,15 @@ from typing import Any
 import pytest
 from browser_kit import (
     CHROMIUM,
+    DESKTOP,
     LAUNCH_ARGS,
+    PROJECTOR,
+    Server,
     axe_source,
     phone_options,
     remove_dir,
     skip_or_fail,
+    stop_server,
     streamlit_server,
     temp_dir,
 )
@@ -118,3 +122,41 @@ def test_name(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return Path(__file__).resolve().parents[2]
+
+
+# --- per-test servers and pages ---------------------------------------------------------
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    path = temp_dir("course-group-")
+    try:
+        yield path
+    finally:
+        remove_dir(path)
+
+
+@pytest.fixture
+def servers(workdir: Path) -> Iterator[list[Server]]:
+    """Servers a test starts go here; any still running are stopped before workdir goes."""
+    started: list[Server] = []
+    yield started
+    for server in started:
+        stop_server(server)
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
+    """Open a page in a new context: "desktop", "projector" or "phone"; all closed after."""
+    contexts: list[Any] = []
+    kinds = {"desktop": DESKTOP, "projector": PROJECTOR, "phone": phone_options(browser.version)}
+
+    def new(kind: str) -> Any:
+        context = browser.new_context(**kinds[kind])
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -23,7 +23,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,22 +36,18 @@ from browser_kit import (
     REPO,
     Server,
     check_accessibility,
+    choose,
     click_button,
     clipped_chart_labels,
     cut_off,
     main_area,
     open_app,
-    phone_options,
-    remove_dir,
     screenshot,
     start_server,
-    stop_server,
-    temp_dir,
     unnamed_controls,
     wait_for_app_run,
 )
 from PIL import Image
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from course.store import Facilitators, Store, Tally
@@ -72,8 +68,6 @@ assert QUESTION["kind"] == "single", "these tests answer a single-choice questio
 
 FACILITATOR = "counselor"
 PASSWORD = "a-long-pass-phrase-2026"
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 # Phones and the projector poll every 2 s: what the counselor does shows on them within ~5 s.
 FOLLOW_SECONDS = 5.0
 # A chart's first draw loads Plotly (several MB of script) in each browser: allow for it.
@@ -81,44 +75,6 @@ CHART_MS = 20_000
 # (display name, answers right?) for the five phones: 3 right and 2 wrong, so 60 % right.
 PHONES = [("Sam", True), ("", True), ("River", True), ("", False), ("Ash", False)]
 RELOADER = 4  # this phone reloads after answering and tries to answer again
-
-
-# --- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def workdir() -> Iterator[Path]:
-    path = temp_dir("course-group-")
-    try:
-        yield path
-    finally:
-        remove_dir(path)
-
-
-@pytest.fixture
-def servers(workdir: Path) -> Iterator[list[Server]]:
-    """Servers a test starts go here; any still running are stopped before workdir goes."""
-    started: list[Server] = []
-    yield started
-    for server in started:
-        stop_server(server)
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
-    """Open a page in a new context: "desktop", "projector" or "phone"; all closed after."""
-    contexts: list[Any] = []
-    kinds = {"desktop": DESKTOP, "projector": PROJECTOR, "phone": phone_options(browser.version)}
-
-    def new(kind: str) -> Any:
-        context = browser.new_context(**kinds[kind])
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new
-    for context in contexts:
-        context.close()
 
 
 def add_facilitator(db_url: str) -> None:
@@ -256,25 +212,6 @@ def sign_in(page: Any, base: str) -> None:
     expect(heading(page, "Group console")).to_be_visible()
     assert urlparse(page.url).path == "/console"
     assert PASSWORD not in page.url and FACILITATOR not in page.url  # nothing in the address
-
-
-def choose(page: Any, label: str, option: str) -> None:
-    """Pick a selectbox option with the mouse, as the counselor would.
-
-    The console redraws its live part every 3 s; if the list closes before the click lands,
-    open it again.
-    """
-    box = main_area(page).get_by_role("combobox", name=label, exact=True)
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(4):
-        box.click()
-        try:
-            wanted.click(timeout=2_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    expect(box).to_have_value(option)
-    wait_for_app_run(page)
 
 
 def start_session(page: Any) -> str:

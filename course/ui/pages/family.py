@@ -15,7 +15,7 @@ from course.store.sessions import GroupSession, NotAllowed
 from course.text import safe_markdown
 from course.throttle import Throttle
 from course.ui import cookies, group_controls, handout, identity, room
-from course.ui.group_views import draw_step, draw_tally
+from course.ui.group_views import LARGE_TYPE, draw_step, draw_tally
 from course.ui.resources import course_result, sessions, store
 
 HOST = "family_host"  # (session id, host id) in this browser session
@@ -89,6 +89,10 @@ def _start() -> None:
                 st.error(problem)
             else:
                 st.rerun()
+    st.subheader("No devices? Print a handout")
+    chosen = st.selectbox("Handout of", list(titles), format_func=titles.__getitem__)
+    if chosen:
+        handout.offer(chosen)
 
 
 def _begin(lesson: Lesson, mode: str) -> str | None:
@@ -115,21 +119,31 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
     if token := st.session_state.pop("family_token", None):
         cookies.keep(HOST_COOKIE, token, 12)
     mode = st.session_state.get("family_mode", "phones")
+    # The host's screen is the one the family watches: wide, in type read from the sofa.
+    st.set_page_config(layout="wide")
+    st.html(LARGE_TYPE)  # safe: a fixed style sheet of ours, no content
     st.caption(f"{lesson.title} · {MODES.get(mode, '')}")
-    if mode == "phones":
-        room.show_join(current, large=False)
-    step = group_controls.pace(current, lesson, host_id)
-    with st.container(border=True):
-        draw_step(step)
-        if isinstance(step, CheckStep):
-            with st.expander("Show the answer"):
-                st.markdown(safe_markdown(step.question.explanation))
-    if isinstance(step, DiscussionStep):
-        with st.expander("Tips for leading this talk"):
-            st.markdown(safe_markdown(step.facilitator_notes))
-    if mode == "phones":
-        _answers(current.id, host_id)
-        group_controls.questions(current, lesson, host_id, with_shares=False)
+    main, side = st.columns([2, 1], gap="large")
+    with main:
+        step = group_controls.pace(current, lesson, host_id)
+        with st.container(border=True):
+            draw_step(step)
+            if isinstance(step, CheckStep):
+                with st.expander("Show the answer"):
+                    st.markdown(safe_markdown(step.question.explanation))
+        if isinstance(step, DiscussionStep):
+            with st.expander("Tips for leading this talk"):
+                st.markdown(safe_markdown(step.facilitator_notes))
+        if mode == "phones":
+            _answers(current.id, host_id)
+    with side:
+        if mode == "phones":
+            room.show_join(current, large=False)
+            group_controls.questions(current, lesson, host_id, with_shares=False)
+        _host_tools(current, lesson, host_id, mode)
+
+
+def _host_tools(current: GroupSession, lesson: Lesson, host_id: int, mode: str) -> None:
     handout.offer(lesson.id, audience="family")
     other = "phones" if mode == "screen" else "screen"
     if st.button(f"Switch to: {MODES[other].lower()}"):
@@ -166,7 +180,7 @@ def _answers(room_id: int, host_id: int) -> None:
         room_id, askable.key, keys=lambda answer: buckets(askable.question, answer)
     )
     if tally.revealed:
-        draw_tally(askable, tally, current.min_group_size)
+        draw_tally(askable, tally, current.min_group_size, large=True)
     else:
         st.metric("Answers so far", tally.responses)
 

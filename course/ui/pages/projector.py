@@ -8,16 +8,8 @@ from course.group import Askable, Share, buckets, find_askable, find_share
 from course.store.sessions import normalize_join_code
 from course.text import safe_markdown
 from course.ui import identity, room
-from course.ui.group_views import draw_step, draw_tally
+from course.ui.group_views import LARGE_TYPE, draw_step, draw_tally
 from course.ui.resources import course_result, sessions
-
-LARGE_TYPE = """<style>
-[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td,
-[data-testid="stMain"] th { font-size: 1.9rem; line-height: 1.45; }
-[data-testid="stMain"] h1 { font-size: 3.2rem; }
-[data-testid="stMain"] h2 { font-size: 2.6rem; }
-[data-testid="stMetricValue"] { font-size: 4rem; }
-</style>"""
 
 
 def show() -> None:
