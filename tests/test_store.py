@@ -11,10 +11,19 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, String, Table, Text, func, select
 
-from course.store import MAX_REFLECTION_CHARS, Plans, Store, make_engine, read, write
+from course.store import (
+    MAX_REFLECTION_CHARS,
+    Cohorts,
+    Facilitators,
+    Plans,
+    Store,
+    make_engine,
+    read,
+    write,
+)
 from course.store.codes import normalize_code
 from course.store.db import database_url
-from course.store.schema import ACCOUNT_TABLES, SESSION_TABLES
+from course.store.schema import ACCOUNT_TABLES, PROGRAM_TABLES, SESSION_TABLES
 from course.store.wordlist import WORDS
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC)
@@ -32,6 +41,7 @@ HOSTILE = [
 NOT_LEARNER_DATA = {
     "alembic_version",
     *(table.name for table in ACCOUNT_TABLES),
+    *(table.name for table in PROGRAM_TABLES),
     *(table.name for table, _ in SESSION_TABLES),
 }
 
@@ -76,6 +86,9 @@ def fill_every_table(store: Store, learner_id: int, tag: str) -> None:
     store.record_quiz_result(learner_id, f"quiz-{tag}", 4, 5, True, True, at(7))
     store.save_reflection(learner_id, f"lesson-{tag}", "reflect", f"thoughts {tag}", at(8))
     Plans(store.engine).save(learner_id, {"naloxone": f"drawer {tag}"}, at(9))
+    cohorts = Cohorts(store.engine)
+    facilitator = Facilitators(store.engine).add(f"lead-{tag}", "a long pass phrase", at(0))
+    cohorts.join(learner_id, cohorts.create(facilitator, f"Program {tag}", at(0)).code, at(10))
 
 
 # Engine and transactions (SQLite specifics)

@@ -2,6 +2,7 @@
 
 from course.store.accounts import Facilitators, Throttled, WeakPassword
 from course.store.codes import CODE_BITS, hash_code, new_code, normalize_code
+from course.store.cohorts import Cohort, CohortNotFound, Cohorts, normalize_cohort_code
 from course.store.db import make_engine, read, upgrade, write
 from course.store.group_records import (
     GroupSession,
@@ -33,6 +34,9 @@ __all__ = [
     "MAX_PLAN_CHARS",
     "MAX_REFLECTION_CHARS",
     "Attempt",
+    "Cohort",
+    "CohortNotFound",
+    "Cohorts",
     "Facilitators",
     "GroupSession",
     "LessonProgress",
@@ -53,6 +57,7 @@ __all__ = [
     "make_engine",
     "new_code",
     "normalize_code",
+    "normalize_cohort_code",
     "new_join_code",
     "normalize_join_code",
     "read",

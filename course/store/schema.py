@@ -158,17 +158,6 @@ support_plans = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Every table holding a learner's data, children first (the order deletes must run in).
-# A new table with learner data must be added here so export and delete cover it.
-LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
-    (answer_attempts, answer_attempts.c.learner_id),
-    (quiz_results, quiz_results.c.learner_id),
-    (reflections, reflections.c.learner_id),
-    (support_plans, support_plans.c.learner_id),
-    (step_progress, step_progress.c.learner_id),
-    (lesson_progress, lesson_progress.c.learner_id),
-    (learners, learners.c.id),
-)
 
 # Facilitator accounts and live group sessions. None of these hold learner data: participants
 # are anonymous tokens in one session, never learners.
@@ -297,3 +286,52 @@ SESSION_TABLES: tuple[tuple[Table, Column[int]], ...] = (
 )
 # Facilitator accounts: the counselor's sign-in, nobody's course data.
 ACCOUNT_TABLES: tuple[Table, ...] = (login_failures, facilitators)
+
+
+# Cohorts: a program's code that self-paced learners may enter, so that the program's
+# counselors see their progress together (never who is who: learners stay pseudonymous ids).
+COHORT_CODE_LENGTH = 16
+COHORT_NAME_LENGTH = 80
+
+cohorts = Table(
+    "cohorts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(COHORT_CODE_LENGTH), nullable=False, unique=True),
+    Column("name", String(COHORT_NAME_LENGTH), nullable=False),
+    Column("facilitator_id", Integer, ForeignKey("facilitators.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "facilitator_id"),
+    sqlite_autoincrement=True,
+)
+
+cohort_members = Table(
+    "cohort_members",
+    metadata,
+    Column(
+        "cohort_id",
+        Integer,
+        ForeignKey("cohorts.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+    ),
+    _learner_id(primary_key=True),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Index(None, "learner_id"),
+)
+
+# Tables of a program, not of any learner (memberships are the learners', above).
+PROGRAM_TABLES: tuple[Table, ...] = (cohorts,)
+
+# Every table holding a learner's data, children first (the order deletes must run in).
+# A new table with learner data must be added here so export and delete cover it.
+LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
+    (cohort_members, cohort_members.c.learner_id),
+    (answer_attempts, answer_attempts.c.learner_id),
+    (quiz_results, quiz_results.c.learner_id),
+    (reflections, reflections.c.learner_id),
+    (support_plans, support_plans.c.learner_id),
+    (step_progress, step_progress.c.learner_id),
+    (lesson_progress, lesson_progress.c.learner_id),
+    (learners, learners.c.id),
+)

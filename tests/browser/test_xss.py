@@ -105,6 +105,7 @@ def _hostile_course(root: Path) -> None:
     manifest_path = root / "lessons" / "course.yaml"
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
     manifest["crisis_resources"][0]["detail"] += f" {SCRIPT} [click me](javascript:window.__xss=12)"
+    manifest["tracks"] = manifest["tracks"][:1]
     manifest["tracks"][0]["lessons"] = [LESSON_ID]  # one lesson on the map: the hostile one
     manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
 

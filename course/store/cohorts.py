@@ -1,0 +1,118 @@
+"""Cohorts: a program's code that self-paced learners may enter, and who leads the program."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from course.store.db import dialect_insert, read, write
+from course.store.group_records import NotAllowed
+from course.store.inputs import utc
+from course.store.joincodes import JOIN_ALPHABET
+from course.store.schema import COHORT_NAME_LENGTH, cohort_members, cohorts
+
+# 8 characters of the unambiguous alphabet: about 40 bits, and wrong tries are throttled.
+COHORT_CODE_LENGTH = 8
+_CODE_DRAWS = 5
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: int
+    code: str
+    name: str
+    facilitator_id: int
+    created_at: datetime
+
+
+class CohortNotFound(LookupError):
+    """No cohort has this code."""
+
+
+def normalize_cohort_code(text: str) -> str | None:
+    """Return the code as stored (upper case, no spaces or dashes), or None if it is not one."""
+    folded = "".join(ch for ch in text.upper() if ch not in " -")
+    is_code = len(folded) == COHORT_CODE_LENGTH and all(c in JOIN_ALPHABET for c in folded)
+    return folded if is_code else None
+
+
+class Cohorts:
+    """Create cohorts for a facilitator; let learners join and leave them by code."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Use an engine whose database is already at the newest schema (see Store)."""
+        self.engine = engine
+
+    def create(
+        self, facilitator_id: int, name: str, now: datetime, rng: secrets.SystemRandom | None = None
+    ) -> Cohort:
+        """Create a cohort with a fresh code; ValueError if the name is empty or too long."""
+        label = " ".join(name.split())
+        if not 0 < len(label) <= COHORT_NAME_LENGTH:
+            raise ValueError(f"a cohort name has 1 to {COHORT_NAME_LENGTH} characters")
+        rng = rng or secrets.SystemRandom()
+        for _ in range(_CODE_DRAWS):
+            code = "".join(rng.choice(JOIN_ALPHABET) for _ in range(COHORT_CODE_LENGTH))
+            values = {"code": code, "name": label, "facilitator_id": facilitator_id,
+                      "created_at": utc(now)}  # fmt: skip
+            try:
+                with write(self.engine) as conn:
+                    query = cohorts.insert().values(values).returning(cohorts.c.id)
+                    new_id = int(conn.execute(query).scalar_one())
+            except IntegrityError:
+                continue  # another cohort has this code: draw again
+            return Cohort(new_id, code, label, facilitator_id, utc(now))
+        raise RuntimeError(f"no unused cohort code in {_CODE_DRAWS} draws")
+
+    def of(self, facilitator_id: int) -> list[Cohort]:
+        """Return the facilitator's cohorts, newest first."""
+        query = select(cohorts).where(cohorts.c.facilitator_id == facilitator_id)
+        with read(self.engine) as conn:
+            found = conn.execute(query.order_by(cohorts.c.id.desc()))
+            return [Cohort(**row._asdict()) for row in found]
+
+    def owned(self, cohort_id: int, facilitator_id: int) -> Cohort:
+        """Return the cohort if this facilitator leads it; NotAllowed otherwise (or if none)."""
+        mine = [c for c in self.of(facilitator_id) if c.id == cohort_id]
+        if not mine:
+            raise NotAllowed(f"no cohort {cohort_id} of this facilitator")
+        return mine[0]
+
+    def join(self, learner_id: int, code: str, now: datetime) -> Cohort:
+        """Add the learner to the cohort with this code (again is fine); CohortNotFound if none."""
+        stored = normalize_cohort_code(code)
+        with write(self.engine) as conn:
+            row = conn.execute(select(cohorts).where(cohorts.c.code == stored)).first()
+            if stored is None or row is None:
+                raise CohortNotFound("no cohort has this code")
+            values = {"cohort_id": row.id, "learner_id": learner_id, "joined_at": utc(now)}
+            conn.execute(
+                dialect_insert(conn, cohort_members).values(values).on_conflict_do_nothing()
+            )
+            return Cohort(**row._asdict())
+
+    def leave(self, learner_id: int, cohort_id: int) -> bool:
+        """Take the learner out of the cohort; tell whether they were in it."""
+        query = delete(cohort_members).where(
+            cohort_members.c.learner_id == learner_id, cohort_members.c.cohort_id == cohort_id
+        )
+        with write(self.engine) as conn:
+            return bool(conn.execute(query).rowcount)
+
+    def memberships(self, learner_id: int) -> list[Cohort]:
+        """Return the cohorts the learner joined."""
+        query = (
+            select(cohorts).join(cohort_members).where(cohort_members.c.learner_id == learner_id)
+        )
+        with read(self.engine) as conn:
+            return [Cohort(**row._asdict()) for row in conn.execute(query.order_by(cohorts.c.id))]
+
+    def size(self, cohort_id: int) -> int:
+        """Count the cohort's learners."""
+        query = select(func.count()).where(cohort_members.c.cohort_id == cohort_id)
+        with read(self.engine) as conn:
+            return int(conn.scalar(query) or 0)
