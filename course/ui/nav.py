@@ -32,6 +32,12 @@ def pages() -> dict[str, st.Page]:
             icon=":material/insights:",
             url_path="progress",
         ),
+        "review": st.Page(
+            PAGES_DIR / "review.py",
+            title="Review what I missed",
+            icon=":material/replay:",
+            url_path="review",
+        ),
         "family": st.Page(
             PAGES_DIR / "family.py",
             title="Family session",
