@@ -30,7 +30,7 @@ def timeline_figure(step: TimelineStep) -> go.Figure:
     )
     figure.update_yaxes(autorange="reversed", title=None)
     figure.update_xaxes(title=step.unit.capitalize(), rangemode="tozero")
-    return _tidy(figure, height=120 + 48 * len(labels))
+    return tidy(figure, height=120 + 48 * len(labels))
 
 
 def _min_width(step: TimelineStep) -> float:
@@ -61,7 +61,7 @@ def lessons_figure(bars: Sequence[LessonBar]) -> go.Figure:
     )
     figure.update_xaxes(range=[0, 100], title="Steps done (%)")
     figure.update_yaxes(autorange="reversed")
-    return _tidy(figure, height=140 + 44 * len(bars))
+    return tidy(figure, height=140 + 44 * len(bars))
 
 
 def _bar_text(bar: LessonBar) -> str:
@@ -97,7 +97,7 @@ def results_figure(points: Sequence[ResultPoint]) -> go.Figure:
     figure.update_xaxes(
         title="Date", tickformat="%b %d", dtick=86_400_000, range=_day_range(points)
     )
-    return _tidy(figure, height=320)
+    return tidy(figure, height=320)
 
 
 def _day_range(points: Sequence[ResultPoint]) -> list[datetime] | None:
@@ -108,7 +108,7 @@ def _day_range(points: Sequence[ResultPoint]) -> list[datetime] | None:
     return [min(times) - timedelta(days=1), max(times) + timedelta(days=1)]
 
 
-def _tidy(figure: go.Figure, height: int) -> go.Figure:
+def tidy(figure: go.Figure, height: int) -> go.Figure:
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 40},
@@ -137,7 +137,7 @@ def tally_figure(
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title="Answers", rangemode="tozero", dtick=1)
     scale = font_size / FONT["size"]
-    figure = _tidy(figure, height=round((140 + 56 * len(keys)) * scale))
+    figure = tidy(figure, height=round((140 + 56 * len(keys)) * scale))
     # Set on the axes and bars too: Streamlit's chart theme sets its own sizes there.
     size = {"size": font_size}
     figure.update_yaxes(tickfont=size)

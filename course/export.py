@@ -17,10 +17,11 @@ def safe_cell(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """Render rows as CSV with every cell made safe."""
+def to_csv(header: Sequence[str] | None, rows: Iterable[Sequence[object]]) -> str:
+    """Render rows as CSV with every cell made safe (no header line when header is None)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([safe_cell(h) for h in header])
+    if header is not None:
+        writer.writerow([safe_cell(h) for h in header])
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -84,6 +84,14 @@ class Reports:
             rows = conn.execute(query).all()
         return [AnswerCount(q, json.loads(a), bool(ok), int(n)) for q, a, ok, n in rows]
 
+    def wrong_first_answers(self, quiz_id: str) -> list[tuple[int, str, object]]:
+        """Return (learner, question, answer) of each member's wrong first answer in the quiz."""
+        t = answer_attempts.c
+        query = self._members(select(t.learner_id, t.question_id, t.answer), t.learner_id)
+        query = query.where(t.quiz_id == quiz_id, t.attempt_no == 1, t.is_correct.is_(False))
+        with read(self.engine) as conn:
+            return [(int(a), str(b), json.loads(c)) for a, b, c in conn.execute(query)]
+
     def scores(self, quiz_id: str, *, latest: bool) -> dict[int, float]:
         """Return each member's first (or latest) score on the quiz, as a fraction."""
         t = quiz_results.c

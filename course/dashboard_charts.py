@@ -1,0 +1,88 @@
+"""Plotly figures for the counselor dashboard: data in, figure out (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from course.analytics import Gain, ItemStats, Misconception
+from course.charts import PALETTE, tidy
+
+
+def progress_figure(
+    titles: Sequence[str], started: Sequence[int], completed: Sequence[int]
+) -> go.Figure:
+    """Draw, per lesson, how many started it and how many completed it."""
+    figure = go.Figure()
+    for name, values, color in (
+        ("Started", started, PALETTE[0]),
+        ("Completed", completed, PALETTE[1]),
+    ):
+        bar = go.Bar(y=list(titles), x=list(values), name=name, orientation="h")
+        figure.add_trace(bar.update(marker_color=color, text=list(values), textposition="auto"))
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title="Learners", rangemode="tozero")
+    return tidy(figure.update_layout(barmode="group"), height=160 + 52 * len(titles))
+
+
+def funnel_figure(steps: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Draw how many learners got at least as far as each step of a lesson."""
+    figure = go.Figure(
+        go.Funnel(
+            y=[labels.get(s, s) for s in steps["step_id"]],
+            x=list(steps["learners"]),
+            textinfo="value+percent initial",
+            marker_color=PALETTE[0],
+        )
+    )
+    return tidy(figure, height=140 + 40 * len(steps))
+
+
+def gain_figure(gain: Gain) -> go.Figure:
+    """Draw the mean score before and after the course."""
+    figure = go.Figure(
+        go.Bar(
+            x=["Before (check A)", "After (check B)"],
+            y=[gain.mean_pre, gain.mean_post],
+            marker_color=[PALETTE[0], PALETTE[1]],
+            text=[
+                f"{gain.mean_pre:.0f}% (n={gain.n_pre})",
+                f"{gain.mean_post:.0f}% (n={gain.n_post})",
+            ],
+            textposition="auto",
+        )
+    )
+    figure.update_yaxes(range=[0, 100], title="Mean score (%)")
+    return tidy(figure, height=320)
+
+
+def facility_figure(items: Sequence[ItemStats], labels: dict[str, str]) -> go.Figure:
+    """Draw each question's facility (share right at first try) and its discrimination."""
+    names = [labels.get(i.question_id, i.question_id) for i in items]
+    figure = go.Figure()
+    figure.add_trace(go.Bar(y=names, x=[i.facility for i in items], name="Facility (% right)",
+                            orientation="h", marker_color=PALETTE[0]))  # fmt: skip
+    figure.add_trace(go.Bar(y=names, x=[i.discrimination for i in items], name="Discrimination",
+                            orientation="h", marker_color=PALETTE[2]))  # fmt: skip
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(range=[-100, 100])
+    return tidy(figure.update_layout(barmode="group"), height=160 + 60 * len(items))
+
+
+def misconception_figure(board: Sequence[Misconception]) -> go.Figure:
+    """Draw the misconceptions chosen most often."""
+    figure = go.Figure(
+        go.Bar(
+            y=[m.tag.replace("-", " ") for m in board],
+            x=[m.chosen for m in board],
+            orientation="h",
+            marker_color=PALETTE[4],
+            text=[m.chosen for m in board],
+            textposition="auto",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title="Times chosen (first answers)", rangemode="tozero")
+    return tidy(figure, height=140 + 44 * len(board))
