@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 
@@ -96,24 +95,22 @@ def quiz_report(reports: Reports, quiz: Quiz) -> QuizReport:
 def _tag_rows(reports: Reports, quiz: Quiz) -> pd.DataFrame:
     """One row per misconception carried by a wrong first answer (no confidence is asked)."""
     questions = {q.id: q for q in quiz.questions}
-    rows = [
-        (tag, learner, None)
-        for learner, question_id, answer in reports.wrong_first_answers(quiz.id)
-        if question_id in questions
-        for tag in _tags(questions[question_id], json.dumps(answer, sort_keys=True))
-    ]
+    # Grade each distinct answer once: thousands of learners share a few wrong answers.
+    tags: dict[tuple[str, str], tuple[str, ...]] = {}
+    rows = []
+    for learner, question_id, answer in reports.wrong_first_answers(quiz.id):
+        if question_id not in questions:
+            continue
+        key = (question_id, json.dumps(answer, sort_keys=True))
+        if key not in tags:
+            tags[key] = _tags(questions[question_id], answer)
+        rows += [(tag, learner, None) for tag in tags[key]]
     return pd.DataFrame(rows, columns=["tag", "learner_id", "confident"])
 
 
-def _tags(question: AnyQuestion, answer_json: str) -> tuple[str, ...]:
-    return _tags_cached(question, answer_json)
-
-
-@cache
-def _tags_cached(question: AnyQuestion, answer_json: str) -> tuple[str, ...]:
-    """Grade each distinct answer once: thousands of learners share a few wrong answers."""
+def _tags(question: AnyQuestion, answer: object) -> tuple[str, ...]:
     try:
-        return tuple(grade_answer(question, json.loads(answer_json)).misconceptions)
+        return tuple(grade_answer(question, answer).misconceptions)
     except AnswerError:
         return ()
 

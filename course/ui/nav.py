@@ -66,6 +66,13 @@ def pages() -> dict[str, st.Page]:
             url_path="console",
             visibility="visible" if staff.current() else "hidden",
         ),
+        "dashboard": st.Page(
+            PAGES_DIR / "dashboard.py",
+            title="Dashboard",
+            icon=":material/monitoring:",
+            url_path="dashboard",
+            visibility="visible" if staff.current() else "hidden",
+        ),
         "summary": st.Page(
             PAGES_DIR / "summary.py",
             title="Session summaries",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.loader import LoadResult, default_root, load_course
-from course.store import Plans, Store
+from course.store import Cohorts, Plans, Store
 from course.store.accounts import Facilitators
 from course.store.sessions import Sessions
 from course.throttle import Throttle
@@ -41,6 +41,12 @@ def code_throttle() -> Throttle:
 def sessions() -> Sessions:
     """Group sessions, on the same database as the progress store."""
     return Sessions(store().engine)
+
+
+@st.cache_resource(show_spinner=False)
+def cohorts() -> Cohorts:
+    """Programs' cohorts that learners may join by code."""
+    return Cohorts(store().engine)
 
 
 @st.cache_resource(show_spinner=False)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from collections.abc import Mapping
 
 import streamlit as st
@@ -10,8 +12,10 @@ import streamlit as st
 from course.charts import LessonBar, ResultPoint, lessons_figure, results_figure
 from course.model import Course, Quiz
 from course.overview import before_after, lesson_status
+from course.store import CohortNotFound
+from course.text import safe_markdown
 from course.ui import identity, nav
-from course.ui.resources import course_result, store
+from course.ui.resources import code_throttle, cohorts, course_result, store
 
 STATIC = {"displayModeBar": False, "staticPlot": True}
 
@@ -32,8 +36,42 @@ def show() -> None:
         st.plotly_chart(lessons_figure(bars), config=STATIC, alt=_describe_bars(bars))
         _results(course.quizzes, learner)
         _before_after(course, learner)
+    _program(learner)
     _download(learner)
     _delete(learner)
+
+
+def _program(learner: identity.Learner) -> None:
+    """Let a learner add their progress to a treatment program's cohort, or leave it."""
+    st.header("My program")
+    mine = cohorts().memberships(learner.id)
+    for cohort in mine:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(f"You share your progress with **{safe_markdown(cohort.name)}**.")
+        if right.button("Leave", key=f"leave-{cohort.id}"):
+            cohorts().leave(learner.id, cohort.id)
+            st.rerun()
+    st.caption(
+        "If your program gave you a program code, enter it to let its counselors see your "
+        "progress and answers together with the group's. They see a number, never your code."
+    )
+    with st.form("join_program"):
+        typed = st.text_input("Program code", max_chars=12)
+        if st.form_submit_button("Join the program"):
+            problem = _join_program(learner, typed or "")
+            (st.error if problem else st.success)(problem or "You joined the program.")
+
+
+def _join_program(learner: identity.Learner, typed: str) -> str | None:
+    key = st.session_state.setdefault(identity.SESSION_KEY, secrets.token_hex(8))
+    if (wait := code_throttle().wait_time(key, time.monotonic())) > 0:
+        return identity.BUSY.format(seconds=int(wait) + 1)
+    try:
+        cohorts().join(learner.id, typed, identity.now())
+    except CohortNotFound:
+        code_throttle().record_failure(key, time.monotonic())
+        return "We could not find that program code. Check it with your program."
+    return None
 
 
 def _describe_bars(bars: list[LessonBar]) -> str:
