@@ -1,0 +1,158 @@
+"""Dashboard at scale: 10,000 learners and 500,000 answers in one cohort, on SQLite.
+
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--learners N] [--answers-per-learner K]``.
+It seeds a throwaway SQLite database (course/store/seed.py: bulk INSERTs), then times, best of
+``--repeat``:
+
+- each number the dashboard shows, computed as the page does (SQL aggregates + pandas);
+- a whole render of the dashboard page (Streamlit's AppTest, in this process), including
+  every chart and table;
+- the same page on a cohort of 200 learners (the baseline, same database and process), so the
+  ratio shows how the page grows with 50x the learners;
+- the naive way, as a baseline for the item statistics: read each learner's attempts one by one
+  through the store (a Python loop), then count (on 1,000 learners, scaled to all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course.dashboard import (  # noqa: E402
+    cohort_gain,
+    lesson_funnel,
+    lessons_in_order,
+    progress_table,
+    quiz_report,
+)
+from course.loader import REPO_ROOT, load_course  # noqa: E402
+from course.store import Cohorts, Facilitators, Store  # noqa: E402
+from course.store.reports import Reports  # noqa: E402
+from course.store.seed import seed_cohort  # noqa: E402
+
+QUIZ = "tolerance-dependence-addiction-quiz"
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def render_page(facilitator_id: int, cohort_choice: int) -> float:
+    """Render the dashboard once with AppTest; return seconds (the page's whole script run)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from course.ui.staff import Facilitator
+
+    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=300)
+    at.session_state["facilitator"] = Facilitator(facilitator_id, "lead")
+    at.switch_page("course/ui/pages/dashboard.py")
+    at.run()  # first run: caches warm (course, store)
+    at.selectbox[0].set_value(cohort_choice)
+    t0 = time.perf_counter()
+    at.run()
+    took = time.perf_counter() - t0
+    assert not at.exception, at.exception
+    st.cache_resource.clear()
+    return took
+
+
+def naive_facility(store: Store, learner_ids: range, question_ids: list[str]) -> dict[str, float]:
+    firsts: dict[int, dict[str, bool]] = {}
+    for learner in learner_ids:
+        for a in store.attempts(learner, QUIZ):
+            if a.attempt_no == 1:
+                firsts.setdefault(learner, {})[a.question_id] = a.is_correct
+    complete = [f for f in firsts.values() if set(question_ids) <= set(f)]
+    return {q: sum(f[q] for f in complete) / max(len(complete), 1) for q in question_ids}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--learners", type=int, default=10_000)
+    parser.add_argument("--answers-per-learner", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    work = Path(tempfile.mkdtemp(prefix="bench_dashboard-"))
+    url = f"sqlite:///{work / 'dash.db'}"
+    os.environ["COURSE_DATABASE_URL"] = url
+    os.environ.pop("COURSE_ROOT", None)
+    store = Store(url)
+    now = datetime.now(UTC)
+    lead = Facilitators(store.engine).add("lead", "a long pass phrase", now)
+    small = Cohorts(store.engine).create(lead, "Small", now)
+    big = Cohorts(store.engine).create(lead, "Big", now)
+    t0 = time.perf_counter()
+    seeded_small = seed_cohort(
+        store.engine,
+        course,
+        small.id,
+        learners_n=200,
+        answers_per_learner=args.answers_per_learner,
+        rng=random.Random(1),
+    )
+    seeded = seed_cohort(
+        store.engine,
+        course,
+        big.id,
+        learners_n=args.learners,
+        answers_per_learner=args.answers_per_learner,
+        rng=random.Random(2),
+    )
+    size_mb = (work / "dash.db").stat().st_size / 2**20
+    print(
+        f"bench_dashboard: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; seeded in "
+        f"{time.perf_counter() - t0:.1f} s: cohort of {seeded.learners:,} learners, "
+        f"{seeded.answers:,} answers, {seeded.results:,} check results (+ a cohort of "
+        f"{seeded_small.learners}); SQLite file {size_mb:.0f} MB"
+    )
+    reports = Reports(store.engine, big.id)
+    lesson = lessons_in_order(course)[0]
+    parts = {
+        "progress per lesson (SQL GROUP BY)": lambda: progress_table(course, reports),
+        "where people stop, one lesson": lambda: lesson_funnel(reports, lesson),
+        "knowledge gain (pre/post)": lambda: cohort_gain(course, reports),
+        f"item statistics + board, {QUIZ}": lambda: quiz_report(reports, course.quizzes[QUIZ]),
+    }
+    print(f"\nparts of the page, best of {args.repeat} (ms):")
+    for name, fn in parts.items():
+        print(f"  {name:58} {1000 * best(fn, args.repeat):8.1f}")
+    ids = [q.id for q in course.quizzes[QUIZ].questions]
+    sample = range(seeded_small.learners + 1, seeded_small.learners + 1 + 1000)
+    naive = best(lambda: naive_facility(store, sample, ids), 1) * args.learners / len(sample)
+    sql = best(lambda: quiz_report(reports, course.quizzes[QUIZ]), args.repeat)
+    print(
+        f"  baseline: the same facility by a Python loop over learners (1,000 timed, scaled "
+        f"to {args.learners:,}): {1000 * naive:,.0f} ms = {naive / sql:.0f}x the SQL way"
+    )
+    renders_big = [render_page(lead, big.id) for _ in range(args.repeat)]
+    renders_small = [render_page(lead, small.id) for _ in range(args.repeat)]
+    b, s = min(renders_big), min(renders_small)
+    print(f"\nwhole dashboard render (AppTest, script run), best of {args.repeat}:")
+    median = 1000 * statistics.median(renders_big)
+    print(f"  {args.learners:,} learners: {1000 * b:,.0f} ms (median {median:,.0f})")
+    print(f"  200 learners (baseline): {1000 * s:,.0f} ms; ratio {b / s:.2f}x for 50x the learners")
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
