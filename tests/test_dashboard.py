@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from course.dashboard import progress_table, quiz_report, xapi_json
 from course.loader import REPO_ROOT, load_course
 from course.model import Course
-from course.store import Cohorts, Facilitators, Store
+from course.store import Cohorts, Facilitators, Sessions, Store
 from course.store.reports import Reports
 from course.store.seed import seed_cohort
 from course.ui.staff import Facilitator
@@ -161,3 +161,18 @@ def test_a_learner_joins_a_program_by_code(seeded: tuple[str, int, int]) -> None
     at = [b for b in at.button if b.label == "Join the program"][0].click().run()
     assert "You joined the program." in at.success[0].value
     assert [c.id for c in Cohorts(store.engine).memberships(learner)] == [program.id]
+
+
+def test_group_sessions_are_listed_with_their_numbers(seeded: tuple[str, int, int]) -> None:
+    url, lead, _ = seeded
+    sessions = Sessions(Store(url).engine)
+    now = datetime.now(UTC)
+    room = sessions.start(lead, "tolerance-dependence-addiction", "group", "intro", now)
+    sessions.open_question(room.id, lead, "quiz:what-is-tolerance", now)
+    for right in (True, True, False):
+        _, token = sessions.join(room.join_code, None, now)
+        sessions.answer(token, "quiz:what-is-tolerance", "x", right, now)
+    at = dashboard(Facilitator(lead, "lead"))
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table[["People", "Answers", "% right"]].values.tolist() == [[3, 3, 67]]

@@ -29,7 +29,7 @@ from course.model import Course
 from course.store.reports import Reports
 from course.ui import identity, room, staff
 from course.ui.group_views import STATIC
-from course.ui.resources import cohorts, course_result, store
+from course.ui.resources import cohorts, course_result, sessions, store
 
 
 def show() -> None:
@@ -39,6 +39,8 @@ def show() -> None:
     if course is None:
         st.error("The course can't be shown right now.")
         return
+    _group_sessions(course, facilitator)
+    st.header("Cohorts of self-paced learners")
     mine = cohorts().of(facilitator.id)
     _new_cohort(facilitator)
     if not mine:
@@ -50,10 +52,7 @@ def show() -> None:
     reports = Reports(store().engine, cohort.id)
     size = cohorts().size(cohort.id)
     st.metric("Learners in this cohort", size)
-    st.caption(
-        f"Learners join with the program code **{cohort.code}** (My progress page). "
-        "Group sessions have their own summaries (Session summaries)."
-    )
+    st.caption(f"Learners join with the program code **{cohort.code}** (My progress page).")
     if size == 0:
         return
     _progress(course, reports)
@@ -61,6 +60,31 @@ def show() -> None:
     _gain(course, reports)
     _quiz(course, reports)
     _exports(reports, cohort.id)
+
+
+def _group_sessions(course: Course, facilitator: staff.Facilitator) -> None:
+    """List the counselor's group sessions with their headcount and share of right answers."""
+    mine = sessions().sessions_of(facilitator.id)
+    if not mine:
+        return
+    st.header("Group sessions")
+    rows = []
+    for room_ in mine[:50]:
+        answers = sessions().responses(room_.id, facilitator.id)
+        graded = [r.is_correct for r in answers if r.is_correct is not None]
+        lesson = course.lessons.get(room_.lesson_id)
+        rows.append(
+            {
+                "Started": f"{room_.created_at:%Y-%m-%d %H:%M}",
+                "Lesson": lesson.title if lesson else room_.lesson_id,
+                "Kind": room_.kind,
+                "People": sessions().participant_count(room_.id),
+                "Answers": len(answers),
+                "% right": round(100 * sum(graded) / len(graded)) if graded else None,
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.caption("Per-question charts and the CSV of each session: Session summaries.")
 
 
 def _new_cohort(facilitator: staff.Facilitator) -> None:
