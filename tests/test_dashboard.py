@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 from collections.abc import Iterator
@@ -12,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from course.dashboard import progress_table, quiz_report, xapi_json
+from course.dashboard import answers_csv, progress_table, quiz_report, xapi_json
 from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.store import Cohorts, Facilitators, Sessions, Store
@@ -176,3 +178,18 @@ def test_group_sessions_are_listed_with_their_numbers(seeded: tuple[str, int, in
     assert not at.exception
     table = at.dataframe[0].value
     assert table[["People", "Answers", "% right"]].values.tolist() == [[3, 3, 67]]
+
+
+def test_answer_export_is_spreadsheet_safe(seeded: tuple[str, int, int]) -> None:
+    url, lead, cohort_id = seeded
+    store = Store(url)
+    learner, _ = store.create_learner(datetime.now(UTC))
+    program = Cohorts(store.engine).owned(cohort_id, lead)
+    Cohorts(store.engine).join(learner, program.code, datetime.now(UTC))
+    store.record_answer(learner, "free", "why", '=HYPERLINK("http://x")', False, datetime.now(UTC))
+    text = "".join(answers_csv(Reports(store.engine, cohort_id)))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["learner", "quiz", "question", "attempt", "answer", "correct", "answered_at"]
+    mine = [r for r in rows if r[0] == f"learner-{learner}"]
+    assert mine and mine[0][4] == '\'=HYPERLINK("http://x")'
+    assert len(rows) == 1 + len(list(Reports(store.engine, cohort_id).attempts()))

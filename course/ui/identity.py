@@ -7,14 +7,13 @@ id, found again from the code in the URL after a refresh or on another device.
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import streamlit as st
 
 from course.store import normalize_code
-from course.ui.resources import code_throttle, store
+from course.ui.resources import code_failed, code_wait, store
 
 LEARNER = "learner"
 BUSY = "Too many tries. Please wait {seconds} seconds and try again."
@@ -65,13 +64,13 @@ class Refusal:
 def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
     """Find the learner with this code, or return a kind message saying why not."""
     key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(8))
-    wait = code_throttle().wait_time(key, time.monotonic())
+    wait = code_wait(key)
     if wait > 0:
         return Refusal(BUSY.format(seconds=int(wait) + 1), is_throttled=True)
     code = normalize_code(typed)
     learner_id = store().find_learner(code) if code else None
     if code is None or learner_id is None:
-        code_throttle().record_failure(key, time.monotonic())
+        code_failed(key)
         return Refusal(
             "We could not find that code. Check the words and the number, then try again."
         )

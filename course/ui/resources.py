@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 import streamlit as st
 
 from course.loader import LoadResult, default_root, load_course
 from course.store import Cohorts, Plans, Store
 from course.store.accounts import Facilitators
+from course.store.guard import SharedLimit
 from course.store.sessions import Sessions
 from course.throttle import Throttle
 
@@ -35,6 +39,24 @@ def code_throttle() -> Throttle:
     burst of typos in a full class cannot lock everyone out for long.
     """
     return Throttle(per_key=5, overall=300, window=60.0)
+
+
+@st.cache_resource(show_spinner=False)
+def code_limit() -> SharedLimit:
+    """Limit wrong codes (learner, join and program codes) to 300 a minute across replicas."""
+    return SharedLimit(store().engine, "~codes", 300, timedelta(minutes=1))
+
+
+def code_wait(key: str) -> float:
+    """Return how long this browser session must wait before trying another code."""
+    here = code_throttle().wait_time(key, time.monotonic())
+    return max(here, code_limit().wait_time(datetime.now(UTC)))
+
+
+def code_failed(key: str) -> None:
+    """Note a wrong code from this browser session, here and in the shared count."""
+    code_throttle().record_failure(key, time.monotonic())
+    code_limit().record_failure(datetime.now(UTC))
 
 
 @st.cache_resource(show_spinner=False)

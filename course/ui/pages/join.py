@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 
 import streamlit as st
 
@@ -13,7 +12,7 @@ from course.store.sessions import NotAllowed, RoomClosed, RoomLocked, RoomNotFou
 from course.ui import cookies, identity
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.questions import ask, show_grade
-from course.ui.resources import code_throttle, course_result, sessions
+from course.ui.resources import code_failed, code_wait, course_result, sessions
 
 TOKEN = "participant_token"
 # The seat token is kept in a cookie of this site (never in the address, which can be shared
@@ -71,13 +70,13 @@ def _join_form() -> None:
 
 def _join(code: str, name: str | None) -> str | None:
     key = st.session_state.setdefault("throttle_key", secrets.token_hex(8))
-    wait = code_throttle().wait_time(key, time.monotonic())
+    wait = code_wait(key)
     if wait > 0:
         return f"Too many tries. Please wait {int(wait) + 1} seconds and try again."
     try:
         _, token = sessions().join(code, name, identity.now())
     except RoomNotFound:
-        code_throttle().record_failure(key, time.monotonic())
+        code_failed(key)
         return "We could not find that code. Check the code on the big screen."
     except RoomLocked:
         return "This room is locked. Ask the counselor to let you in."

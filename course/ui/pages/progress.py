@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from collections.abc import Mapping
 
 import streamlit as st
@@ -15,7 +14,7 @@ from course.overview import before_after, lesson_status
 from course.store import CohortNotFound
 from course.text import safe_markdown
 from course.ui import identity, nav
-from course.ui.resources import code_throttle, cohorts, course_result, store
+from course.ui.resources import code_failed, code_wait, cohorts, course_result, store
 
 STATIC = {"displayModeBar": False, "staticPlot": True}
 
@@ -64,12 +63,12 @@ def _program(learner: identity.Learner) -> None:
 
 def _join_program(learner: identity.Learner, typed: str) -> str | None:
     key = st.session_state.setdefault(identity.SESSION_KEY, secrets.token_hex(8))
-    if (wait := code_throttle().wait_time(key, time.monotonic())) > 0:
+    if (wait := code_wait(key)) > 0:
         return identity.BUSY.format(seconds=int(wait) + 1)
     try:
         cohorts().join(learner.id, typed, identity.now())
     except CohortNotFound:
-        code_throttle().record_failure(key, time.monotonic())
+        code_failed(key)
         return "We could not find that program code. Check it with your program."
     return None
 
