@@ -116,8 +116,6 @@ def _begin(lesson: Lesson, mode: str) -> str | None:
 
 
 def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
-    if token := st.session_state.pop("family_token", None):
-        cookies.keep(HOST_COOKIE, token, 12)
     mode = st.session_state.get("family_mode", "phones")
     # The host's screen is the one the family watches: wide, in type read from the sofa.
     st.set_page_config(layout="wide")
@@ -141,6 +139,9 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
             room.show_join(current, large=False)
             group_controls.questions(current, lesson, host_id, with_shares=False)
         _host_tools(current, lesson, host_id, mode)
+    # Last on the page, so the live part keeps its place (and its fragment name) after this run.
+    if token := st.session_state.pop("family_token", None):
+        cookies.keep(HOST_COOKIE, token, 12)
 
 
 def _host_tools(current: GroupSession, lesson: Lesson, host_id: int, mode: str) -> None:

@@ -33,15 +33,17 @@ def show() -> None:
     if token is None:
         _join_form()
         return
-    if st.session_state.get(REMEMBERED) != token:  # once per seat
-        st.session_state[REMEMBERED] = token
-        cookies.keep(SEAT_COOKIE, token, SEAT_HOURS)
     _follow(token)
     if st.button("Leave the session"):
         st.session_state.pop(TOKEN, None)
         st.session_state.pop(REMEMBERED, None)
         st.session_state[LEFT] = True
         st.rerun()
+    # Last on the page: an element drawn once must not shift the live part's place (a
+    # fragment is named by where it sits, and a phone keeps polling that name).
+    if st.session_state.get(REMEMBERED) != token:  # once per seat
+        st.session_state[REMEMBERED] = token
+        cookies.keep(SEAT_COOKIE, token, SEAT_HOURS)
 
 
 def _seat_from_cookie() -> str | None:
