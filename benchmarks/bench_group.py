@@ -800,7 +800,7 @@ def print_idle(r: IdleResult | None, args: argparse.Namespace) -> None:
         f"  server CPU per run, one phone alone ({r.runs} sequential runs each): fragment poll "
         f"{r.poll_cpu_ms:.1f} ms (round trip p50 {r.poll_rtt_ms:.0f} ms), full rerun of the "
         f"joined page {r.full_cpu_ms:.1f} ms (p50 {r.full_rtt_ms:.0f} ms); an answer costs about "
-        "one of each (its fragment run, then st.rerun() of the whole page)."
+        "one fragment run (the phone page is not rerun as a whole)."
     )
     print(
         f"  {'phones':>6} | {'RSS':>8} {'growth':>8} {'per phone':>10} {'goal 1 MB':>9} | "
