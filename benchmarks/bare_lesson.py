@@ -9,8 +9,9 @@ draw the same things. Query parameters choose what to draw:
   body; a timeline step draws its body, a Plotly bar chart of its events (the same figure the
   engine builds) and one line per event.
 - ``frame=1`` (default): the same elements the real lesson page draws around the step: the
-  sidebar (quick-exit button, "Get help now" expander, note), the review caption, the step
-  subheader, the Sources expander, and the buttons in two columns.
+  sidebar (quick-exit button, "Get help now" expander, note), the help line with its Exit
+  button at the top, the review caption, the step
+  subheader, the Sources expander, the buttons in two columns and the handout download button.
   ``frame=0``: only the title, the step body, a progress bar and two buttons.
 """
 
@@ -51,6 +52,13 @@ def sidebar(resources: list[dict[str, Any]]) -> None:
                 lines.append(f"- **{item['name']}**: {contact}. {item['detail']}")
             st.markdown("\n".join(lines))
         st.caption(NOTE)
+
+
+def top_bar(resources: list[dict[str, Any]]) -> None:
+    numbers = " · ".join(item["contact"] for item in resources[:3])
+    help_col, exit_col = st.columns([4, 1], vertical_alignment="center")
+    help_col.caption(f"**Need help now?** {numbers}")
+    exit_col.button("Exit", key="quick_exit_top", icon=":material/logout:")
 
 
 def timeline(step: dict[str, Any]) -> None:
@@ -96,6 +104,7 @@ def main() -> None:
 
     if framed:
         sidebar(resources)
+        top_bar(resources)
     st.title(lesson["title"])
     if framed and not lesson["reviewed"]["clinical"]:
         st.caption("This lesson has not yet been reviewed by a clinician.")
@@ -121,6 +130,10 @@ def main() -> None:
         if index > 0:
             back.button("Back", icon=":material/arrow_back:", width="stretch")
         forward.button("Next", type="primary", icon=":material/arrow_forward:", width="stretch")
+        st.download_button(  # the lesson page's handout button (its file is made on click)
+            "Printable handout", lambda: lesson["title"], file_name="handout.html",
+            mime="text/html", icon=":material/print:", on_click="ignore",
+        )  # fmt: skip
     else:
         st.button("Back", icon=":material/arrow_back:")
         st.button("Next", type="primary", icon=":material/arrow_forward:")

@@ -83,3 +83,20 @@ def forget() -> None:
     """Sign out of this browser session and take the code out of the URL."""
     st.session_state.clear()
     st.query_params.clear()
+
+
+AUDIENCE = "audience"  # (learner id, "learner" or "family"): read once per session
+
+
+def audience(learner: Learner) -> str:
+    """Return who this learner takes the course for, read from the store once per session."""
+    known = st.session_state.get(AUDIENCE)
+    if known is None or known[0] != learner.id:
+        known = st.session_state[AUDIENCE] = (learner.id, store().audience_of(learner.id))
+    return str(known[1])
+
+
+def set_audience(learner: Learner, value: str) -> None:
+    """Remember who this learner takes the course for, in the store and this session."""
+    store().set_audience(learner.id, value)
+    st.session_state[AUDIENCE] = (learner.id, value)

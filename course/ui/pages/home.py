@@ -6,7 +6,7 @@ import streamlit as st
 
 from course.text import safe_markdown
 from course.ui import identity, nav
-from course.ui.resources import course_result, store
+from course.ui.resources import course_result
 
 
 def show() -> None:
@@ -66,7 +66,7 @@ def _start() -> None:
     )
     if st.button("Start the course", type="primary", icon=":material/play_arrow:"):
         learner = identity.start(is_shared_device=shared)
-        store().set_audience(learner.id, audience or "learner")
+        identity.set_audience(learner, audience or "learner")
         st.rerun()
 
 

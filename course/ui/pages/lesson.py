@@ -13,7 +13,7 @@ from course.ui.resources import course_result, store
 
 def show() -> None:
     learner = nav.needs_learner()
-    lesson = _chosen_lesson().for_audience(store().audience_of(learner.id))
+    lesson = _chosen_lesson().for_audience(identity.audience(learner))
     progress = store().lesson_progress(learner.id).get(lesson.id)
     index = lesson_status(lesson, progress).current_index
     if progress is None:

@@ -49,13 +49,13 @@ AUDIENCES = {"learner": "For myself", "family": "For someone I care about"}
 
 def _audience(learner: identity.Learner) -> str:
     """Ask who the course is for; lessons then show the steps meant for that reader."""
-    current = store().audience_of(learner.id)
+    current = identity.audience(learner)
     chosen = st.segmented_control(
         "I'm taking this course", list(AUDIENCES), default=current,
         format_func=AUDIENCES.__getitem__, key="audience_choice",
     )  # fmt: skip
     if chosen and chosen != current:
-        store().set_audience(learner.id, chosen)
+        identity.set_audience(learner, chosen)
         return str(chosen)
     return current
 
