@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.ui import frame, identity, nav
+from course.ui import frame, identity, nav, staff
 
 
 def main() -> None:
     """Run one script pass: page config, navigation, sidebar, then the page."""
     st.set_page_config(page_title="Opioids and recovery: a course", page_icon=":material/school:")
-    pages = nav.pages()
+    # Built once per session and per role: each st.Page resolves its file's real path, which
+    # was a tenth of a lesson rerun's server time when rebuilt on every rerun.
+    is_staff = staff.current() is not None
+    built = st.session_state.get("_pages_for")
+    if built is None or built[0] != is_staff:
+        built = st.session_state["_pages_for"] = (is_staff, nav.pages())
+    pages = built[1]
     st.session_state["_pages"] = pages
     page = st.navigation(list(pages.values()))
     identity.current()
