@@ -36,7 +36,7 @@ def _screen(code: str) -> None:
     step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
     main, side = st.columns([2, 1], gap="large")
     with side:
-        room.show_join(current, large=False)
+        room.show_join(current, large=True)
     with main:
         askable = find_askable(course, lesson, current.open_question or "")
         share = find_share(lesson, current.open_question or "")
