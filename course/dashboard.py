@@ -93,18 +93,18 @@ def quiz_report(reports: Reports, quiz: Quiz) -> QuizReport:
 
 
 def _tag_rows(reports: Reports, quiz: Quiz) -> pd.DataFrame:
-    """One row per misconception carried by a wrong first answer (no confidence is asked)."""
+    """One row per misconception carried by a wrong first answer, with how sure it was."""
     questions = {q.id: q for q in quiz.questions}
     # Grade each distinct answer once: thousands of learners share a few wrong answers.
     tags: dict[tuple[str, str], tuple[str, ...]] = {}
     rows = []
-    for learner, question_id, answer in reports.wrong_first_answers(quiz.id):
+    for learner, question_id, answer, sure in reports.wrong_first_answers(quiz.id):
         if question_id not in questions:
             continue
         key = (question_id, json.dumps(answer, sort_keys=True))
         if key not in tags:
             tags[key] = _tags(questions[question_id], answer)
-        rows += [(tag, learner, None) for tag in tags[key]]
+        rows += [(tag, learner, sure) for tag in tags[key]]
     return pd.DataFrame(rows, columns=["tag", "learner_id", "confident"])
 
 

@@ -204,6 +204,9 @@ class Quiz(Model):
     id: Id
     title: Text
     pass_mark: float = Field(ge=0.0, le=1.0, description="Fraction of questions right to pass.")
+    ask_confidence: bool = Field(
+        default=False, description="Ask 'How sure are you?' with each answer (for the dashboard)."
+    )
     questions: Annotated[
         list[Question], Field(min_length=1, max_length=60), unique("id", "question ids")
     ]

@@ -411,3 +411,21 @@ def test_knowledge_check_before_and_after(db_url: str, learner: tuple[int, str])
     assert after.delta == "1"
     progress = app("progress", code=code)
     assert [m.label for m in progress.metric] == ["Before the course", "After the course"]
+
+
+def test_a_quiz_that_asks_how_sure_keeps_the_answer_with_it(
+    db_url: str, learner: tuple[int, str], quiz: Quiz
+) -> None:
+    assert quiz.ask_confidence, "the shipped tolerance quiz asks how sure the learner is"
+    question = quiz.questions[0]
+    at = app("quiz", code=learner[1], lesson=LESSON)
+    key = f"quiz-{quiz.id}-{question.id}-0-0"
+    sure = at.radio(key=f"{key}-sure")
+    assert sure.label == "How sure are you?" and sure.value is None
+    sure.set_value("Sure")
+    at = answer(at, quiz, question, wrong(question))
+    assert not at.exception
+    second = quiz.questions[1]
+    at = answer(at, quiz, second, correct_answer(second))  # confidence left unanswered
+    stored = {a.question_id: a.confident for a in Store(db_url).attempts(learner[0], quiz.id)}
+    assert stored == {question.id: True, second.id: None}

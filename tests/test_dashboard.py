@@ -193,3 +193,32 @@ def test_answer_export_is_spreadsheet_safe(seeded: tuple[str, int, int]) -> None
     mine = [r for r in rows if r[0] == f"learner-{learner}"]
     assert mine and mine[0][4] == '\'=HYPERLINK("http://x")'
     assert len(rows) == 1 + len(list(Reports(store.engine, cohort_id).attempts()))
+
+
+def test_the_board_puts_misconceptions_held_with_confidence_first(
+    seeded: tuple[str, int, int], course: Course
+) -> None:
+    url, lead, _ = seeded
+    store = Store(url)
+    quiz = course.quizzes[QUIZ]
+    question = quiz.questions[0]
+    tagged = {o.misconception: o.id for o in question.options if o.misconception}  # type: ignore[union-attr]
+    sure_tag, other_tag = sorted(tagged)[:2]
+    cohort = Cohorts(store.engine).create(lead, "Confidence check", datetime.now(UTC))
+    for tag, confident in ((sure_tag, True), (other_tag, False), (other_tag, False)):
+        learner, _ = store.create_learner(datetime.now(UTC))
+        Cohorts(store.engine).join(learner, cohort.code, datetime.now(UTC))
+        store.record_answer(
+            learner,
+            quiz.id,
+            question.id,
+            tagged[tag],
+            False,
+            datetime.now(UTC),
+            confident=confident,
+        )
+    board = quiz_report(Reports(store.engine, cohort.id), quiz).board
+    assert [(m.tag, m.chosen, m.learners, m.confident) for m in board] == [
+        (sure_tag, 1, 1, 1),
+        (other_tag, 2, 2, 0),
+    ]

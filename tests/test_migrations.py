@@ -94,7 +94,7 @@ def test_rows_made_under_0001_survive_the_upgrade(engine: Engine, store_url: str
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == head_revision() == "0005"
+        assert current_revision(store.engine) == head_revision() == "0006"
         assert store.find_learner(OLD_CODE) == 7
         progress = store.lesson_progress(7)["naloxone"]
         assert (progress.current_step_id, progress.current_index, progress.furthest_index) == (
@@ -191,9 +191,14 @@ def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> No
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == "0005"
-        # 0004 gave every learner an audience, "learner" by default; nothing else changed.
-        grown = {**before, "learners": [(*row, "learner") for row in before["learners"]]}
+        assert current_revision(store.engine) == "0006"
+        # 0004 gave every learner an audience, "learner" by default, and 0006 every answer an
+        # empty confidence; nothing else changed.
+        grown = {
+            **before,
+            "learners": [(*row, "learner") for row in before["learners"]],
+            "answer_attempts": [(*row, None) for row in before["answer_attempts"]],
+        }
         assert all_rows(store.engine, TABLES_0002) == grown
         assert set(TABLES_0003) <= set(inspect(store.engine).get_table_names())
         assert store.find_learner(OLD_CODE) == 7
@@ -222,7 +227,7 @@ def test_downgrade_to_0002_drops_only_the_new_tables(engine: Engine) -> None:
     assert not set(TABLES_0003) & set(inspect(engine).get_table_names())
     assert all_rows(engine, TABLES_0002) == before
     upgrade(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
 
 
 def test_schema_module_matches_the_migrated_database(engine: Engine) -> None:
@@ -282,7 +287,7 @@ def test_two_processes_upgrading_at_once_end_at_head(store_url: str) -> None:
         thread.join(timeout=60)
     try:
         assert errors == []
-        assert [current_revision(engine) for engine in engines] == ["0005", "0005"]
+        assert [current_revision(engine) for engine in engines] == ["0006", "0006"]
         with engines[0].connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
@@ -309,11 +314,12 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == "0005"
+        assert current_revision(store.engine) == "0006"
         after = all_rows(store.engine, tables)
         assert after["learners"] == [(*row, "learner") for row in before["learners"]]
         assert after["facilitators"] == [(*row, "account") for row in before["facilitators"]]
-        grew = {"learners", "facilitators"}
+        assert after["answer_attempts"] == [(*row, None) for row in before["answer_attempts"]]
+        grew = {"learners", "facilitators", "answer_attempts"}
         assert {k: v for k, v in after.items() if k not in grew} == {
             k: v for k, v in before.items() if k not in grew
         }

@@ -166,6 +166,7 @@ class Store:
         is_correct: bool,
         now: datetime,
         request_key: str | None = None,
+        confident: bool | None = None,
     ) -> Attempt:
         """Record a new attempt; a request_key seen before returns that attempt instead."""
         now = utc(now)
@@ -186,6 +187,7 @@ class Store:
                 "is_correct": is_correct,
                 "answered_at": now,
                 "request_key": request_key,
+                "confident": confident,
             }
             attempt_id = conn.execute(_insert_returning_id(answer_attempts, values)).scalar_one()
         return _attempt({**values, "id": attempt_id})

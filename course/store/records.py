@@ -37,6 +37,7 @@ class Attempt:
     is_correct: bool
     answered_at: datetime
     request_key: str | None
+    confident: bool | None = None  # where the quiz asked how sure the learner was
 
 
 @dataclass(frozen=True)

@@ -84,13 +84,17 @@ class Reports:
             rows = conn.execute(query).all()
         return [AnswerCount(q, json.loads(a), bool(ok), int(n)) for q, a, ok, n in rows]
 
-    def wrong_first_answers(self, quiz_id: str) -> list[tuple[int, str, object]]:
-        """Return (learner, question, answer) of each member's wrong first answer in the quiz."""
+    def wrong_first_answers(self, quiz_id: str) -> list[tuple[int, str, object, bool | None]]:
+        """Return (learner, question, answer, sure?) of each member's wrong first answer."""
         t = answer_attempts.c
-        query = self._members(select(t.learner_id, t.question_id, t.answer), t.learner_id)
+        columns = (t.learner_id, t.question_id, t.answer, t.confident)
+        query = self._members(select(*columns), t.learner_id)
         query = query.where(t.quiz_id == quiz_id, t.attempt_no == 1, t.is_correct.is_(False))
         with read(self.engine) as conn:
-            return [(int(a), str(b), json.loads(c)) for a, b, c in conn.execute(query)]
+            rows = conn.execute(query).all()
+        return [
+            (int(a), str(b), json.loads(c), None if d is None else bool(d)) for a, b, c, d in rows
+        ]
 
     def scores(self, quiz_id: str, *, latest: bool) -> dict[int, float]:
         """Return each member's first (or latest) score on the quiz, as a fraction."""

@@ -117,6 +117,8 @@ answer_attempts = Table(
     Column("is_correct", Boolean, nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
     Column("request_key", String(ID_LENGTH), nullable=True),
+    # How sure the learner said they were, where the quiz asks; None where it does not.
+    Column("confident", Boolean, nullable=True),
     UniqueConstraint("learner_id", "quiz_id", "question_id", "attempt_no"),
     # A retried submit carries the same key, so it can be recorded only once.
     Index(None, "learner_id", "request_key", unique=True),

@@ -123,6 +123,7 @@ def _answers(
 ) -> Iterator[dict[str, Any]]:
     questions = [(quiz.id, q) for quiz in course.quizzes.values() for q in quiz.questions]
     difficulty = {(qid, q.id): rng.gauss(-0.5, 1) for qid, q in questions}
+    asks = {quiz.id: quiz.ask_confidence for quiz in course.quizzes.values()}
     for i in ids:
         start = rng.randrange(len(questions))
         for n in range(per_learner):
@@ -138,6 +139,7 @@ def _answers(
                 "answer": _json(answer),
                 "is_correct": grade_answer(question, answer).is_correct,
                 "answered_at": START + timedelta(days=2, seconds=n),
+                "confident": rng.random() < 0.6 if asks[quiz_id] else None,
             }
 
 

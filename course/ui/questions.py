@@ -12,6 +12,13 @@ from course.text import safe_markdown
 
 Answer = object
 TRUE_FALSE = ("True", "False")
+SURE = ("Sure", "Not sure")
+
+
+def confidence(key: str) -> bool | None:
+    """Return how sure the learner said they were in the form `key` (None if not asked)."""
+    said = st.session_state.get(f"{key}-sure")
+    return None if said is None else said == SURE[0]
 
 
 def ask(
@@ -23,12 +30,15 @@ def ask(
     on_answer: Callable[[object], None],
     submit_label: str = "Check my answer",
     show_result: bool = True,
+    ask_confidence: bool = False,
 ) -> None:
     """Draw the question in a form; on submit call on_answer; show feedback for `latest`."""
     seed = seed_for(seed_key, question.id)
     with st.form(key=key, border=True):
         st.markdown(safe_markdown(question.prompt))
         answer = _widgets(question, key, seed)
+        if ask_confidence:  # read back by the caller from st.session_state[f"{key}-sure"]
+            st.radio("How sure are you?", SURE, index=None, horizontal=True, key=f"{key}-sure")
         submitted = st.form_submit_button(submit_label, type="primary", key=f"{key}-submit")
     if submitted:
         problem = _incomplete(question, answer)

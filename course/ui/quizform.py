@@ -8,7 +8,7 @@ from course.model import Quiz
 from course.quizflow import Round
 from course.scoring import QuizScore, grade_answer
 from course.ui import identity
-from course.ui.questions import ask, show_grade
+from course.ui.questions import ask, confidence, show_grade
 from course.ui.resources import store
 
 
@@ -30,6 +30,8 @@ def question_block(
     if question.safety_critical and allow_retry:
         st.caption("This question is about staying safe. It needs a right answer to finish.")
 
+    form_key = f"quiz-{quiz.id}-{question.id}-{rounds}-{state.tries}"
+
     def record(answer: object) -> None:
         grade = grade_answer(question, answer)
         store().record_answer(
@@ -40,6 +42,7 @@ def question_block(
             grade.is_correct,
             identity.now(),
             request_key=f"{quiz.id}:{rounds}:{question.id}:{state.tries + 1}",
+            confident=confidence(form_key) if quiz.ask_confidence else None,
         )
         st.session_state.pop(f"retry-{quiz.id}", None)
         st.rerun()
@@ -50,11 +53,12 @@ def question_block(
         return
     ask(
         question,
-        key=f"quiz-{quiz.id}-{question.id}-{rounds}-{state.tries}",
+        key=form_key,
         seed_key=str(learner.id),
         latest=state.latest.answer if state.latest else None,
         on_answer=record,
         submit_label="Check my answer" if not state.tries else "Try again",
+        ask_confidence=quiz.ask_confidence,
     )
 
 

@@ -210,6 +210,7 @@ def _quiz(course: Course, reports: Reports) -> None:
                     {
                         "Misconception": m.tag.replace("-", " "),
                         "Times chosen": m.chosen,
+                        "Chosen while sure": m.confident,
                         "Learners": m.learners,
                     }
                     for m in report.board
