@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -66,3 +67,14 @@ def _fresh_postgres_database(admin_url: str) -> Iterator[str]:
             # FORCE: a failed test may leave connections open; they must not block the drop.
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
         admin.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh SQLite database for the app under AppTest (the shipped course, no other root)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("COURSE_DATABASE_URL", url)
+    monkeypatch.delenv("COURSE_ROOT", raising=False)
+    st.cache_resource.clear()  # the store and course are per process: start each test fresh
+    yield url
+    st.cache_resource.clear()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from apptest_kit import click, open_page
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -18,19 +18,7 @@ from course.model import AnyQuestion, Matching, MultipleChoice, Ordering, Quiz, 
 from course.scoring import correct_answer
 from course.store import Store
 
-APP = str(REPO_ROOT / "streamlit_app.py")
 LESSON = "tolerance-dependence-addiction"
-PAGES = "course/ui/pages"
-
-
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("COURSE_DATABASE_URL", url)
-    monkeypatch.delenv("COURSE_ROOT", raising=False)
-    st.cache_resource.clear()  # the store and course are per process: start each test fresh
-    yield url
-    st.cache_resource.clear()
 
 
 @pytest.fixture
@@ -47,21 +35,6 @@ def quiz() -> Quiz:
     return found
 
 
-def app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page:
-        at.switch_page(f"{PAGES}/{page}.py")
-    return at.run()
-
-
-def button(at: AppTest, label: str) -> AppTest:
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
-    return matches[0].click().run()
-
-
 def texts(at: AppTest) -> str:
     parts = (
         [m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success]
@@ -73,50 +46,50 @@ def texts(at: AppTest) -> str:
 
 
 def test_start_shows_a_new_code_once_and_puts_it_in_the_url(db_url: str) -> None:
-    at = button(app(), "Start the course")
+    at = click(open_page(), "Start the course")
     assert not at.exception
     code = at.code[0].value
     assert at.query_params["code"] == [code] or at.query_params["code"] == code
     assert Store(db_url).find_learner(code) is not None
-    at = button(at, "I've saved my code. Go to the course")
+    at = click(at, "I've saved my code. Go to the course")
     assert [t.value for t in at.title] == ["Course map"]
     assert not at.code, "the code is shown once, not on every page"
 
 
 def test_shared_device_keeps_the_code_out_of_the_url(db_url: str) -> None:
-    at = app()
+    at = open_page()
     at.checkbox(key="shared_new").check()
-    at = button(at.run(), "Start the course")
+    at = click(at.run(), "Start the course")
     assert at.code[0].value
     assert "code" not in at.query_params
 
 
 def test_continue_with_a_code(learner: tuple[int, str]) -> None:
     _, code = learner
-    at = app()
+    at = open_page()
     at.text_input[0].input(code.upper().replace("-", " "))
-    at = button(at, "Continue")
+    at = click(at, "Continue")
     assert not at.exception
     assert [t.value for t in at.title] == ["Course map"]
     assert "Not started" in texts(at)
 
 
 def test_wrong_code_is_refused_and_then_throttled(learner: tuple[int, str]) -> None:
-    at = app()
+    at = open_page()
     for _ in range(5):
         at.text_input[0].input("maple-river-candle-0000")
-        at = button(at, "Continue")
+        at = click(at, "Continue")
         assert "We could not find that code" in texts(at)
     at.text_input[0].input(learner[1])
-    at = button(at, "Continue")
+    at = click(at, "Continue")
     assert "Too many tries. Please wait" in texts(at)
     assert [t.value for t in at.title] != ["Course map"]
 
 
 def test_code_in_the_url_resumes_after_a_refresh(learner: tuple[int, str]) -> None:
-    at = app("map", code=learner[1])
+    at = open_page("map", code=learner[1])
     assert [t.value for t in at.title] == ["Course map"]
-    bad = app("map", code="maple-river-candle-0000")
+    bad = open_page("map", code="maple-river-candle-0000")
     assert "We could not find that code" in texts(bad)
     assert "Start the course or enter your code" in texts(bad)
     assert "code" not in bad.query_params
@@ -124,11 +97,11 @@ def test_code_in_the_url_resumes_after_a_refresh(learner: tuple[int, str]) -> No
 
 def test_lesson_steps_back_next_and_resume(db_url: str, learner: tuple[int, str]) -> None:
     learner_id, code = learner
-    at = app("lesson", code=code, lesson=LESSON)
+    at = open_page("lesson", code=code, lesson=LESSON)
     assert at.get("progress")[0].proto.text == "Step 1 of 11"
-    at = button(button(button(at, "Next"), "Next"), "Back")
+    at = click(click(click(at, "Next"), "Next"), "Back")
     assert at.get("progress")[0].proto.text == "Step 2 of 11"
-    again = app("lesson", code=code, lesson=LESSON)  # a refresh: a brand new session
+    again = open_page("lesson", code=code, lesson=LESSON)  # a refresh: a brand new session
     assert again.get("progress")[0].proto.text == "Step 2 of 11"
     progress = Store(db_url).lesson_progress(learner_id)[LESSON]
     assert progress.current_step_id == "compare-three"
@@ -136,22 +109,22 @@ def test_lesson_steps_back_next_and_resume(db_url: str, learner: tuple[int, str]
 
 
 def test_every_step_kind_renders(learner: tuple[int, str]) -> None:
-    at = app("lesson", code=learner[1], lesson=LESSON)
+    at = open_page("lesson", code=learner[1], lesson=LESSON)
     seen = []
     for _ in range(11):
         assert not at.exception
         seen.append(at.header[0].value if at.header else "")
         if "Next" not in [b.label for b in at.button]:
             break
-        at = button(at, "Next")
+        at = click(at, "Next")
     assert "Side by side" in seen and "Myth or fact?" in seen
     assert "Go to the quiz" in [b.label for b in at.button]
 
 
 def test_myth_card_turns_over(learner: tuple[int, str]) -> None:
-    at = app("lesson", code=learner[1], lesson=LESSON)
+    at = open_page("lesson", code=learner[1], lesson=LESSON)
     for _ in range(8):
-        at = button(at, "Next")
+        at = click(at, "Next")
     assert at.header[0].value == "Myth or fact?"
     before = texts(at)
     at = [b for b in at.button if b.label == "Turn over to see the facts"][0].click().run()
@@ -195,7 +168,7 @@ def test_quiz_wrong_answer_shows_its_own_feedback_and_a_hint(
     question = quiz.questions[0]
     assert question.kind == "single"
     choice = wrong(question)
-    at = answer(app("quiz", code=learner[1], lesson=LESSON), quiz, question, choice)
+    at = answer(open_page("quiz", code=learner[1], lesson=LESSON), quiz, question, choice)
     chosen = next(o for o in question.options if o.id == choice)  # type: ignore[union-attr]
     assert "**Not quite.**" in at.error[0].value
     assert chosen.feedback.strip() in at.error[0].value
@@ -211,7 +184,7 @@ def finish(at: AppTest, quiz: Quiz, answers: dict[str, object]) -> AppTest:
     for question in quiz.questions:
         at = answer(at, quiz, question, answers[question.id])
         assert not at.exception
-    return button(at, "See my result")
+    return click(at, "See my result")
 
 
 def test_passing_quiz_completes_the_lesson(
@@ -226,13 +199,13 @@ def test_passing_quiz_completes_the_lesson(
         store.visit_step(learner_id, LESSON, step.id, n, now)
         store.complete_step(learner_id, LESSON, step.id, now)
     at = finish(
-        app("quiz", code=code, lesson=LESSON),
+        open_page("quiz", code=code, lesson=LESSON),
         quiz,
         {q.id: correct_answer(q) for q in quiz.questions},
     )
     assert "you passed this quiz" in texts(at)
     assert store.lesson_progress(learner_id)[LESSON].is_completed
-    captions = [c.value for c in app("map", code=code).caption]
+    captions = [c.value for c in open_page("map", code=code).caption]
     assert sum(c.endswith("· Complete") for c in captions) == 1, captions
 
 
@@ -243,7 +216,7 @@ def test_safety_critical_question_must_be_right(
     critical = next(q for q in quiz.questions if q.safety_critical and q.kind != "ordering")
     answers = {q.id: correct_answer(q) for q in quiz.questions}
     answers[critical.id] = wrong(critical)
-    at = finish(app("quiz", code=code, lesson=LESSON), quiz, answers)
+    at = finish(open_page("quiz", code=code, lesson=LESSON), quiz, answers)
     assert "You passed" in texts(at)
     assert "questions about staying safe need a right answer" in texts(at)
     result = Store(db_url).quiz_results(learner_id)[-1]
@@ -260,11 +233,11 @@ def test_failed_quiz_can_be_retried_with_options_in_the_same_order(
     for question in quiz.questions[:4]:
         if question.kind in ("single", "multiple", "true_false"):
             answers[question.id] = wrong(question)
-    first = app("quiz", code=code, lesson=LESSON)
+    first = open_page("quiz", code=code, lesson=LESSON)
     order = first.radio(key=f"quiz-{quiz.id}-{quiz.questions[0].id}-0-0-radio").options
     at = finish(first, quiz, answers)
     assert "You needed" in texts(at)
-    at = button(at, "Try the quiz again")
+    at = click(at, "Try the quiz again")
     assert at.radio(key=f"quiz-{quiz.id}-{quiz.questions[0].id}-1-0-radio").options == order
 
 
@@ -272,7 +245,7 @@ def test_reflection_is_saved_privately(db_url: str, learner: tuple[int, str]) ->
     learner_id, code = learner
     store = Store(db_url)
     store.visit_step(learner_id, LESSON, "private-reflection", 9, datetime.now(UTC))
-    at = app("lesson", code=code, lesson=LESSON)
+    at = open_page("lesson", code=code, lesson=LESSON)
     at.text_area[0].input("I want to keep naloxone at home.")
     at = [b for b in at.button if b.label == "Save my notes"][0].click().run()
     assert "Saved. Only you can see this." in texts(at)
@@ -296,7 +269,7 @@ def test_export_and_delete(
         return original(self, data, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    at = app("progress", code=code)
+    at = open_page("progress", code=code)
     assert not at.exception
     assert at.get("download_button")[0].proto.label == "Download my data (JSON)"
     exported = json.loads(downloads[-1])
@@ -304,7 +277,7 @@ def test_export_and_delete(
     assert exported["reflections"][0]["text"] == "note"
     assert code not in downloads[-1].decode()
     at.checkbox[0].check()
-    at = button(at.run(), "Delete everything")
+    at = click(at.run(), "Delete everything")
     assert store.find_learner(code) is None
     assert store.lesson_progress(learner_id) == {}
     assert store.reflections(learner_id) == {}
@@ -321,18 +294,18 @@ def test_broken_lesson_is_listed_for_authors_and_the_rest_served(
     broken.write_text("schema_version: 1\nid: broken\ntitle: [unclosed\n", encoding="utf-8")
     monkeypatch.setenv("COURSE_ROOT", str(root))
     st.cache_resource.clear()
-    at = app("about")
+    at = open_page("about")
     assert not at.exception
     assert "lessons/broken.yaml:4: YAML syntax error" in at.code[0].value
     _, code = Store(db_url).create_learner(datetime.now(UTC))
     assert "Tolerance, dependence and addiction" in [
-        s.value for s in app("map", code=code).subheader
+        s.value for s in open_page("map", code=code).subheader
     ]
 
 
 def test_every_page_shows_crisis_resources_and_quick_exit(learner: tuple[int, str]) -> None:
     for page in ("home", "map", "lesson", "quiz", "progress", "about"):
-        at = app(page, code=learner[1], lesson=LESSON)
+        at = open_page(page, code=learner[1], lesson=LESSON)
         assert not at.exception, page
         sidebar = "\n".join(str(m.value) for m in at.sidebar.markdown)
         assert "Call 911" in sidebar and "988" in sidebar and "1-800-662-4357" in sidebar, page
@@ -341,7 +314,7 @@ def test_every_page_shows_crisis_resources_and_quick_exit(learner: tuple[int, st
 
 
 def test_quick_exit_forgets_the_learner(learner: tuple[int, str]) -> None:
-    at = app("map", code=learner[1])
+    at = open_page("map", code=learner[1])
     at = at.sidebar.button[0].click().run()
     assert "code" not in at.query_params
     assert "learner" not in at.session_state
@@ -360,12 +333,12 @@ def test_every_lesson_step_and_every_quiz_renders(db_url: str, learner: tuple[in
             shown[audience] += len(lesson.steps)
             for n, step in enumerate(lesson.steps):
                 store.visit_step(learner_id, lesson.id, step.id, n, datetime.now(UTC))
-                at = app("lesson", code=code, lesson=lesson.id)
+                at = open_page("lesson", code=code, lesson=lesson.id)
                 assert not at.exception, (lesson.id, step.id, at.exception)
                 progress = at.get("progress")[0].proto.text
                 assert progress == f"Step {n + 1} of {len(lesson.steps)}", (audience, step.id)
         if lesson.quiz:
-            at = app("quiz", code=code, lesson=lesson.id)
+            at = open_page("quiz", code=code, lesson=lesson.id)
             assert not at.exception, (lesson.id, at.exception)
             assert len(at.get("form")) == len(course.quizzes[lesson.quiz].questions)
     every = sum(len(lesson.steps) for lesson in course.lessons.values())
@@ -378,12 +351,12 @@ def test_knowledge_check_before_and_after(db_url: str, learner: tuple[int, str])
     assert course is not None
     check = course.manifest.knowledge_check
     assert check is not None, "the course offers a knowledge check before and after"
-    at = app("map", code=code)
+    at = open_page("map", code=code)
     assert "Before you start:" in texts(at)
-    at = button(at, "Skip for now")
+    at = click(at, "Skip for now")
     assert "Before you start:" not in texts(at)
     pre = course.quizzes[check.pre]
-    at = app("check", code=code, when="pre")
+    at = open_page("check", code=code, when="pre")
     assert not at.exception
     answers = {q.id: correct_answer(q) for q in pre.questions}
     answers[pre.questions[0].id] = wrong(pre.questions[0])
@@ -391,25 +364,25 @@ def test_knowledge_check_before_and_after(db_url: str, learner: tuple[int, str])
         at = answer(at, pre, question, answers[question.id])
         assert not at.exception
     assert "Hint for another try" not in texts(at), "a knowledge check has one try"
-    at = button(at, "See my result")
+    at = click(at, "See my result")
     assert at.metric[0].value == f"{len(pre.questions) - 1} of {len(pre.questions)}"
     store = Store(db_url)
     now = datetime.now(UTC)
     for lesson in course.lessons.values():
         store.visit_step(learner_id, lesson.id, lesson.steps[0].id, 0, now)
         store.complete_lesson(learner_id, lesson.id, now)
-    at = button(app("map", code=code), "Take the final check")
+    at = click(open_page("map", code=code), "Take the final check")
     assert [t.value for t in at.title] == ["What have you learned?"]
     # AppTest reruns the page it started on after an in-script switch_page: start afresh there.
-    at = app("check", code=code, when="post")
+    at = open_page("check", code=code, when="post")
     post = course.quizzes[check.post]
     for question in post.questions:
         at = answer(at, post, question, correct_answer(question))
-    at = button(at, "See my result")
+    at = click(at, "See my result")
     after = [m for m in at.metric if m.label == "After the course"][0]
     assert after.value == f"{len(post.questions)} of {len(post.questions)}"
     assert after.delta == "1"
-    progress = app("progress", code=code)
+    progress = open_page("progress", code=code)
     assert [m.label for m in progress.metric] == ["Before the course", "After the course"]
 
 
@@ -418,7 +391,7 @@ def test_a_quiz_that_asks_how_sure_keeps_the_answer_with_it(
 ) -> None:
     assert quiz.ask_confidence, "the shipped tolerance quiz asks how sure the learner is"
     question = quiz.questions[0]
-    at = app("quiz", code=learner[1], lesson=LESSON)
+    at = open_page("quiz", code=learner[1], lesson=LESSON)
     key = f"quiz-{quiz.id}-{question.id}-0-0"
     sure = at.radio(key=f"{key}-sure")
     assert sure.label == "How sure are you?" and sure.value is None

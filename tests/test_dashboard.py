@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from apptest_kit import open_page
 from streamlit.testing.v1 import AppTest
 
 from course.dashboard import answers_csv, progress_table, quiz_report, xapi_json
@@ -23,7 +24,6 @@ from course.store.seed import seed_cohort
 from course.ui.staff import Facilitator
 from course.xapi import validate_statement
 
-APP = str(REPO_ROOT / "streamlit_app.py")
 LEARNERS = 250
 QUIZ = "tolerance-dependence-addiction-quiz"
 
@@ -63,10 +63,7 @@ def seeded(
 
 
 def dashboard(facilitator: Facilitator) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["facilitator"] = facilitator
-    at.switch_page("course/ui/pages/dashboard.py")
-    return at.run()
+    return open_page("dashboard", {"facilitator": facilitator})
 
 
 def test_the_dashboard_shows_the_cohort_numbers(
@@ -124,9 +121,7 @@ def test_another_counselor_sees_none_of_it(seeded: tuple[str, int, int]) -> None
 
 
 def test_the_dashboard_needs_a_signed_in_facilitator(seeded: tuple[str, int, int]) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("course/ui/pages/dashboard.py")
-    at = at.run()
+    at = open_page("dashboard")
     assert "Please sign in as a facilitator" in at.info[0].value
     assert not at.metric
 
@@ -152,10 +147,7 @@ def test_a_learner_joins_a_program_by_code(seeded: tuple[str, int, int]) -> None
     store = Store(url)
     learner, code = store.create_learner(datetime.now(UTC))
     program = Cohorts(store.engine).of(lead)[0]
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["code"] = code
-    at.switch_page("course/ui/pages/progress.py")
-    at = at.run()
+    at = open_page("progress", code=code)
     at.text_input[0].input("ZZZZ-ZZZZ")
     at = [b for b in at.button if b.label == "Join the program"][0].click().run()
     assert "We could not find that program code" in at.error[0].value

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest_kit import click, open_page
 from sqlalchemy import func, select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -17,19 +15,7 @@ from course.scoring import correct_answer
 from course.store import Plans, Sessions, Store, read
 from course.store.schema import group_sessions, support_plans
 
-APP = str(REPO_ROOT / "streamlit_app.py")
-PAGES = "course/ui/pages"
 OVERDOSE = "family-overdose-be-ready"
-
-
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'family.db'}"
-    monkeypatch.setenv("COURSE_DATABASE_URL", url)
-    monkeypatch.delenv("COURSE_ROOT", raising=False)
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
 
 
 @pytest.fixture
@@ -46,22 +32,6 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     return kept
 
 
-def page(name: str, state: dict[str, object] | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(f"{PAGES}/{name}.py")
-    return at.run()
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r}: {[b.label for b in at.button]}"
-    return matches[0].click().run()
-
-
 def words(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [s.value for s in at.success]
@@ -75,13 +45,13 @@ def plan_rows(db_url: str) -> int:
 
 
 def test_a_family_member_sees_the_family_track_first_and_family_steps(db_url: str) -> None:
-    at = page("home")
+    at = open_page("home")
     at.radio(key="audience_new").set_value("family")
     at = click(at.run(), "Start the course")
     code = at.code[0].value
     learner_id = Store(db_url).find_learner(code)
     assert learner_id is not None and Store(db_url).audience_of(learner_id) == "family"
-    at = page("map", code=code)
+    at = open_page("map", code=code)
     headers = [h.value for h in at.header]
     assert headers[0] == "For families and friends", headers
     course = load_course(REPO_ROOT).course
@@ -98,12 +68,12 @@ def test_a_family_member_sees_the_family_track_first_and_family_steps(db_url: st
     at.segmented_control(key="audience_choice").set_value("learner")
     at = at.run()
     assert Store(db_url).audience_of(learner_id) == "learner"
-    at = page("map", code=code)
+    at = open_page("map", code=code)
     assert [h.value for h in at.header][0] == "Learn at your own pace"
 
 
 def test_a_family_session_on_one_shared_screen(db_url: str) -> None:
-    at = page("family")
+    at = open_page("family")
     at.selectbox[0].set_value(OVERDOSE)
     at.radio[0].set_value("screen")
     at = click(at, "Start the family session")
@@ -127,7 +97,7 @@ def test_a_family_session_on_one_shared_screen(db_url: str) -> None:
 
 
 def test_a_family_session_with_two_phones(db_url: str) -> None:
-    host = page("family")
+    host = open_page("family")
     host.selectbox[0].set_value(OVERDOSE)
     host.radio[0].set_value("phones")
     host = click(host, "Start the family session")
@@ -136,7 +106,7 @@ def test_a_family_session_with_two_phones(db_url: str) -> None:
     assert f"Join code: {room.join_code[:3]} {room.join_code[3:]}" in words(host)
     phones = []
     for name in ("Mom", ""):
-        phone = page("join", room=room.join_code)
+        phone = open_page("join", room=room.join_code)
         phone.text_input[1].input(name)
         phone = click(phone, "Join")
         assert "participant_token" in phone.session_state
@@ -164,7 +134,7 @@ def test_a_family_session_with_two_phones(db_url: str) -> None:
 
 
 def test_starting_family_sessions_is_throttled_per_browser(db_url: str) -> None:
-    at = page("family")
+    at = open_page("family")
     for n in range(4):
         at.radio[0].set_value("screen")
         at = click(at, "Start the family session")
@@ -181,7 +151,7 @@ def test_starting_family_sessions_is_throttled_per_browser(db_url: str) -> None:
 def test_a_plan_not_saved_leaves_nothing_in_the_database(
     db_url: str, downloads: list[bytes]
 ) -> None:
-    at = page("plan")
+    at = open_page("plan")
     at.text_area(key="plan-naloxone").input("Top drawer, <b>blue</b> box")
     at.text_area(key="plan-who_to_call").input("Aunt Rosa =555-0100")
     at = click(at, "Make our plan")
@@ -195,13 +165,13 @@ def test_a_plan_not_saved_leaves_nothing_in_the_database(
 
 def test_a_saved_plan_comes_back_under_the_code_and_can_be_deleted(db_url: str) -> None:
     learner_id, code = Store(db_url).create_learner(datetime.now(UTC))
-    at = page("plan", code=code)
+    at = open_page("plan", code=code)
     at.text_area(key="plan-warning_signs").input("Skips meals")
     at = click(at, "Make our plan")
     assert plan_rows(db_url) == 0, "making the plan alone saves nothing"
     at = click(at, "Save the plan under my code")
     assert Plans(Store(db_url).engine).get(learner_id) == {"warning_signs": "Skips meals"}
-    again = page("plan", code=code)
+    again = open_page("plan", code=code)
     assert again.text_area(key="plan-warning_signs").value == "Skips meals"
     again = click(again, "Delete the saved plan")
     assert plan_rows(db_url) == 0

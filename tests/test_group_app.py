@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest_kit import click, open_page
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -19,41 +17,19 @@ from course.store import Store
 from course.store.accounts import Facilitators
 from course.store.sessions import Sessions
 
-APP = str(REPO_ROOT / "streamlit_app.py")
-PAGES = "course/ui/pages"
 LESSON = "tolerance-dependence-addiction"
 PASSWORD = "a-long-pass-phrase-2026"
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'group.db'}"
-    monkeypatch.setenv("COURSE_DATABASE_URL", url)
-    monkeypatch.delenv("COURSE_ROOT", raising=False)
-    st.cache_resource.clear()
-    Facilitators(Store(url).engine).add("counselor", PASSWORD, datetime.now(UTC))
-    yield url
-    st.cache_resource.clear()
-
-
-def page(name: str, state: dict[str, object] | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(f"{PAGES}/{name}.py")
-    return at.run()
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r}: {[b.label for b in at.button]}"
-    return matches[0].click().run()
+def db_url(db_url: str) -> str:
+    """The app's fresh database (tests/conftest.py) with a counselor's account in it."""
+    Facilitators(Store(db_url).engine).add("counselor", PASSWORD, datetime.now(UTC))
+    return db_url
 
 
 def signed_in() -> AppTest:
-    at = page("login")
+    at = open_page("login")
     at.text_input[0].input("counselor")
     at.text_input[1].input(PASSWORD)
     at = click(at, "Sign in")
@@ -63,7 +39,7 @@ def signed_in() -> AppTest:
 
 def start_session(lesson_title: str = "Tolerance, dependence and addiction") -> AppTest:
     state = {"facilitator": signed_in().session_state["facilitator"]}
-    console = page("console", state)
+    console = open_page("console", state)
     console.selectbox[0].set_value(LESSON)
     console = click(console, "Start")
     assert lesson_title in console.caption[1].value
@@ -77,7 +53,7 @@ def room_code(db_url: str) -> str:
 
 
 def join(code: str, name: str = "") -> AppTest:
-    phone = page("join", room=code)
+    phone = open_page("join", room=code)
     assert phone.text_input[0].value == code
     phone.text_input[1].input(name)
     phone = click(phone, "Join")
@@ -88,12 +64,12 @@ def join(code: str, name: str = "") -> AppTest:
 
 def test_wrong_password_is_refused_then_throttled(db_url: str) -> None:
     for _ in range(5):
-        at = page("login")
+        at = open_page("login")
         at.text_input[0].input("counselor")
         at.text_input[1].input("wrong password!")
         at = click(at, "Sign in")
         assert "don't match" in at.error[0].value
-    at = page("login")
+    at = open_page("login")
     at.text_input[0].input("counselor")
     at.text_input[1].input(PASSWORD)
     at = click(at, "Sign in")
@@ -101,7 +77,7 @@ def test_wrong_password_is_refused_then_throttled(db_url: str) -> None:
 
 
 def test_console_needs_a_signed_in_facilitator(db_url: str) -> None:
-    at = page("console")
+    at = open_page("console")
     assert "Please sign in as a facilitator" in at.info[0].value
     assert not [b for b in at.button if b.label == "Start"]
 
@@ -110,7 +86,7 @@ def test_a_question_end_to_end(db_url: str) -> None:
     console = start_session()
     code = room_code(db_url)
     phones = [join(code, name) for name in ("", "Sam", "<script>x</script>")]
-    console = page("console", {"facilitator": console.session_state["facilitator"],
+    console = open_page("console", {"facilitator": console.session_state["facilitator"],
                                "group_session_id": 1})  # fmt: skip
     assert console.metric[0].value == "3"
     course = load_course(REPO_ROOT).course
@@ -136,12 +112,12 @@ def test_a_question_end_to_end(db_url: str) -> None:
         phone = phone.button(key=f"{key}-submit").click().run()
         assert not phone.exception
         assert "Your answer is in." in phone.success[0].value
-    projector = page("projector", room=code)
+    projector = open_page("projector", room=code)
     assert "Answers so far" in [m.label for m in projector.metric]
     console = click(console, "Reveal results")
-    projector = page("projector", room=code)
+    projector = open_page("projector", room=code)
     assert projector.get("plotly_chart"), "results show after reveal"
-    summary = page("summary", {"facilitator": console.session_state["facilitator"]})
+    summary = open_page("summary", {"facilitator": console.session_state["facilitator"]})
     assert not summary.exception
     assert summary.dataframe[0].value["Answers"].tolist() == [3]
     assert summary.dataframe[0].value["% right"].tolist() == [67]
@@ -152,17 +128,17 @@ def test_locked_room_refuses_new_phones(db_url: str) -> None:
     code = room_code(db_url)
     join(code)
     click(console, "Lock the room")
-    phone = page("join", room=code)
+    phone = open_page("join", room=code)
     phone = click(phone, "Join")
     assert "This room is locked" in phone.error[0].value
-    projector = page("projector", room=code)
+    projector = open_page("projector", room=code)
     assert "The room is locked" in projector.caption[-1].value or any(
         "locked" in c.value for c in projector.caption
     )
 
 
 def test_wrong_join_code_is_refused_then_throttled(db_url: str) -> None:
-    phone = page("join")
+    phone = open_page("join")
     for _ in range(5):
         phone.text_input[0].input("ZZZZZZ")
         phone = click(phone, "Join")
@@ -187,7 +163,7 @@ def test_summary_csv_is_spreadsheet_safe(db_url: str, monkeypatch: pytest.Monkey
         return original(self, data, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    summary = page("summary", {"facilitator": console.session_state["facilitator"]})
+    summary = open_page("summary", {"facilitator": console.session_state["facilitator"]})
     assert not summary.exception
     rows = list(csv.reader(io.StringIO(downloads[-1].decode())))
     assert rows[0] == ["question", "answer", "correct", "answered_at"]
@@ -203,7 +179,7 @@ def test_shared_thoughts_reach_the_projector_only_once_approved(db_url: str) -> 
     code = room_code(db_url)
     phones = [join(code), join(code)]
     facilitator = console.session_state["facilitator"]
-    console = page("console", {"facilitator": facilitator, "group_session_id": 1})
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
     key = "share:group-discussion"
     console.selectbox[0].set_value(key)
     console = click(console, "Open question")
@@ -218,17 +194,17 @@ def test_shared_thoughts_reach_the_projector_only_once_approved(db_url: str) -> 
         phone = click(phone, "Send my thought")
         assert not phone.exception
         assert "Your thought is in." in phone.success[0].value
-    projector = page("projector", room=code)
+    projector = open_page("projector", room=code)
     assert [m.value for m in projector.metric if m.label == "Thoughts shared"] == ["2"]
     assert "weak" not in texts_on(projector) and "Now I see" not in texts_on(projector)
 
-    console = page("console", {"facilitator": facilitator, "group_session_id": 1})
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
     approve = [b for b in console.button if b.label == "Show on the big screen"]
     assert len(approve) == 2
     approve[1].click().run()
-    projector = page("projector", room=code)
+    projector = open_page("projector", room=code)
     assert "=Now I see it is the body" in texts_on(projector)
     assert "weak" not in texts_on(projector), "a thought not approved stays off the screen"
-    summary = page("summary", {"facilitator": facilitator})
+    summary = open_page("summary", {"facilitator": facilitator})
     listed = texts_on(summary)
     assert "weak" in listed and "(shown on the big screen)" in listed

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
+from apptest_kit import open_page
 
 from course.loader import REPO_ROOT, load_course
 from course.review import ReviewItem, due_now, review_quiz_id, schedule
@@ -69,23 +66,6 @@ def test_review_answers_count_with_their_quiz_and_due_items_come_first() -> None
     assert due_now(history, T0 + 2 * DAY) == []
 
 
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'review.db'}"
-    monkeypatch.setenv("COURSE_DATABASE_URL", url)
-    monkeypatch.delenv("COURSE_ROOT", raising=False)
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-
-
-def review_page(code: str) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=30)
-    at.query_params["code"] = code
-    at.switch_page("course/ui/pages/review.py")
-    return at.run()
-
-
 def test_a_missed_question_comes_back_and_a_right_review_moves_it_on(db_url: str) -> None:
     store = Store(db_url)
     learner, code = store.create_learner(T0)
@@ -97,7 +77,7 @@ def test_a_missed_question_comes_back_and_a_right_review_moves_it_on(db_url: str
     check = course.manifest.knowledge_check
     assert check is not None
     store.record_answer(learner, check.pre, "q-any", "x", False, T0)  # checks are not drilled
-    at = review_page(code)
+    at = open_page("review", code=code)
     assert "**1 question(s) to review today.**" in [m.value for m in at.markdown]
     form_key = f"review-{quiz.id}-{question.id}-0"
     at.radio(key=f"{form_key}-tf").set_value(str(correct_answer(question)))
