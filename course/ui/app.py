@@ -15,7 +15,7 @@ def main() -> None:
     is_staff = staff.current() is not None
     built = st.session_state.get("_pages_for")
     if built is None or built[0] != is_staff:
-        built = st.session_state["_pages_for"] = (is_staff, nav.pages())
+        built = st.session_state["_pages_for"] = (is_staff, nav.pages(is_staff=is_staff))
     pages = built[1]
     st.session_state["_pages"] = pages
     page = st.navigation(list(pages.values()))

@@ -7,88 +7,46 @@ from typing import NoReturn
 
 import streamlit as st
 
-from course.ui import identity, staff
+from course.ui import identity
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
 
-def pages() -> dict[str, st.Page]:
-    """Build the pages; hidden ones are reached through buttons, not the menu."""
+# (page = file stem = url path, title, icon, who sees it in the menu). "hidden" pages are
+# reached through buttons; "staff" pages are in the menu only for a signed-in facilitator.
+PAGES: tuple[tuple[str, str, str | None, str], ...] = (
+    ("home", "Start", ":material/home:", "all"),
+    ("map", "Course map", ":material/map:", "all"),
+    ("lesson", "Lesson", None, "hidden"),
+    ("check", "Knowledge check", None, "hidden"),
+    ("quiz", "Quiz", None, "hidden"),
+    ("progress", "My progress", ":material/insights:", "all"),
+    ("review", "Review what I missed", ":material/replay:", "all"),
+    ("family", "Family session", ":material/family_restroom:", "all"),
+    ("plan", "Family support plan", ":material/health_and_safety:", "all"),
+    ("join", "Join a group", ":material/groups:", "all"),
+    ("login", "For facilitators", ":material/badge:", "all"),
+    ("console", "Group console", ":material/co_present:", "staff"),
+    ("dashboard", "Dashboard", ":material/monitoring:", "staff"),
+    ("summary", "Session summaries", ":material/summarize:", "staff"),
+    ("projector", "Projector", None, "hidden"),
+    ("about", "About this course", ":material/info:", "all"),
+)
+
+
+def pages(*, is_staff: bool) -> dict[str, st.Page]:
+    """Build the pages for a facilitator (is_staff) or anyone else."""
+    shown = {"all": True, "hidden": False, "staff": is_staff}
     return {
-        "home": st.Page(PAGES_DIR / "home.py", title="Start", icon=":material/home:", default=True),
-        "map": st.Page(
-            PAGES_DIR / "map.py", title="Course map", icon=":material/map:", url_path="map"
-        ),
-        "lesson": st.Page(
-            PAGES_DIR / "lesson.py", title="Lesson", url_path="lesson", visibility="hidden"
-        ),
-        "check": st.Page(
-            PAGES_DIR / "check.py", title="Knowledge check", url_path="check", visibility="hidden"
-        ),
-        "quiz": st.Page(PAGES_DIR / "quiz.py", title="Quiz", url_path="quiz", visibility="hidden"),
-        "progress": st.Page(
-            PAGES_DIR / "progress.py",
-            title="My progress",
-            icon=":material/insights:",
-            url_path="progress",
-        ),
-        "review": st.Page(
-            PAGES_DIR / "review.py",
-            title="Review what I missed",
-            icon=":material/replay:",
-            url_path="review",
-        ),
-        "family": st.Page(
-            PAGES_DIR / "family.py",
-            title="Family session",
-            icon=":material/family_restroom:",
-            url_path="family",
-        ),
-        "plan": st.Page(
-            PAGES_DIR / "plan.py",
-            title="Family support plan",
-            icon=":material/health_and_safety:",
-            url_path="plan",
-        ),
-        "join": st.Page(
-            PAGES_DIR / "join.py", title="Join a group", icon=":material/groups:", url_path="join"
-        ),
-        "login": st.Page(
-            PAGES_DIR / "login.py",
-            title="For facilitators",
-            icon=":material/badge:",
-            url_path="login",
-        ),
-        "console": st.Page(
-            PAGES_DIR / "console.py",
-            title="Group console",
-            icon=":material/co_present:",
-            url_path="console",
-            visibility="visible" if staff.current() else "hidden",
-        ),
-        "dashboard": st.Page(
-            PAGES_DIR / "dashboard.py",
-            title="Dashboard",
-            icon=":material/monitoring:",
-            url_path="dashboard",
-            visibility="visible" if staff.current() else "hidden",
-        ),
-        "summary": st.Page(
-            PAGES_DIR / "summary.py",
-            title="Session summaries",
-            icon=":material/summarize:",
-            url_path="summary",
-            visibility="visible" if staff.current() else "hidden",
-        ),
-        "projector": st.Page(
-            PAGES_DIR / "projector.py", title="Projector", url_path="projector", visibility="hidden"
-        ),
-        "about": st.Page(
-            PAGES_DIR / "about.py",
-            title="About this course",
-            icon=":material/info:",
-            url_path="about",
-        ),
+        name: st.Page(
+            PAGES_DIR / f"{name}.py",
+            title=title,
+            icon=icon,
+            url_path=None if name == "home" else name,
+            default=name == "home",
+            visibility="visible" if shown[who] else "hidden",
+        )
+        for name, title, icon, who in PAGES
     }
 
 
