@@ -32,6 +32,8 @@ Id = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,15}$")]
+ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
 Audience = Literal["learner", "family", "both"]
 
 
@@ -394,6 +396,16 @@ class CrisisResource(Model):
     contact: Text
     detail: Text
     url: Url | None = None
+    # One-tap links: the number to dial (tel:) and to text (sms:), digits only, e.g. "988".
+    call: PhoneNumber | None = None
+    text: PhoneNumber | None = None
+    # What the top line calls it on a button, e.g. "988" -> "Call 988", "Text 988".
+    short: ShortLabel | None = None
+
+    @property
+    def label(self) -> str:
+        """Name the resource on a one-tap button."""
+        return self.short or self.call or self.text or self.name
 
 
 class CourseManifest(Model):

@@ -4,6 +4,7 @@ from course.store.accounts import Facilitators, Throttled, WeakPassword
 from course.store.codes import CODE_BITS, hash_code, new_code, normalize_code
 from course.store.cohorts import Cohort, CohortNotFound, Cohorts, normalize_cohort_code
 from course.store.db import make_engine, read, upgrade, write
+from course.store.devices import REMEMBER_DAYS, Devices
 from course.store.group_records import (
     GroupSession,
     NotAllowed,
@@ -33,10 +34,12 @@ __all__ = [
     "MAX_ANSWER_CHARS",
     "MAX_PLAN_CHARS",
     "MAX_REFLECTION_CHARS",
+    "REMEMBER_DAYS",
     "Attempt",
     "Cohort",
     "CohortNotFound",
     "Cohorts",
+    "Devices",
     "Facilitators",
     "GroupSession",
     "LessonProgress",

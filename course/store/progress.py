@@ -39,8 +39,9 @@ from course.store.schema import (
 
 # A collision needs two equal 43-bit codes; five in a row means something else is wrong.
 _CODE_DRAWS = 5
-# Never part of an export: the code hash is what would let someone try codes offline.
-_NOT_EXPORTED = frozenset({"code_hash"})
+# Never part of an export: the code hash would let someone try codes offline, a device
+# token hash would name a browser.
+_NOT_EXPORTED = frozenset({"code_hash", "token_hash"})
 # Columns holding JSON text: exported as the data they hold, not as a string of JSON.
 _JSON_COLUMNS = frozenset({"answer", "plan"})
 

@@ -161,6 +161,21 @@ support_plans = Table(
 )
 
 
+# Browsers a learner chose to stay signed in on: a hash of the random token in that browser's
+# cookie (never the code), so quick exit or "sign out" can end it on the server too.
+learner_devices = Table(
+    "learner_devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_id(),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Index(None, "learner_id"),
+    sqlite_autoincrement=True,
+)
+
+
 # Facilitator accounts and live group sessions. None of these hold learner data: participants
 # are anonymous tokens in one session, never learners.
 
@@ -329,6 +344,7 @@ PROGRAM_TABLES: tuple[Table, ...] = (cohorts,)
 # A new table with learner data must be added here so export and delete cover it.
 LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
     (cohort_members, cohort_members.c.learner_id),
+    (learner_devices, learner_devices.c.learner_id),
     (answer_attempts, answer_attempts.c.learner_id),
     (quiz_results, quiz_results.c.learner_id),
     (reflections, reflections.c.learner_id),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from course.ui import frame, identity, nav, staff
+from course.ui import frame, identity, nav, pagescript, staff
+
+# Served by the app itself: an icon name would make every browser fetch it from a font server.
+ICON = Path(__file__).parent / "assets" / "icon.png"
 
 
 def main() -> None:
     """Run one script pass: page config, navigation, sidebar, then the page."""
-    st.set_page_config(page_title="Opioids and recovery: a course", page_icon=":material/school:")
+    st.set_page_config(page_title="Opioids and recovery: a course", page_icon=str(ICON))
     # Built once per session and per role: each st.Page resolves its file's real path, which
     # was a tenth of a lesson rerun's server time when rebuilt on every rerun.
     is_staff = staff.current() is not None
@@ -19,7 +24,9 @@ def main() -> None:
     pages = built[1]
     st.session_state["_pages"] = pages
     page = st.navigation(list(pages.values()))
+    identity.tidy_address()
     identity.current()
+    pagescript.draw(page.url_path)
     frame.sidebar()
     frame.top_bar()
     page.run()

@@ -20,24 +20,34 @@ def read(name: str) -> str | None:
     return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
 
 
-def keep(name: str, token: str, hours: float) -> None:
-    """Keep a token in this browser for `hours` (same site only; secure over https)."""
+def keep(name: str, token: str, hours: float | None) -> None:
+    """Keep a token in this browser for `hours`, or until it closes if None (same site only)."""
     if not _TOKEN.fullmatch(token):
         raise ValueError("only random tokens of [A-Za-z0-9_-] are kept in cookies")
-    _set(name, token, round(hours * 3600))
+    st.html(
+        _script(name, token, None if hours is None else round(hours * 3600)),
+        unsafe_allow_javascript=True,
+    )  # safe: see _script
 
 
 def drop(name: str) -> None:
     """Forget the token kept under `name`."""
-    _set(name, "", 0)
+    st.html(_script(name, "", 0), unsafe_allow_javascript=True)  # safe: see _script
 
 
-def _set(name: str, value: str, max_age: int) -> None:
+def statement(name: str, value: str, max_age: int | None) -> str:
+    """Return the one line of JavaScript that sets (or, with max_age 0, drops) a cookie."""
     if not _NAME.fullmatch(name):
         raise ValueError(f"bad cookie name {name!r}")
-    st.html(
-        "<script>document.cookie = '"
-        + f"{name}={value}; Path=/; Max-Age={max_age}; SameSite=Strict'"
-        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,  # safe: a fixed script of ours; the value is a checked token
+    if value and not _TOKEN.fullmatch(value):
+        raise ValueError("only random tokens of [A-Za-z0-9_-] are kept in cookies")
+    age = "" if max_age is None else f"; Max-Age={int(max_age)}"
+    return (
+        f"document.cookie = '{name}={value}; Path=/{age}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');"
     )
+
+
+def _script(name: str, value: str, max_age: int | None) -> str:
+    """Wrap the statement in a tag: a fixed script of ours, holding only checked tokens."""
+    return f"<script>{statement(name, value, max_age)}</script>"

@@ -1,4 +1,4 @@
-"""What every page shows: crisis resources, a quick exit and the education-only note."""
+"""What every page shows: help one tap away, a quick exit and the education-only note."""
 
 from __future__ import annotations
 
@@ -11,19 +11,32 @@ from course.ui.resources import course_result
 
 EXIT_URL = "https://www.google.com/search?q=weather"
 NOTE = "This course is education, not medical advice. Talk with a clinician about your own care."
+LEAVING = "leaving"
 # Shown even if course.yaml cannot be read: help must never depend on content being valid.
 FALLBACK = (
-    CrisisResource(name="Overdose or emergency", contact="Call 911", detail="Give naloxone."),
+    CrisisResource(
+        name="Overdose or emergency",
+        contact="Call 911",
+        detail="Give naloxone if you have it, and stay with the person.",
+        call="911",
+        short="911",
+    ),
     CrisisResource(
         name="988 Suicide & Crisis Lifeline",
         contact="Call or text 988",
         detail="Free, confidential, 24/7.",
+        url="https://988lifeline.org",
+        call="988",
+        text="988",
+        short="988",
     ),
     CrisisResource(
         name="SAMHSA National Helpline",
         contact="1-800-662-4357",
         detail="Free, confidential treatment referrals, 24/7.",
-        url="https://findtreatment.gov",
+        url="https://www.samhsa.gov/find-help/national-helpline",
+        call="18006624357",
+        short="helpline",
     ),
 )
 
@@ -33,23 +46,37 @@ def crisis_resources() -> tuple[CrisisResource, ...]:
     return tuple(course.manifest.crisis_resources) if course else FALLBACK
 
 
+def one_tap_links(resources: tuple[CrisisResource, ...]) -> list[tuple[str, str]]:
+    """Return (label, address) for every call and text link, in the resources' order."""
+    links = []
+    for item in resources:
+        if item.call:
+            links.append((f"Call {item.label}", f"tel:{item.call}"))
+        if item.text:
+            links.append((f"Text {item.label}", f"sms:{item.text}"))
+    return links
+
+
 def top_bar() -> None:
-    """Keep help and the quick exit on screen on a phone, where the sidebar starts closed."""
+    """Keep help and the quick exit in the top line of every page (on a phone too)."""
     resources = crisis_resources()
-    numbers = " · ".join(r.contact for r in resources[:3])
-    help_col, exit_col = st.columns([4, 1], vertical_alignment="center")
-    help_col.caption(safe_markdown(f"**Need help now?** {numbers}"))
-    exit_col.button(
-        "Exit",
-        key="quick_exit_top",
-        icon=":material/logout:",
-        help="Quick exit: leave right away. Clears this session and opens a weather page.",
-        on_click=_quick_exit,
-    )
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="help_line"):
+        st.markdown("**Help now:**", width="content")
+        for label, address in one_tap_links(resources[:3]):
+            st.link_button(label, address, icon=":material/call:")
+        with st.popover("All help", icon=":material/support:"):
+            _help_list(resources, where="top")
+        st.button(
+            "Exit",
+            key="quick_exit_top",
+            icon=":material/logout:",
+            help="Quick exit: leave right away. Clears this session and opens a weather page.",
+            on_click=_quick_exit,
+        )
 
 
 def sidebar() -> None:
-    """Draw the help box, quick exit and note in the sidebar."""
+    """Draw the quick exit, the help list and the note in the sidebar."""
     with st.sidebar:
         st.button(
             "Quick exit",
@@ -60,30 +87,48 @@ def sidebar() -> None:
             on_click=_quick_exit,
         )
         with st.expander("Get help now", icon=":material/call:", expanded=True):
-            st.markdown(_resources_markdown(crisis_resources()))
+            _help_list(crisis_resources(), where="side")
         st.caption(NOTE)
-    if st.session_state.get("leaving"):
-        _leave()
+    if st.session_state.get(LEAVING):
+        _leave(st.session_state[LEAVING])
 
 
-def _resources_markdown(resources: tuple[CrisisResource, ...]) -> str:
-    lines = []
-    for item in resources:
-        contact = f"[{item.contact}]({item.url})" if item.url else item.contact
-        lines.append(f"- **{item.name}**: {contact}. {item.detail}")
-    return safe_markdown("\n".join(lines))
+def _help_list(resources: tuple[CrisisResource, ...], where: str) -> None:
+    """Each resource: its name, one-tap call and text buttons, what it is, its website."""
+    for n, item in enumerate(resources):
+        st.markdown(safe_markdown(f"**{item.name}**"))
+        links = one_tap_links((item,))
+        if links:
+            with st.container(horizontal=True, gap="small", key=f"help_{where}_{n}"):
+                for label, address in links:
+                    st.link_button(label, address, icon=":material/call:")
+        detail = item.detail if links else f"{item.contact}. {item.detail}"
+        st.caption(safe_markdown(detail))
+        if item.url:
+            st.markdown(safe_markdown(f"[{_site_name(item.url)}]({item.url})"))
+
+
+def _site_name(url: str) -> str:
+    """Name a website by its host, for a secondary link: https://www.x.org/a -> x.org."""
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")
 
 
 def _quick_exit() -> None:
-    identity.forget()
-    st.session_state["leaving"] = True
+    st.session_state[LEAVING] = identity.forget(leaving=True)
 
 
-def _leave() -> None:
-    """Replace this page in the history with a neutral one."""
-    st.html(  # safe: a fixed script of ours, not content; it only changes location
-        f'<script>window.parent.location.replace("{EXIT_URL}");</script>',
-        unsafe_allow_javascript=True,
+def _leave(cookie_statements: list[str]) -> None:
+    """Forget this browser's sign-in, blank the page and replace it in the history."""
+    script = "\n".join(
+        [
+            *cookie_statements,
+            "document.body.innerHTML = '';",
+            f"window.location.replace({EXIT_URL!r});",
+        ]
+    )
+    st.html(  # safe: fixed statements of ours (cookie lines hold checked tokens only)
+        f"<script>{script}</script>", unsafe_allow_javascript=True
     )
     st.link_button("Continue", EXIT_URL)
     st.stop()

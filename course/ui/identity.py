@@ -1,30 +1,46 @@
-"""Who the learner is: a code, kept in the URL (unless on a shared device) and in the session.
+"""Who the learner is: a code typed or shown once, then a random token in a same-site cookie.
 
-Nothing a learner did lives only in ``st.session_state``: the session holds just the learner
-id, found again from the code in the URL after a refresh or on another device.
+The code is never kept in the web address unless the learner asks for it (to bookmark it): an
+address is in the history, can be shared, and is sent to a framing page. A browser stays
+signed in through a cookie holding a random token whose hash is in the store, so quick exit
+and "sign out" end it on the server as well as in the browser. An old link carrying
+``?code=`` still works once; the code then leaves the address (replaced, not pushed, so no
+history entry keeps it). After a quick exit, such a link does not sign anyone in again from
+this browser for a while: pressing Back must bring nothing back.
+
+Nothing a learner did lives only in ``st.session_state``: the session holds just who they are.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import streamlit as st
 
-from course.store import normalize_code
-from course.ui.resources import code_failed, code_wait, store
+from course.store import REMEMBER_DAYS, normalize_code
+from course.ui import cookies, pagescript
+from course.ui.resources import code_failed, code_wait, devices, store
 
 LEARNER = "learner"
 BUSY = "Too many tries. Please wait {seconds} seconds and try again."
 SESSION_KEY = "throttle_key"
+DEVICE_COOKIE = "course_device"
+LEFT_COOKIE = "course_left"  # set by quick exit: old addresses with a code sign nobody in
+LEFT_HOURS = 12.0
+_DEVICE = "_device_token"
+_COOKIE_READ = "_device_cookie_read"
+_DROP_CODE = "_drop_code_param"
+# Kept when a learner signs out: the page list, the wrong-code count, the view counter.
+_KEPT = ("_pages", "_pages_for", SESSION_KEY, "_page_view")
 
 
 @dataclass(frozen=True)
 class Learner:
     id: int
-    code: str
-    is_shared_device: bool
+    code: str | None = None  # known only in a session where it was shown or typed
+    in_address: bool = False  # the learner asked to keep the code in the address
 
 
 def now() -> datetime:
@@ -32,25 +48,59 @@ def now() -> datetime:
 
 
 def current() -> Learner | None:
-    """Return the learner of this session, resuming from the URL code after a refresh."""
+    """Return the learner of this session, from a link's code once, or this browser's cookie."""
     learner: Learner | None = st.session_state.get(LEARNER)
     if learner is None and "code" in st.query_params:
-        outcome = sign_in(st.query_params["code"], is_shared_device=False)
-        if isinstance(outcome, Refusal):
-            st.session_state["code_problem"] = outcome.message
-            if not outcome.is_throttled:  # a code that was only throttled may be right: keep it
-                del st.query_params["code"]
-        learner = st.session_state.get(LEARNER)
-    if learner is not None and not learner.is_shared_device:
+        learner = _from_link(st.query_params["code"])
+    elif learner is None and not st.session_state.get(_COOKIE_READ):
+        learner = _from_cookie()
+    return learner
+
+
+def tidy_address() -> None:
+    """Keep the code in the address only if the learner asked; call once at the start of a run.
+
+    A code consumed from a link is taken out of the address by our script in that run; Python's
+    copy of the query string follows in the next run (doing it in the same run would make
+    Streamlit push a new history entry and leave the old one, with the code, behind).
+    """
+    learner: Learner | None = st.session_state.get(LEARNER)
+    if learner is not None and learner.in_address and learner.code:
         st.query_params["code"] = learner.code
+    elif "code" in st.query_params and st.session_state.get(_DROP_CODE):
+        del st.query_params["code"]
+
+
+def _from_link(typed: str) -> Learner | None:
+    st.session_state[_DROP_CODE] = True
+    pagescript.add(pagescript.DROP_CODE_FROM_ADDRESS)
+    if cookies.read(LEFT_COOKIE):  # quick exit here, then Back: show nothing
+        st.session_state[_COOKIE_READ] = True
+        return None
+    outcome = sign_in(typed, is_shared_device=False)
+    if isinstance(outcome, Refusal):
+        st.session_state["code_problem"] = outcome.message
+        return None
+    return outcome
+
+
+def _from_cookie() -> Learner | None:
+    st.session_state[_COOKIE_READ] = True
+    token = cookies.read(DEVICE_COOKIE)
+    learner_id = devices().find(token, now()) if token else None
+    if learner_id is None:
+        return None
+    learner = Learner(learner_id)
+    st.session_state[LEARNER] = learner
+    st.session_state[_DEVICE] = token
     return learner
 
 
 def start(is_shared_device: bool) -> Learner:
-    """Create a new learner and keep them signed in for this session."""
+    """Create a new learner and keep them signed in on this browser."""
     learner_id, code = store().create_learner(now())
-    learner = Learner(learner_id, code, is_shared_device)
-    st.session_state[LEARNER] = learner
+    learner = Learner(learner_id, code)
+    _keep_signed_in(learner, is_shared_device)
     st.session_state["new_code"] = code
     return learner
 
@@ -74,15 +124,62 @@ def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
         return Refusal(
             "We could not find that code. Check the words and the number, then try again."
         )
-    learner = Learner(learner_id, code, is_shared_device)
-    st.session_state[LEARNER] = learner
+    learner = Learner(learner_id, code)
+    _keep_signed_in(learner, is_shared_device)
     return learner
 
 
-def forget() -> None:
-    """Sign out of this browser session and take the code out of the URL."""
+def _keep_signed_in(learner: Learner, is_shared_device: bool) -> None:
+    """Sign in for this session, and keep this browser signed in with a cookie of ours.
+
+    On a shared device the cookie lasts only until the browser is closed.
+    """
+    token = devices().remember(learner.id, now())
+    hours = None if is_shared_device else REMEMBER_DAYS * 24.0
+    pagescript.add(cookies.statement(DEVICE_COOKIE, token, _seconds(hours)))
+    pagescript.add(cookies.statement(LEFT_COOKIE, "", 0))
+    st.session_state[LEARNER] = learner
+    st.session_state[_DEVICE] = token
+    st.session_state[_COOKIE_READ] = True
+
+
+def _seconds(hours: float | None) -> int | None:
+    return None if hours is None else round(hours * 3600)
+
+
+def put_in_address(learner: Learner, wanted: bool) -> Learner:
+    """Keep (or stop keeping) the learner's code in the address, so it can be bookmarked."""
+    changed = replace(learner, in_address=wanted and learner.code is not None)
+    st.session_state[LEARNER] = changed
+    if changed.in_address and changed.code:
+        st.query_params["code"] = changed.code
+    elif "code" in st.query_params:
+        del st.query_params["code"]
+    return changed
+
+
+def forget(*, leaving: bool = False) -> list[str]:
+    """Sign out: end this browser's sign-in on the server and in its cookie; forget the session.
+
+    Returns the cookie statements for the page to run (already queued unless ``leaving``: the
+    quick exit runs them itself, just before it leaves).
+    """
+    token = st.session_state.get(_DEVICE) or cookies.read(DEVICE_COOKIE)
+    if token:
+        devices().forget(token)
+    kept = {key: st.session_state[key] for key in _KEPT if key in st.session_state}
     st.session_state.clear()
-    st.query_params.clear()
+    st.session_state.update(kept)
+    st.session_state[_COOKIE_READ] = True  # this connection's cookies are out of date now
+    st.session_state[_DROP_CODE] = True  # a code still in the address must not come back
+    statements = [cookies.statement(DEVICE_COOKIE, "", 0)]
+    if leaving:
+        marker = secrets.token_urlsafe(16)
+        statements.append(cookies.statement(LEFT_COOKIE, marker, _seconds(LEFT_HOURS)))
+    else:
+        for statement in statements:
+            pagescript.add(statement)
+    return statements
 
 
 AUDIENCE = "audience"  # (learner id, "learner" or "family"): read once per session

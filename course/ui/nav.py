@@ -1,4 +1,4 @@
-"""The app's pages, and moving between them with the learner's code kept in the URL."""
+"""The app's pages, and moving between them (the code goes along only if the learner asked)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import streamlit as st
 
-from course.ui import identity
+from course.ui import identity, pagescript
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -51,10 +51,11 @@ def pages(*, is_staff: bool) -> dict[str, st.Page]:
 
 
 def go(name: str, **params: str) -> NoReturn:
-    """Switch page, carrying the learner's code unless this is a shared device."""
+    """Switch page; the code goes in the address only for a learner who asked for that."""
     learner = identity.current()
-    if learner is not None and not learner.is_shared_device:
+    if learner is not None and learner.in_address and learner.code:
         params = {"code": learner.code, **params}
+    pagescript.new_view()
     st.switch_page(st.session_state["_pages"][name], query_params=params or None)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from course.loader import LoadResult, default_root, load_course
-from course.store import Cohorts, Plans, Store
+from course.store import Cohorts, Devices, Plans, Store
 from course.store.accounts import Facilitators
 from course.store.guard import SharedLimit
 from course.store.sessions import Sessions
@@ -57,6 +57,12 @@ def code_failed(key: str) -> None:
     """Note a wrong code from this browser session, here and in the shared count."""
     code_throttle().record_failure(key, time.monotonic())
     code_limit().record_failure(datetime.now(UTC))
+
+
+@st.cache_resource(show_spinner=False)
+def devices() -> Devices:
+    """Browsers learners stay signed in on, on the same database as the progress store."""
+    return Devices(store().engine)
 
 
 @st.cache_resource(show_spinner=False)

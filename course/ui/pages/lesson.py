@@ -6,7 +6,7 @@ import streamlit as st
 
 from course.model import Lesson
 from course.overview import lesson_status
-from course.ui import handout, identity, nav, steps
+from course.ui import handout, identity, nav, pagescript, steps
 from course.ui.completion import finish_lesson_if_done
 from course.ui.resources import course_result, store
 
@@ -72,6 +72,7 @@ def _buttons(lesson: Lesson, index: int, learner: identity.Learner) -> None:
 
 def _move(lesson: Lesson, index: int, to: int, learner: identity.Learner) -> None:
     """Save the step left (as done when moving on) and the step arrived at."""
+    pagescript.new_view()
     now = identity.now()
     if to > index:
         store().complete_step(learner.id, lesson.id, lesson.steps[index].id, now)

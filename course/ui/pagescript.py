@@ -1,0 +1,70 @@
+"""One small script of ours at the top of every page: the frame guard, the address, cookies, scroll.
+
+Streamlit runs the script of an ``st.html`` element again only when its text changes, so the
+text holds what must happen now: one-shot statements (set or drop a cookie, take the code out
+of the address) and the current view, so a new step or page opens scrolled to its top.
+Only fixed statements of ours and checked tokens are ever put into it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_OPS = "_page_script_ops"
+_VIEW = "_page_view"
+
+REFUSED = "This course can't be shown inside another site."
+
+# Framed by another site: hide the app (a framing page must never see a learner sign in).
+_GUARD = (
+    "if (window.top !== window.self) {"
+    " const root = document.getElementById('root'); if (root) root.style.display = 'none';"
+    " if (!document.getElementById('course-framed')) {"
+    "  const note = document.createElement('main'); note.id = 'course-framed';"
+    "  note.style.cssText = 'font: 18px/1.5 sans-serif; padding: 2rem; color: #1a1a1a';"
+    f"  const h = document.createElement('h1'); h.textContent = {REFUSED!r};"
+    "  const a = document.createElement('a'); a.href = location.origin + '/';"
+    "  a.target = '_blank'; a.rel = 'noopener noreferrer';"
+    "  a.textContent = 'Open the course in its own tab';"
+    "  note.append(h, a); document.body.append(note); }"
+    " return; }"
+)
+# Restored from the back/forward cache (e.g. Back after a quick exit): never show the old page.
+_FRESH = (
+    "if (!window.__courseFresh) { window.__courseFresh = true;"
+    " window.addEventListener('pageshow', (e) => { if (e.persisted) {"
+    " document.body.style.display = 'none'; location.reload(); } }); }"
+)
+_SCROLL = (
+    "if (window.__courseView !== view) { const first = window.__courseView === undefined;"
+    " window.__courseView = view; if (!first) {"
+    " const main = document.querySelector(\"[data-testid='stMain']\");"
+    " if (main) main.scrollTo(0, 0); document.scrollingElement.scrollTo(0, 0); } }"
+)
+DROP_CODE_FROM_ADDRESS = (
+    "{ const u = new URL(location.href); if (u.searchParams.has('code')) {"
+    " u.searchParams.delete('code');"
+    " history.replaceState(history.state, '', u.pathname + u.search + u.hash); } }"
+)
+
+
+def add(statement: str) -> None:
+    """Run this statement of ours once, in the next script drawn (this run or the next)."""
+    ops: list[str] = st.session_state.setdefault(_OPS, [])
+    ops.append(statement)
+
+
+def new_view() -> None:
+    """Say the learner moved to a new step, question or page: it opens at its top."""
+    st.session_state[_VIEW] = st.session_state.get(_VIEW, 0) + 1
+
+
+def draw(page_path: str) -> None:
+    """Draw the script for this run (call once, first in the main area)."""
+    ops: list[str] = st.session_state.pop(_OPS, [])
+    view = f"{page_path}#{st.session_state.get(_VIEW, 0)}"
+    body = "\n".join([f"const view = {view!r};", _FRESH, *ops, _SCROLL])
+    st.html(
+        f"<script>(() => {{ {_GUARD}\n{body} }})();</script>",
+        unsafe_allow_javascript=True,  # safe: fixed statements of ours and checked tokens only
+    )
