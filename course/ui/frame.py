@@ -12,6 +12,16 @@ from course.ui.resources import course_result
 EXIT_URL = "https://www.google.com/search?q=weather"
 NOTE = "This course is education, not medical advice. Talk with a clinician about your own care."
 LEAVING = "leaving"
+# A compact top line: on a phone it takes two short rows, and every button stays at least
+# 40 px tall (WCAG 2.2 asks for 24 x 24 CSS px at least).
+TOP_LINE_STYLE = """<style>
+.st-key-help_line { row-gap: 0.4rem; column-gap: 0.5rem; }
+.st-key-help_line a, .st-key-help_line button { min-height: 2.5rem; padding: 0.2rem 0.65rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
+  [data-testid="stMain"] h1 { font-size: 2.1rem; }
+}
+</style>"""
 # Shown even if course.yaml cannot be read: help must never depend on content being valid.
 FALLBACK = (
     CrisisResource(
@@ -60,10 +70,11 @@ def one_tap_links(resources: tuple[CrisisResource, ...]) -> list[tuple[str, str]
 def top_bar() -> None:
     """Keep help and the quick exit in the top line of every page (on a phone too)."""
     resources = crisis_resources()
+    st.html(TOP_LINE_STYLE)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="help_line"):
         st.markdown("**Help now:**", width="content")
         for label, address in one_tap_links(resources[:3]):
-            st.link_button(label, address, icon=":material/call:")
+            st.link_button(label, address)
         with st.popover("All help", icon=":material/support:"):
             _help_list(resources, where="top")
         st.button(

@@ -377,7 +377,7 @@ def start_new_learner(page: Any, base: str, *, shared_device: bool = False) -> s
     """Open the start page, start the course, and return the code the app shows."""
     open_app(page, base)
     if shared_device:
-        label = "I'm on a shared device: keep my new code out of the web address"
+        label = "I'm on a shared device: sign me out when the browser closes"
         main_area(page).get_by_test_id("stCheckbox").filter(has_text=label).click()
         wait_for_app_run(page)
         box = page.get_by_role("checkbox", name=label, exact=True)
