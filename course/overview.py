@@ -69,6 +69,16 @@ def tracks_for(course: Course, audience: str) -> list[Track]:
     return sorted(tracks, key=lambda t: t.audience not in (audience, "both"))
 
 
+def next_lesson(course: Course, lesson_id: str, audience: str) -> Lesson | None:
+    """Return the lesson after this one in its track for this audience (None after the last)."""
+    for track in tracks_for(course, audience):
+        ids = [lesson.id for lesson in course.track_lessons(track)]
+        if lesson_id in ids:
+            after = ids[ids.index(lesson_id) + 1 :]
+            return course.lessons[after[0]] if after else None
+    return None
+
+
 @dataclass(frozen=True)
 class BeforeAfter:
     """A learner's course knowledge check: the first 'before' and the latest 'after'."""

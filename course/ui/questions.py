@@ -13,6 +13,7 @@ from course.text import safe_markdown
 Answer = object
 TRUE_FALSE = ("True", "False")
 SURE = ("Sure", "Not sure")
+VERDICTS = {True: "That's right.", False: "Not quite."}
 
 
 def confidence(key: str) -> bool | None:
@@ -32,7 +33,10 @@ def ask(
     show_result: bool = True,
     ask_confidence: bool = False,
 ) -> None:
-    """Draw the question in a form; on submit call on_answer; show feedback for `latest`."""
+    """Draw the question in a form; on submit call on_answer; show feedback for `latest`.
+
+    The form is for a question with a try left, so `latest` gets the hint, not the explanation.
+    """
     seed = seed_for(seed_key, question.id)
     with st.form(key=key, border=True):
         st.markdown(safe_markdown(question.prompt))
@@ -51,16 +55,54 @@ def ask(
         show_grade(grade_answer(question, latest))
 
 
-def show_grade(grade: Grade, *, can_retry: bool = True) -> None:
-    """Show whether the answer was right, its own feedback, the explanation and a hint."""
+def show_grade(grade: Grade, *, can_retry: bool = True, right_answer: str | None = None) -> None:
+    """Show the verdict and feedback; then the hint while a try is left, else the explanation."""
     box = st.success if grade.is_correct else st.error
-    verdict = "That's right." if grade.is_correct else "Not quite."
-    box(safe_markdown("\n\n".join((f"**{verdict}**", *grade.feedback))))
+    verdict = VERDICTS[grade.is_correct]
+    feedback = [_without_verdict(text, verdict) for text in grade.feedback]
+    box(safe_markdown("\n\n".join((f"**{verdict}**", *filter(None, feedback)))))
+    if can_retry and not grade.is_correct:
+        if grade.hint:
+            st.info(
+                safe_markdown(f"**Hint for another try:** {grade.hint}"),
+                icon=":material/lightbulb:",
+            )
+        return
     st.markdown(safe_markdown(f"**Why:** {grade.explanation}"))
-    if grade.hint and can_retry:
-        st.info(
-            safe_markdown(f"**Hint for another try:** {grade.hint}"), icon=":material/lightbulb:"
-        )
+    if right_answer and not grade.is_correct:
+        st.markdown(safe_markdown(right_answer))
+
+
+def show_settled(question: AnyQuestion, answer: object) -> None:
+    """Show a question with no try left: its prompt, the feedback, why, and the right answer."""
+    with st.container(border=True):
+        st.markdown(safe_markdown(question.prompt))
+    show_grade(grade_answer(question, answer), can_retry=False, right_answer=right_answer(question))
+
+
+def _without_verdict(feedback: str, verdict: str) -> str:
+    """Drop the verdict from the start of a feedback text: the box says it once, in bold."""
+    # Most wrong options' feedback in the content opens with "Not quite." itself. The bold
+    # verdict stays (in the same place for every question kind, and one verdict even when
+    # several chosen options each open with it); the repeat in the feedback goes.
+    text = feedback.lstrip()
+    return text.removeprefix(verdict).lstrip() if text.startswith(verdict) else feedback
+
+
+def right_answer(question: AnyQuestion) -> str:
+    """Say the right answer in the content's own words, as Markdown."""
+    if isinstance(question, SingleChoice | MultipleChoice):
+        right = [o.text for o in question.options if o.correct]
+        if len(right) == 1:
+            return f"**The right answer:** {right[0]}"
+        return "**The right answers:**\n\n" + "\n".join(f"- {text}" for text in right)
+    if isinstance(question, TrueFalse):
+        return f"**The right answer:** {TRUE_FALSE[0] if question.answer else TRUE_FALSE[1]}"
+    if isinstance(question, Ordering):
+        steps = (f"{n}. {item.text}" for n, item in enumerate(question.items, start=1))
+        return "**The right order:**\n\n" + "\n".join(steps)
+    pairs = (f"- {pair.left} → {pair.right}" for pair in question.pairs)
+    return "**The right matches:**\n\n" + "\n".join(pairs)
 
 
 def _widgets(question: AnyQuestion, key: str, seed: int) -> Answer:

@@ -1,4 +1,4 @@
-"""Quiz questions in a round, shared by lesson quizzes and the course knowledge check."""
+"""Quiz questions in a round, one at a time, shared by lesson quizzes and the knowledge check."""
 
 from __future__ import annotations
 
@@ -7,9 +7,23 @@ import streamlit as st
 from course.model import Quiz
 from course.quizflow import Round
 from course.scoring import QuizScore, grade_answer
-from course.ui import identity
-from course.ui.questions import ask, confidence, show_grade
+from course.ui import identity, pagescript
+from course.ui.questions import ask, confidence, show_settled
 from course.ui.resources import store
+
+
+def one_question(quiz: Quiz, now_round: Round, learner: identity.Learner, rounds: int) -> bool:
+    """Draw the question the learner is at with Back/Next; tell whether they asked for results."""
+    key = position_key(quiz, rounds)
+    index = st.session_state.setdefault(key, now_round.resume_index())
+    index = min(max(index, 0), len(quiz.questions) - 1)  # in case the quiz got shorter
+    question_block(index + 1, quiz, now_round, quiz.questions[index].id, learner, rounds)
+    return _buttons(key, index, now_round)
+
+
+def position_key(quiz: Quiz, rounds: int) -> str:
+    """Name the session entry that keeps the learner's place in this round of the quiz."""
+    return f"quiz-at-{quiz.id}-{rounds}"
 
 
 def question_block(
@@ -19,15 +33,13 @@ def question_block(
     question_id: str,
     learner: identity.Learner,
     rounds: int,
-    *,
-    allow_retry: bool = True,
 ) -> None:
-    """Draw one question of the round: its form, or the feedback once it is settled."""
+    """Draw one question of the round: its form while a try is left, else the final feedback."""
     question = quiz.question(question_id)
     assert question is not None
     state = now_round.questions[question_id]
-    st.header(f"Question {number}")
-    if question.safety_critical and allow_retry:
+    st.header(f"Question {number} of {len(quiz.questions)}")
+    if question.safety_critical and state.allows_retry:
         st.caption("This question is about staying safe. It needs a right answer to finish.")
 
     form_key = f"quiz-{quiz.id}-{question.id}-{rounds}-{state.tries}"
@@ -47,9 +59,8 @@ def question_block(
         st.session_state.pop(f"retry-{quiz.id}", None)
         st.rerun()
 
-    settled = state.latest is not None and (state.latest.is_correct or not allow_retry)
-    if state.latest is not None and settled:
-        show_grade(grade_answer(question, state.latest.answer), can_retry=allow_retry)
+    if state.latest is not None and state.is_settled:
+        show_settled(question, state.latest.answer)
         return
     ask(
         question,
@@ -60,6 +71,42 @@ def question_block(
         submit_label="Check my answer" if not state.tries else "Try again",
         ask_confidence=quiz.ask_confidence,
     )
+
+
+def _buttons(key: str, index: int, now_round: Round) -> bool:
+    """Draw Back, Next and (once every question is settled) See my result; tell if it was hit."""
+    questions = now_round.quiz.questions
+    is_last = index + 1 == len(questions)
+    here_done = now_round.questions[questions[index].id].is_settled
+    back, forward = st.columns(2)
+    if index > 0:
+        back.button(
+            "Back",
+            key=f"{key}-back",
+            icon=":material/arrow_back:",
+            on_click=_move,
+            args=(key, index - 1),
+            width="stretch",
+        )
+    if not is_last:
+        forward.button(
+            "Next",
+            key=f"{key}-next",
+            type="primary" if here_done and not now_round.is_settled else "secondary",
+            icon=":material/arrow_forward:",
+            on_click=_move,
+            args=(key, index + 1),
+            width="stretch",
+        )
+    if not now_round.is_settled:
+        return False
+    place = forward if is_last else st.container()
+    return place.button("See my result", key=f"{key}-result", type="primary", width="stretch")
+
+
+def _move(key: str, to: int) -> None:
+    pagescript.new_view()  # the next question opens at its top
+    st.session_state[key] = to
 
 
 def finish_round(now_round: Round, learner: identity.Learner) -> QuizScore:

@@ -378,9 +378,9 @@ def start_new_learner(page: Any, base: str, *, shared_device: bool = False) -> s
     open_app(page, base)
     if shared_device:
         label = "I'm on a shared device: sign me out when the browser closes"
-        main_area(page).get_by_test_id("stCheckbox").filter(has_text=label).click()
+        main_area(page).get_by_test_id("stCheckbox").filter(has_text=label).first.click()
         wait_for_app_run(page)
-        box = page.get_by_role("checkbox", name=label, exact=True)
+        box = page.get_by_role("checkbox", name=label, exact=True).first
         assert box.is_checked()
     click_button(page, "Start the course")
     code_block = page.get_by_test_id("stCode")

@@ -281,3 +281,19 @@ def test_each_new_step_opens_at_its_top(new_phone: Callable[[], Any], app_url: s
         )
         expect(step_label(page)).to_be_in_viewport()
         assert main_scroll(page) == 0
+
+
+def test_each_quiz_question_opens_at_its_top(new_phone: Callable[[], Any], app_url: str) -> None:
+    page = new_phone()
+    first_lesson(page, app_url)
+    open_app(page, f"{app_url}/quiz?lesson=how-opioids-affect-the-brain")
+    heading = main_area(page).get_by_role("heading", name=re.compile(r"^Question 1 of \d+$"))
+    expect(heading).to_be_visible()
+    scroll_to_bottom(page)
+    main_area(page).get_by_role("button", name="Next").click()
+    second = main_area(page).get_by_role("heading", name=re.compile(r"^Question 2 of \d+$"))
+    expect(second).to_be_visible()
+    page.wait_for_function(
+        "() => Math.max(document.querySelector(\"[data-testid='stMain']\").scrollTop,"
+        " document.scrollingElement.scrollTop) === 0"
+    )

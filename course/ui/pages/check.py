@@ -8,8 +8,8 @@ from course.model import Quiz
 from course.overview import before_after
 from course.quizflow import current_round
 from course.store import QuizResult
-from course.ui import nav
-from course.ui.quizform import finish_round, question_block
+from course.ui import nav, pagescript
+from course.ui.quizform import finish_round, one_question
 from course.ui.resources import course_result, store
 
 INTRO = {
@@ -31,15 +31,15 @@ def show() -> None:
     st.title("Before you start: what do you know?" if when == "pre" else "What have you learned?")
     results = store().quiz_results(learner.id)
     mine = [r for r in results if r.quiz_id == quiz.id]
-    now_round = current_round(quiz, store().attempts(learner.id, quiz.id), mine)
+    attempts = store().attempts(learner.id, quiz.id)
+    now_round = current_round(quiz, attempts, mine, allow_retry=False)  # one try: settled at once
     if mine and not now_round.is_started:
         _summary(results)
         return
     st.markdown(INTRO[when])
-    for number, question in enumerate(quiz.questions, start=1):
-        question_block(number, quiz, now_round, question.id, learner, len(mine), allow_retry=False)
-    if now_round.is_ready_to_finish and st.button("See my result", type="primary"):
+    if one_question(quiz, now_round, learner, len(mine)):
         finish_round(now_round, learner)
+        pagescript.new_view()
         st.rerun()
 
 

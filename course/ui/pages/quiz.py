@@ -1,18 +1,24 @@
-"""A lesson's quiz: one form per question, feedback after each, a result, and retries."""
+"""A lesson's quiz: one question at a time, feedback after each, a result, and retries."""
 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import streamlit as st
 
 from course.model import Lesson, Quiz
-from course.quizflow import Round, current_round
+from course.overview import next_lesson
+from course.quizflow import MAX_TRIES, Round, current_round
 from course.scoring import is_quiz_complete
-from course.ui import identity, nav
+from course.store import QuizResult
+from course.text import safe_markdown
+from course.ui import identity, nav, pagescript
 from course.ui.completion import finish_lesson_if_done
-from course.ui.quizform import finish_round, question_block
+from course.ui.quizform import finish_round, one_question
 from course.ui.resources import course_result, store
+
+Kind = Literal["primary", "secondary"]
 
 
 def show() -> None:
@@ -28,13 +34,12 @@ def show() -> None:
         return
     st.markdown(
         f"Answer each question. You need {_needed(quiz)} of {len(quiz.questions)} "
-        "right to pass. After a wrong answer you'll see a hint and can try again; "
-        "your first answer is the one that counts."
+        "right to pass. After a wrong answer you'll see a hint and can try again "
+        f"({MAX_TRIES} tries in all); your first answer is the one that counts."
     )
-    for number, question in enumerate(quiz.questions, start=1):
-        question_block(number, quiz, now_round, question.id, learner, len(results))
-    if now_round.is_ready_to_finish and st.button("See my result", type="primary"):
+    if one_question(quiz, now_round, learner, len(results)):
         _finish(lesson, quiz, now_round, learner)
+        pagescript.new_view()
         st.rerun()
 
 
@@ -65,6 +70,33 @@ def _result(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Lear
     last = store().quiz_results(learner.id)
     result = [r for r in last if r.quiz_id == quiz.id][-1]
     st.metric("Your last score", f"{result.correct} of {result.total}")
+    _verdict(lesson, quiz, result, learner)
+    _next_steps(lesson, quiz, result.passed and result.safety_ok, learner)
+
+
+def _next_steps(lesson: Lesson, quiz: Quiz, is_done: bool, learner: identity.Learner) -> None:
+    """Offer the next lesson of the learner's track once this one is done, else a retry."""
+    course = course_result().course
+    after = next_lesson(course, lesson.id, identity.audience(learner)) if course else None
+    if is_done and after is not None:
+        st.markdown(safe_markdown(f"Up next: **{after.title}**"))
+        if st.button(
+            "Next lesson", type="primary", icon=":material/arrow_forward:", width="stretch"
+        ):
+            nav.go("lesson", lesson=after.id)
+    left, right = st.columns(2)
+    retry_type: Kind = "secondary" if is_done else "primary"
+    if left.button("Try the quiz again", type=retry_type, width="stretch"):
+        st.session_state[f"retry-{quiz.id}"] = True
+        pagescript.new_view()
+        st.rerun()
+    map_type: Kind = "primary" if is_done and after is None else "secondary"
+    if right.button("Back to the course map", type=map_type, width="stretch"):
+        nav.go("map")
+
+
+def _verdict(lesson: Lesson, quiz: Quiz, result: QuizResult, learner: identity.Learner) -> None:
+    """Say how the quiz went, and complete the lesson when it passed with safety answers right."""
     if result.passed and result.safety_ok:
         st.success("Well done: you passed this quiz.", icon=":material/celebration:")
         if finish_lesson_if_done(lesson, learner):
@@ -82,12 +114,6 @@ def _result(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Lear
             "works. Look back at the lesson if you like, then try again.",
             icon=":material/refresh:",
         )
-    left, right = st.columns(2)
-    if left.button("Try the quiz again", type="primary", width="stretch"):
-        st.session_state[f"retry-{quiz.id}"] = True
-        st.rerun()
-    if right.button("Back to the course map", width="stretch"):
-        nav.go("map")
 
 
 show()
