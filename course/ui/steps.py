@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from course.charts import timeline_figure
@@ -18,10 +19,12 @@ from course.model import (
     TextStep,
     TimelineStep,
 )
+from course.quizflow import question_state
+from course.scoring import grade_answer
 from course.store import MAX_REFLECTION_CHARS
 from course.text import safe_markdown
 from course.ui import identity
-from course.ui.questions import ask
+from course.ui.questions import ask, show_settled
 from course.ui.resources import store
 
 CALLOUTS = {"key_point": st.info, "warning": st.warning, "tip": st.success}
@@ -83,18 +86,39 @@ def draw_timeline(step: TimelineStep) -> None:
         st.markdown(safe_markdown(f"- **{when}: {event.label}.** {event.detail or ''}"))
 
 
+# Both forms are drawn; below 600 px only the cards show, from 600 px only the table.
+# display:none also takes the hidden form out of the accessibility tree.
+COMPARISON_CSS = """<style>
+@media (max-width: 599.98px) { [class*="st-key-comparison-table-"] { display: none; } }
+@media (min-width: 600px) { [class*="st-key-comparison-cards-"] { display: none; } }
+</style>"""
+
+
 def draw_comparison(step: ComparisonStep) -> None:
-    """Show each row as its own box: a wide table gets cut off on a phone."""
+    """Show a table on a wide screen and one box per row on a phone, where a table gets cut off."""
     if step.body:
         st.markdown(safe_markdown(step.body))
-    for row in step.rows:
-        with st.container(border=True):
-            st.markdown(safe_markdown(f"**{row.label}**"))
-            cells = (
-                f"- **{column}:** {cell}"
-                for column, cell in zip(step.columns, row.cells, strict=True)
-            )
-            st.markdown(safe_markdown("\n".join(cells)))
+    st.html(COMPARISON_CSS)  # safe: a fixed style sheet of ours, no content
+    with st.container(key=f"comparison-cards-{step.id}"):
+        for row in step.rows:
+            with st.container(border=True):
+                st.markdown(safe_markdown(f"**{row.label}**"))
+                cells = (
+                    f"- **{column}:** {cell}"
+                    for column, cell in zip(step.columns, row.cells, strict=True)
+                )
+                st.markdown(safe_markdown("\n".join(cells)))
+    with st.container(key=f"comparison-table-{step.id}"):
+        st.table(_comparison_frame(step), alt=f"Comparison of {', '.join(step.columns)}")
+
+
+def _comparison_frame(step: ComparisonStep) -> pd.DataFrame:
+    """Lay the step out as a table: its columns as headers, each row under its label."""
+    return pd.DataFrame(
+        [[safe_markdown(cell) for cell in row.cells] for row in step.rows],
+        index=[safe_markdown(row.label) for row in step.rows],
+        columns=[safe_markdown(column) for column in step.columns],
+    )
 
 
 def _cards(lesson: Lesson, step: CardsStep) -> None:
@@ -128,13 +152,15 @@ def check_quiz_id(lesson: Lesson) -> str:
 
 
 def _check(lesson: Lesson, step: CheckStep, learner: identity.Learner) -> None:
+    """Ask a quick check: a hint after a wrong try; the explanation once it is settled."""
+    # Imported here: the rest of this module belongs to the lesson page's owner.
+
     question = step.question
     quiz_id = check_quiz_id(lesson)
     tries = [a for a in store().attempts(learner.id, quiz_id) if a.question_id == question.id]
+    state = question_state(tries)
 
     def record(answer: object) -> None:
-        from course.scoring import grade_answer
-
         grade = grade_answer(question, answer)
         store().record_answer(
             learner.id,
@@ -148,12 +174,16 @@ def _check(lesson: Lesson, step: CheckStep, learner: identity.Learner) -> None:
         st.rerun()
 
     st.caption("Quick check: this does not count toward your score.")
+    if state.latest is not None and state.is_settled:
+        show_settled(question, state.latest.answer)
+        return
     ask(
         question,
         key=f"check-{lesson.id}-{step.id}",
         seed_key=str(learner.id),
-        latest=tries[-1].answer if tries else None,
+        latest=state.latest.answer if state.latest else None,
         on_answer=record,
+        submit_label="Try again" if tries else "Check my answer",
     )
 
 

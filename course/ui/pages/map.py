@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.model import Course, Lesson
+from course.model import Course, Lesson, Track
 from course.overview import (
+    BeforeAfter,
     before_after,
     continue_target,
     is_track_done,
@@ -27,21 +28,37 @@ def show() -> None:
         return
     progress = store().lesson_progress(learner.id)
     audience = _audience(learner)
-    _knowledge_check(course, learner, progress)
+    _final_check(course, learner, progress)
     target = continue_target(course, progress, audience)
     if target is not None:
         verb = "Continue" if target.id in progress else "Start"
         if st.button(f"{verb}: {target.title}", type="primary", icon=":material/play_arrow:"):
             nav.go("lesson", lesson=target.id)
+    _pre_check(course, learner, progress)
     for track in tracks_for(course, audience):
-        lessons = [lesson.for_audience(audience) for lesson in course.track_lessons(track)]
-        if not lessons:
-            continue
-        st.header(track.title)
-        if track.description:
-            st.caption(track.description)
-        for lesson in lessons:
-            _lesson_card(lesson, progress.get(lesson.id))
+        if track.audience in (audience, "both"):
+            _track(course, track, audience, progress, learner)
+        else:  # another reader's track: there, but out of the way
+            with st.expander(f"Also in this course: {track.title}"):
+                _track(course, track, audience, progress, learner)
+
+
+def _track(
+    course: Course,
+    track: Track,
+    audience: str,
+    progress: dict[str, LessonProgress],
+    learner: identity.Learner,
+) -> None:
+    """Draw a track's title and a card for each of its lessons, as this audience reads them."""
+    lessons = [lesson.for_audience(audience) for lesson in course.track_lessons(track)]
+    if not lessons:
+        return
+    st.header(track.title)
+    if track.description:
+        st.caption(track.description)
+    for lesson in lessons:
+        _lesson_card(lesson, progress.get(lesson.id), learner)
 
 
 AUDIENCES = {"learner": "For myself", "family": "For someone I care about"}
@@ -60,29 +77,44 @@ def _audience(learner: identity.Learner) -> str:
     return current
 
 
-def _knowledge_check(
-    course: Course, learner: identity.Learner, progress: dict[str, LessonProgress]
-) -> None:
-    """Offer the check before the first lesson (skippable) and after the last one."""
+def _check_scores(course: Course, learner: identity.Learner) -> BeforeAfter | None:
+    """Return the learner's knowledge check scores, or None if the course offers no check."""
     check = course.manifest.knowledge_check
     if check is None or not {check.pre, check.post} <= set(course.quizzes):
+        return None
+    return before_after(check, store().quiz_results(learner.id))
+
+
+def _pre_check(
+    course: Course, learner: identity.Learner, progress: dict[str, LessonProgress]
+) -> None:
+    """Offer the optional check before the first lesson: small, below the lessons' button."""
+    check = course.manifest.knowledge_check
+    scores = _check_scores(course, learner)
+    if check is None or scores is None or scores.before is not None or progress:
         return
-    scores = before_after(check, store().quiz_results(learner.id))
-    if not progress and scores.before is None and not st.session_state.get("skip_pre_check"):
-        with st.container(border=True):
-            st.markdown(
-                "**Before you start:** a short check of what you already know "
-                f"({len(course.quizzes[check.pre].questions)} questions). It's optional and "
-                "there is no pass or fail."
-            )
-            take, skip = st.columns(2)
-            if take.button("Take the check", type="primary", width="stretch"):
-                nav.go("check", when="pre")
-            if skip.button("Skip for now", width="stretch"):
-                st.session_state["skip_pre_check"] = True
-                st.rerun()
+    if st.session_state.get("skip_pre_check"):
+        return
+    st.caption(
+        "**Before you start:** if you like, take a short check of what you already know "
+        f"({len(course.quizzes[check.pre].questions)} questions). It's optional and there "
+        "is no pass or fail."
+    )
+    with st.container(horizontal=True):
+        if st.button("Take the check", icon=":material/quiz:"):
+            nav.go("check", when="pre")
+        if st.button("Skip for now"):
+            st.session_state["skip_pre_check"] = True
+            st.rerun()
+
+
+def _final_check(
+    course: Course, learner: identity.Learner, progress: dict[str, LessonProgress]
+) -> None:
+    """Offer the check after the last lesson of the first track."""
+    scores = _check_scores(course, learner)
     track = course.manifest.tracks[0]
-    if is_track_done(course, track, progress) and scores.after is None:
+    if scores is not None and is_track_done(course, track, progress) and scores.after is None:
         with st.container(border=True):
             st.markdown(
                 "**You finished every lesson.** Take the final check to see how much you "
@@ -92,7 +124,10 @@ def _knowledge_check(
                 nav.go("check", when="post")
 
 
-def _lesson_card(lesson: Lesson, progress: LessonProgress | None) -> None:
+def _lesson_card(
+    lesson: Lesson, progress: LessonProgress | None, learner: identity.Learner
+) -> None:
+    """Draw a lesson's card: what it is, how far the learner got, a button to open it."""
     status = lesson_status(lesson, progress)
     with st.container(border=True):
         st.subheader(lesson.title)
@@ -101,6 +136,8 @@ def _lesson_card(lesson: Lesson, progress: LessonProgress | None) -> None:
         st.progress(status.steps_done / status.steps_total)
         label = "Review" if status.is_complete else ("Continue" if status.is_started else "Start")
         if st.button(label, key=f"open-{lesson.id}"):
+            if status.is_complete:  # a review starts over; steps done and completion stay
+                store().visit_step(learner.id, lesson.id, lesson.steps[0].id, 0, identity.now())
             nav.go("lesson", lesson=lesson.id)
 
 

@@ -8,7 +8,13 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from course.charts import LessonBar, ResultPoint, lessons_figure, results_figure
+from course.charts import (
+    LessonBar,
+    ResultPoint,
+    describe_results,
+    lessons_figure,
+    results_figure,
+)
 from course.model import Course, Quiz
 from course.overview import before_after, lesson_status
 from course.store import CohortNotFound
@@ -74,7 +80,11 @@ def _join_program(learner: identity.Learner, typed: str) -> str | None:
 
 
 def _describe_bars(bars: list[LessonBar]) -> str:
-    return "; ".join(f"{b.title}: {b.steps_done} of {b.steps_total} steps" for b in bars)
+    """Say in words what the lesson chart draws (its alt text)."""
+    return "Steps done in each lesson. " + "; ".join(
+        f"{b.title}: {b.steps_done} of {b.steps_total} steps{', complete' if b.is_complete else ''}"
+        for b in bars
+    )
 
 
 def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
@@ -83,18 +93,17 @@ def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
     if not results:
         st.caption("No quiz finished yet.")
         return
-    points = [
-        ResultPoint(
-            quizzes[r.quiz_id].title if r.quiz_id in quizzes else r.quiz_id,
-            r.finished_at,
-            100 * r.score,
-            r.passed and r.safety_ok,
-        )
-        for r in results
-    ]
-    described = "; ".join(f"{p.quiz_title}: {p.score_percent:.0f}%" for p in points)
+    points = []
+    for r in results:
+        quiz = quizzes.get(r.quiz_id)
+        has_pass_mark = quiz is None or quiz.pass_mark > 0  # a knowledge check has none
+        passed = r.passed and r.safety_ok if has_pass_mark else None
+        title = quiz.title if quiz else r.quiz_id
+        points.append(ResultPoint(title, r.finished_at, 100 * r.score, passed))
     st.plotly_chart(
-        results_figure(points), config=STATIC, alt=f"Quiz scores over time. {described}"
+        results_figure(points),
+        config=STATIC,
+        alt=f"Latest score in each quiz. {describe_results(points)}",
     )
 
 
