@@ -9,9 +9,10 @@ draw the same things. Query parameters choose what to draw:
   body; a timeline step draws its body, a Plotly bar chart of its events (the same figure the
   engine builds) and one line per event.
 - ``frame=1`` (default): the same elements the real lesson page draws around the step: the
-  sidebar (quick-exit button, "Get help now" expander, note), the help line with its Exit
-  button at the top, the review caption, the step
-  subheader, the Sources expander, the buttons in two columns and the handout download button.
+  sidebar (quick-exit button, "Get help now" expander with one-tap call/text buttons, note),
+  the help line at the top (call/text buttons, the "All help" popover, Exit), the review
+  caption, the step subheader, the Sources expander, the buttons in two columns and the
+  handout download button.
   ``frame=0``: only the title, the step body, a progress bar and two buttons.
 """
 
@@ -27,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "lessons" / "tolerance-dependence-addiction.yaml"
 COURSE = ROOT / "lessons" / "course.yaml"
-PALETTE = ("#1f5f8b", "#2e8b57", "#b5651d", "#6a4c93", "#8b1e3f", "#3b7d7d")
+PALETTE = ("#1f5f8b", "#2a7f50", "#a85c1a", "#6a4c93", "#8b1e3f", "#3b7d7d")
 NOTE = "This course is education, not medical advice. Talk with a clinician about your own care."
 STATIC = {"displayModeBar": False, "staticPlot": True}
 
@@ -40,25 +41,45 @@ def content() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return lesson, course.get("crisis_resources", [])
 
 
+def links(item: dict[str, Any]) -> list[tuple[str, str]]:
+    label = item.get("short") or item.get("call") or item["name"]
+    found = []
+    if item.get("call"):
+        found.append((f"Call {label}", f"tel:{item['call']}"))
+    if item.get("text"):
+        found.append((f"Text {label}", f"sms:{item['text']}"))
+    return found
+
+
+def help_list(resources: list[dict[str, Any]], where: str) -> None:
+    for n, item in enumerate(resources):
+        st.markdown(f"**{item['name']}**")
+        with st.container(horizontal=True, gap="small", key=f"help_{where}_{n}"):
+            for label, address in links(item):
+                st.link_button(label, address, icon=":material/call:")
+        st.markdown(item["detail"])
+        if item.get("url"):
+            st.markdown(f"[{item['url']}]({item['url']})")
+
+
 def sidebar(resources: list[dict[str, Any]]) -> None:
     with st.sidebar:
         st.button("Quick exit", key="quick_exit", type="primary", icon=":material/logout:")
         with st.expander("Get help now", icon=":material/call:", expanded=True):
-            lines = []
-            for item in resources:
-                contact = (
-                    f"[{item['contact']}]({item['url']})" if item.get("url") else item["contact"]
-                )
-                lines.append(f"- **{item['name']}**: {contact}. {item['detail']}")
-            st.markdown("\n".join(lines))
-        st.caption(NOTE)
+            help_list(resources, "side")
+        st.markdown(f"_{NOTE}_")
 
 
 def top_bar(resources: list[dict[str, Any]]) -> None:
-    numbers = " · ".join(item["contact"] for item in resources[:3])
-    help_col, exit_col = st.columns([4, 1], vertical_alignment="center")
-    help_col.caption(f"**Need help now?** {numbers}")
-    exit_col.button("Exit", key="quick_exit_top", icon=":material/logout:")
+    st.html("<style>.st-key-help_line a { min-height: 2.5rem; }</style>")
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="help_line"):
+        st.markdown("**Help now:**", width="content")
+        for item in resources[:3]:
+            for label, address in links(item):
+                st.link_button(label, address)
+        with st.popover("All help", icon=":material/support:"):
+            help_list(resources, "top")
+        st.button("Exit", key="quick_exit_top", icon=":material/logout:")
 
 
 def timeline(step: dict[str, Any]) -> None:
