@@ -69,6 +69,16 @@ def tracks_for(course: Course, audience: str) -> list[Track]:
     return sorted(tracks, key=lambda t: t.audience not in (audience, "both"))
 
 
+def my_lessons(
+    course: Course, progress: Mapping[str, LessonProgress], audience: str
+) -> list[Lesson]:
+    """List the learner's lessons as they see them: their own tracks', then others they began."""
+    own = [t for t in course.manifest.tracks if t.audience in (audience, "both")]
+    ids = [lesson.id for track in own for lesson in course.track_lessons(track)]
+    ids += [lid for lid in course.lessons if lid in progress and lid not in ids]
+    return [course.lessons[lid].for_audience(audience) for lid in dict.fromkeys(ids)]
+
+
 def next_lesson(course: Course, lesson_id: str, audience: str) -> Lesson | None:
     """Return the lesson after this one in its track for this audience (None after the last)."""
     for track in tracks_for(course, audience):

@@ -9,8 +9,9 @@ import pytest
 
 from course.loader import REPO_ROOT, load_course
 from course.model import Course, Quiz, Track, TrueFalse
-from course.overview import next_lesson
+from course.overview import my_lessons, next_lesson
 from course.quizflow import MAX_TRIES, current_round, question_state
+from course.store import LessonProgress
 
 T0 = datetime(2025, 3, 1, 12, tzinfo=UTC)
 R, W = True, False  # a right try, a wrong try
@@ -165,3 +166,42 @@ def test_next_lesson_in_the_shipped_tracks() -> None:
         for here, after in zip(ids, [*ids[1:], None], strict=True):
             found = next_lesson(shipped, here, track.audience)
             assert (found.id if found else None) == after
+
+
+# --- the lessons on My progress ----------------------------------------------------------------
+
+
+def started(*lesson_ids: str) -> dict[str, LessonProgress]:
+    when = datetime(2026, 12, 6, tzinfo=UTC)
+    return {
+        lid: LessonProgress(lid, "s", 0, 0, frozenset(), frozenset(), when, when, None)
+        for lid in lesson_ids
+    }
+
+
+@pytest.mark.parametrize(
+    ("audience", "begun", "expected"),
+    [
+        ("learner", (), [0, 1, 2]),
+        ("family", (), [3, 1]),
+        ("learner", (3,), [0, 1, 2, 3]),  # another track's lesson they began comes after
+        ("family", (4, 0), [3, 1, 0, 4]),  # in the course's order
+        ("learner", (1,), [0, 1, 2]),  # once only
+    ],
+)
+def test_my_lessons(
+    course: Course, audience: str, begun: tuple[int, ...], expected: list[int]
+) -> None:
+    ids = list(course.lessons)
+    found = my_lessons(course, started(*(ids[n] for n in begun)), audience)
+    assert [lesson.id for lesson in found] == [ids[n] for n in expected]
+
+
+def test_my_lessons_count_the_steps_each_reader_sees() -> None:
+    shipped = load_course(REPO_ROOT).course
+    assert shipped is not None
+    lesson = shipped.lessons["medications-for-oud"]
+    for audience in ("learner", "family"):
+        begun = started(lesson.id)
+        (mine,) = [m for m in my_lessons(shipped, begun, audience) if m.id == lesson.id]
+        assert len(mine.steps) == len(lesson.for_audience(audience).steps) < len(lesson.steps)

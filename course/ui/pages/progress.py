@@ -16,7 +16,7 @@ from course.charts import (
     results_figure,
 )
 from course.model import Course, Quiz
-from course.overview import before_after, lesson_status
+from course.overview import before_after, lesson_status, my_lessons
 from course.store import CohortNotFound
 from course.text import safe_markdown
 from course.ui import identity, nav
@@ -31,11 +31,12 @@ def show() -> None:
     st.title("My progress")
     progress = store().lesson_progress(learner.id)
     if course is not None:
+        # The learner's own track (and any other lesson they began), counted in the steps
+        # they see: on a phone, sixteen bars made a chart four screens long.
+        lessons = my_lessons(course, progress, identity.audience(learner))
         bars = [
             LessonBar(s.lesson.title, s.steps_done, s.steps_total, s.is_complete)
-            for s in (
-                lesson_status(lesson, progress.get(lid)) for lid, lesson in course.lessons.items()
-            )
+            for s in (lesson_status(lesson, progress.get(lesson.id)) for lesson in lessons)
         ]
         st.header("Lessons")
         st.plotly_chart(lessons_figure(bars), config=STATIC, alt=_describe_bars(bars))
