@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 from course.charts import contrast_ratio
 from course.loader import REPO_ROOT, load_course
 from course.model import ComparisonStep, Course
+from course.overview import my_lessons
 from course.store import Store
 
 LESSON = "tolerance-dependence-addiction"
@@ -288,8 +289,14 @@ def test_my_progress_charts_name_every_lesson_and_quiz_readably(
         assert all(box["visible"] and box["inside"] for box in texts["boxes"]), texts["boxes"]
         assert not texts["overlaps"], texts["overlaps"]
     written = {box["text"] for box in lessons["boxes"]}
-    assert {lesson.title for lesson in course.lessons.values()} <= written
-    assert {"Complete", f"0 of {len(course.lessons['withdrawal-timeline'].steps)} steps"} <= written
+    learner_id = store.find_learner(code)
+    assert learner_id is not None
+    mine = my_lessons(course, store.lesson_progress(learner_id), "learner")
+    own_track = next(t for t in course.manifest.tracks if t.audience == "learner")
+    assert [lesson.id for lesson in mine] == own_track.lessons  # not the family track's
+    assert {lesson.title for lesson in mine} <= written
+    begun = next(lesson for lesson in mine if lesson.id == "withdrawal-timeline")
+    assert {"Complete", f"0 of {len(begun.steps)} steps"} <= written
     written = {box["text"] for box in results["boxes"]}
     assert set(quiz_titles) <= written
     assert {"60% (1 try)", "100%, passed (2 tries)", "33%, not passed yet (1 try)"} <= written
