@@ -218,12 +218,13 @@ def test_every_page_shows_crisis_resources_and_quick_exit(learner: tuple[int, st
         at = open_page(page, code=learner[1], lesson=LESSON)
         assert not at.exception, page
         sidebar = "\n".join(str(m.value) for m in at.sidebar.markdown)
-        assert "988 Suicide & Crisis Lifeline" in sidebar and "SAMHSA" in sidebar, page
         for where in (at.sidebar, at.main):
-            links = {e.proto.url: e.proto.label for e in where.get("link_button")}
-            assert links.get("tel:911") == "Call 911", (page, links)
-            assert links.get("tel:988") == "Call 988" and links.get("sms:988") == "Text 988"
-            assert links.get("tel:18006624357") == "Call helpline", (page, links)
+            shown = "\n".join(e.proto.body for e in where.get("html"))
+            assert "988 Suicide &amp; Crisis Lifeline" in shown and "SAMHSA" in shown, page
+            assert '<a class="help-tap" href="tel:911">Call 911</a>' in shown, page
+            assert '<a class="help-tap" href="tel:988">Call 988</a>' in shown, page
+            assert '<a class="help-tap" href="sms:988">Text 988</a>' in shown, page
+            assert '<a class="help-tap" href="tel:18006624357">Call helpline</a>' in shown
         assert "Quick exit" in [b.label for b in at.sidebar.button], page
         assert "education, not medical advice" in sidebar
 

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.helplinks import help_list_html, links_html, one_tap_links
 from course.model import CrisisResource
-from course.text import safe_markdown
 from course.ui import identity
 from course.ui.resources import course_result
 
 EXIT_URL = "https://www.google.com/search?q=weather"
 NOTE = "This course is education, not medical advice. Talk with a clinician about your own care."
 LEAVING = "leaving"
-# A compact top line: on a phone it takes two short rows, and every button stays at least
-# 40 px tall (WCAG 2.2 asks for 24 x 24 CSS px at least).
-TOP_LINE_STYLE = """<style>
+# The help links are our own <a> tags styled as buttons: at least 40 px tall (WCAG 2.2 asks
+# for 24 x 24 CSS px at least), with a focus ring. On a phone the top line takes two short rows.
+STYLE = """<style>
 .st-key-help_line { row-gap: 0.4rem; column-gap: 0.5rem; }
-.st-key-help_line a, .st-key-help_line button { min-height: 2.5rem; padding: 0.2rem 0.65rem; }
+.st-key-help_line button { min-height: 2.5rem; padding: 0.2rem 0.65rem; }
+p.help-taps { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.5rem;
+  margin: 0; }
+a.help-tap { display: inline-flex; align-items: center; min-height: 2.5rem;
+  padding: 0.2rem 0.65rem; border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem;
+  background: #ffffff; color: #1a1a1a; text-decoration: none; white-space: nowrap; }
+a.help-tap:hover { border-color: #1f5f8b; color: #1f5f8b; }
+a.help-tap:focus-visible { outline: 3px solid #1f5f8b; outline-offset: 2px; }
+.help-list section { margin-bottom: 1rem; }
+.help-list p { margin: 0 0 0.4rem 0; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
   [data-testid="stMain"] h1 { font-size: 2.1rem; }
@@ -56,27 +65,17 @@ def crisis_resources() -> tuple[CrisisResource, ...]:
     return tuple(course.manifest.crisis_resources) if course else FALLBACK
 
 
-def one_tap_links(resources: tuple[CrisisResource, ...]) -> list[tuple[str, str]]:
-    """Return (label, address) for every call and text link, in the resources' order."""
-    links = []
-    for item in resources:
-        if item.call:
-            links.append((f"Call {item.label}", f"tel:{item.call}"))
-        if item.text:
-            links.append((f"Text {item.label}", f"sms:{item.text}"))
-    return links
-
-
 def top_bar() -> None:
     """Keep help and the quick exit in the top line of every page (on a phone too)."""
     resources = crisis_resources()
-    st.html(TOP_LINE_STYLE)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="help_line"):
-        st.markdown("**Help now:**", width="content")
-        for label, address in one_tap_links(resources[:3]):
-            st.link_button(label, address)
+        st.html(  # our tags only; labels and numbers escaped
+            f"{STYLE}<p class='help-taps'><strong>Help now:</strong>"
+            f"{links_html(one_tap_links(resources[:3]))}</p>",
+            width="content",
+        )
         with st.popover("All help", icon=":material/support:"):
-            _help_list(resources, where="top")
+            st.html(help_list_html(resources))
         st.button(
             "Exit",
             key="quick_exit_top",
@@ -98,31 +97,10 @@ def sidebar() -> None:
             on_click=_quick_exit,
         )
         with st.expander("Get help now", icon=":material/call:", expanded=True):
-            _help_list(crisis_resources(), where="side")
+            st.html(help_list_html(crisis_resources()))
         st.markdown(f"_{NOTE}_")
     if st.session_state.get(LEAVING):
         _leave(st.session_state[LEAVING])
-
-
-def _help_list(resources: tuple[CrisisResource, ...], where: str) -> None:
-    """Each resource: its name, one-tap call and text buttons, what it is, its website."""
-    for n, item in enumerate(resources):
-        st.markdown(safe_markdown(f"**{item.name}**"))
-        links = one_tap_links((item,))
-        if links:
-            with st.container(horizontal=True, gap="small", key=f"help_{where}_{n}"):
-                for label, address in links:
-                    st.link_button(label, address, icon=":material/call:")
-        detail = item.detail if links else f"{item.contact}. {item.detail}"
-        st.markdown(safe_markdown(detail))  # body text: a grey caption is under 4.5:1 here
-        if item.url:
-            st.markdown(safe_markdown(f"[{_site_name(item.url)}]({item.url})"))
-
-
-def _site_name(url: str) -> str:
-    """Name a website by its host, for a secondary link: https://www.x.org/a -> x.org."""
-    host = url.split("://", 1)[-1].split("/", 1)[0]
-    return host.removeprefix("www.")
 
 
 def _quick_exit() -> None:
