@@ -14,6 +14,11 @@ NOTE = "This course is education, not medical advice. Talk with a clinician abou
 LEAVING = "leaving"
 # The help links are our own <a> tags styled as buttons: at least 40 px tall (WCAG 2.2 asks
 # for 24 x 24 CSS px at least), with a focus ring. On a phone the top line takes two short rows.
+# Streamlit draws no focus ring on its menu links, its scrolling main area or text boxes (only
+# a border colour): a keyboard user must see where they are (tests/browser/test_keyboard_journey).
+# A closed sidebar is only slid off screen: hidden, its links leave the Tab order (on a phone,
+# twenty Tab presses went to links nobody could see). An open sidebar covers a phone's screen:
+# the page under it leaves the Tab order until it closes.
 STYLE = """<style>
 .st-key-help_line { row-gap: 0.4rem; column-gap: 0.5rem; }
 .st-key-help_line button { min-height: 2.5rem; padding: 0.2rem 0.65rem; }
@@ -25,6 +30,16 @@ a.help-tap { display: inline-flex; align-items: center; min-height: 2.5rem;
 a.help-tap:hover { border-color: #1f5f8b; color: #1f5f8b; }
 a.help-tap:focus-visible { outline: 3px solid #1f5f8b; outline-offset: 2px; }
 .help-list section { margin-bottom: 1rem; }
+[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stMain"]:focus-visible {
+  outline: 3px solid #1f5f8b; outline-offset: -3px; }
+[data-testid="stTextInputRootElement"]:focus-within,
+[data-testid="stTextAreaRootElement"]:focus-within {
+  outline: 2px solid #1f5f8b; outline-offset: 1px; }
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+@media (max-width: 640px) {
+  [data-testid="stSidebar"][data-collapsed="false"] ~ div [data-testid="stMain"] {
+    visibility: hidden; }
+}
 .help-list p { margin: 0 0 0.4rem 0; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }

@@ -1,0 +1,448 @@
+"""A new learner with only a keyboard (WCAG 2.2 AA), on a desktop and on a phone.
+
+Tab, Shift+Tab, Enter, Space and arrow keys only: start, lesson 1 to its end with its quick
+check, the first quiz question, My progress from the sidebar, the quick exit, then Back. At
+every focus stop the focus must show (2.4.7) and must not sit under the header or another
+fixed element (2.4.11); axe-core runs on every page. Problems are collected and reported
+together; the keys pressed per stage are printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from browser_kit import (
+    SCREENSHOTS,
+    check_accessibility,
+    main_area,
+    open_app,
+    safe_name,
+    step_label,
+    wait_for_app_run,
+)
+from playwright.sync_api import expect
+from test_learner_flow import question_form
+from test_learner_safety import fake_weather_site, shows_nothing_of
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+COURSE = yaml.safe_load((REPO / "lessons" / "course.yaml").read_text(encoding="utf-8"))
+TRACK = next(t for t in COURSE["tracks"] if t["audience"] == "learner")
+
+
+def content(folder: str, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = yaml.safe_load(
+        (REPO / folder / f"{name}.yaml").read_text(encoding="utf-8")
+    )
+    return found
+
+
+LESSON = content("lessons", TRACK["lessons"][0])
+QUIZ = content("quizzes", LESSON["quiz"])
+STEPS = [s for s in LESSON["steps"] if s.get("audience", "both") in ("both", "learner")]
+MOVES = ("Tab", "Shift+Tab", "ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight")
+MIN_CONTRAST = 3.0  # WCAG 1.4.11: a focus indicator against what it replaces
+MAX_SCREENSHOTS = 12
+
+# Helpers shared by the two scripts below. Streamlit hides radio and checkbox inputs (1 px,
+# clipped) and draws their label instead: that label and what is in it are what must show focus.
+_JS_KIT = """
+  const tiny = (e) => { const r = e.getBoundingClientRect();
+    return r.width <= 1 || r.height <= 1; };
+  const controlOf = (el) => tiny(el) ? (el.closest('label') || el) : el;
+  const partsOf = (el) => { const c = controlOf(el);
+    return c === el ? [el] : [c, ...c.querySelectorAll('*')].filter((p) => !tiny(p)); };
+  const finite = (a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity;
+  const settle = async (parts) => {
+    const running = parts.flatMap((p) => p.getAnimations()).filter(finite);
+    await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => null))),
+                        new Promise((done) => setTimeout(done, 2000))]);
+    const scrollers = [document.scrollingElement,
+      ...document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebarContent']")];
+    for (let same = 0, last = '', n = 0; same < 2 && n < 60; n++) {
+      await new Promise((done) => requestAnimationFrame(done));
+      const now = scrollers.map((s) => s.scrollTop).join();
+      same = now === last ? same + 1 : 0; last = now;
+    } };
+  const rgba = (c) => { const m = (c.match(/[\\d.]+/g) || ['0', '0', '0', '0']).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const over = (top, under) => top.slice(0, 3).map((v, i) => v * top[3] + under[i] * (1 - top[3]));
+  const backdrop = (e) => { const chain = []; for (let a = e; a; a = a.parentElement) chain.push(a);
+    return chain.reverse().reduce((c, a) => over(rgba(getComputedStyle(a).backgroundColor), c),
+                                  [255, 255, 255]); };
+  const shadowShows = (s) => s !== 'none' && s.split(/,(?![^(]*\\))/).some((one) => {
+    const color = rgba((one.match(/rgba?\\([^)]*\\)/) || ['rgba(0,0,0,0)'])[0]);
+    const sizes = one.replace(/rgba?\\([^)]*\\)/, '').match(/-?[\\d.]+px/g) || [];
+    return color[3] > 0 && sizes.some((v) => parseFloat(v) !== 0); });
+  const look = (p) => { const s = getComputedStyle(p); const bg = backdrop(p);
+    return {bg, border: over(rgba(s.borderTopColor), bg), text: over(rgba(s.color), bg),
+      ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+             && rgba(s.outlineColor)[3] > 0) || shadowShows(s.boxShadow)}; };
+  const nameOf = (e) => {
+    const aria = e.getAttribute('aria-label'); if (aria) return aria.trim();
+    const label = (e.labels && e.labels[0]) || e.closest('label');
+    const source = e.tagName === 'INPUT' && label ? label : e;
+    const copy = source.cloneNode(true);
+    copy.querySelectorAll('[aria-hidden="true"], [data-testid="stIconMaterial"], style, script')
+      .forEach((x) => x.remove());
+    return (copy.textContent || '').replace(/\\s+/g, ' ').trim(); };
+  const tag = (e) => e.tagName.toLowerCase() +
+    (e.getAttribute('data-testid') ? `[data-testid='${e.getAttribute('data-testid')}']` : '') +
+    (e.tagName === 'INPUT' ? `[type=${e.type}]` : '');
+"""
+# The focused element: its name, how its parts look, and whether anything covers its centre
+# (clamped into the viewport) once the browser has scrolled it into view.
+_FOCUS_STOP = (
+    "async () => {"
+    + _JS_KIT
+    + """
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return {lost: true};
+  const control = controlOf(el), parts = partsOf(el);
+  await settle(parts);
+  let opacity = 1, hidden = false;
+  for (let a = control; a; a = a.parentElement) {
+    const s = getComputedStyle(a); opacity *= Number(s.opacity);
+    hidden = hidden || s.visibility === 'hidden'; }
+  const r = control.getBoundingClientRect();
+  const [vw, vh] = [window.innerWidth, window.innerHeight];
+  const onScreen = r.right > 0 && r.bottom > 0 && r.left < vw && r.top < vh;
+  const hit = document.elementFromPoint(Math.min(Math.max(r.left + r.width / 2, 0), vw - 1),
+                                        Math.min(Math.max(r.top + r.height / 2, 0), vh - 1));
+  const own = control.closest("[data-testid='stElementContainer'], " +
+    "[data-testid='stSidebarNavLinkContainer'], [data-testid='stHeader'] button") || control;
+  let cover = null;
+  if (onScreen && hit && !own.contains(hit) && !hit.contains(own)) {
+    cover = hit;
+    for (let a = hit; a; a = a.parentElement) {
+      const position = getComputedStyle(a).position;
+      if (a.getAttribute('data-testid') === 'stHeader' || ['fixed', 'sticky'].includes(position)) {
+        cover = a; break; } } }
+  const name = nameOf(el);
+  return {lost: false, name, what: `${tag(el)} "${name.slice(0, 50)}"`,
+    looks: parts.map(look), invisible: hidden || opacity < 0.2, onScreen,
+    cover: cover && `${tag(cover)} "${nameOf(cover).slice(0, 40)}"`,
+    box: [r.left, r.top, r.width, r.height].map(Math.round)};
+}"""
+)
+# How the same element looks once focus has left it (null if a rerun replaced it).
+_LOOK_AGAIN = (
+    "async (el) => {"
+    + _JS_KIT
+    + """
+  if (!el.isConnected) return null;
+  const parts = partsOf(el);
+  await settle(parts);
+  return parts.map(look);
+}"""
+)
+
+
+def luminance(rgb: list[float]) -> float:
+    """Relative luminance of an sRGB colour (WCAG 2)."""
+    linear = [c / 255 for c in rgb]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in linear]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: list[float], b: list[float]) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def focus_change(focused: list[dict[str, Any]], left: list[dict[str, Any]]) -> tuple[bool, float]:
+    """Tell whether a ring shows only with focus, and the largest colour change it makes."""
+    ring = any(f["ring"] and not u["ring"] for f, u in zip(focused, left, strict=True))
+    change = max(
+        contrast(f[prop], u[prop])
+        for f, u in zip(focused, left, strict=True)
+        for prop in ("bg", "border", "text")
+    )
+    return ring, change
+
+
+@dataclass
+class Journey:
+    """Keys pressed by stage, and every problem seen at a focus stop, grouped to report."""
+
+    page: Any
+    kind: str
+    test_name: str
+    axe_js: str
+    stage: str = ""
+    presses: dict[str, int] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    pending: tuple[Any, dict[str, Any], str] | None = None
+    shots: int = 0
+
+    def press(self, key: str) -> dict[str, Any] | None:
+        """Press one key; after a move, check the focus stop it lands on."""
+        self.page.keyboard.press(key)
+        self.presses[self.stage] = self.presses.get(self.stage, 0) + 1
+        self.settle()
+        return self.check_stop(f"{self.stage}, {key}") if key in MOVES else None
+
+    def check_stop(self, where: str) -> dict[str, Any]:
+        """Check the focused element shows and is not covered; judge its style once it is left."""
+        stop: dict[str, Any] = self.page.evaluate(_FOCUS_STOP)
+        if stop["lost"]:
+            return stop
+        if stop["invisible"]:
+            self.problem("focused element is invisible (opacity or visibility)", stop, where)
+        if not stop["onScreen"]:
+            self.problem("focus is off-screen (WCAG 2.4.7, 2.4.11)", stop, where)
+        elif stop["cover"]:
+            self.problem(f"focus hidden under {stop['cover']} (WCAG 2.4.11)", stop, where)
+        self.pending = (self.page.evaluate_handle("document.activeElement"), stop, where)
+        return stop
+
+    def settle(self) -> None:
+        """Judge the last stop's focus style: its look focused against its look once left."""
+        if self.pending is None:
+            return
+        handle, stop, where = self.pending
+        if self.page.evaluate("(el) => el === document.activeElement", handle):
+            return  # Enter or Space on it: focus did not move
+        self.pending = None
+        left = self.page.evaluate(_LOOK_AGAIN, handle)
+        if left is None or len(left) != len(stop["looks"]):
+            self.finish_alone(stop, where)  # a rerun replaced it
+            return
+        ring, change = focus_change(stop["looks"], left)
+        if ring:
+            return
+        if change <= 1.01:
+            self.problem(NO_FOCUS, stop, where, shoot=False)
+        elif change < MIN_CONTRAST:
+            faint = (
+                f"faint focus indicator: only a colour change of {change:.2f}:1 "
+                f"(WCAG 1.4.11 asks {MIN_CONTRAST:g}:1 for a focus indicator)"
+            )
+            self.problem(faint, stop, where, shoot=False)
+
+    def finish(self) -> None:
+        """Judge the last stop from its focused look alone (before leaving the page)."""
+        if self.pending is not None:
+            _, stop, where = self.pending
+            self.pending = None
+            self.finish_alone(stop, where)
+
+    def finish_alone(self, stop: dict[str, Any], where: str) -> None:
+        if not any(part["ring"] for part in stop["looks"]):
+            self.problem(NO_FOCUS, stop, where, shoot=False)
+
+    def problem(self, what: str, stop: dict[str, Any], where: str, *, shoot: bool = True) -> None:
+        """Note a problem once per element (with a screenshot of the first few)."""
+        seen = self.problems.setdefault(what, [])
+        if any(entry.startswith(f"{stop['what']} at") for entry in seen):
+            return
+        seen.append(f"{stop['what']} at {stop['box']} ({where})")
+        if shoot and self.shots < MAX_SCREENSHOTS:
+            self.shots += 1
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = safe_name(f"{self.test_name}-focus-{self.shots}")
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            seen[-1] += f" [screenshot {name}.png]"
+
+    def axe(self, where: str) -> None:
+        try:
+            check_accessibility(self.page, self.axe_js, f"{where} ({self.kind})")
+        except AssertionError as found:
+            self.problems.setdefault("axe-core", []).append(str(found))
+
+    def report(self) -> str:
+        lines = [f"keys pressed per stage ({self.kind}):"]
+        lines += [f"  {stage}: {n}" for stage, n in self.presses.items()]
+        lines.append(f"  total: {sum(self.presses.values())}")
+        for what, seen in self.problems.items():
+            lines.append(f"{what} [{self.kind}]:")
+            lines += [f"  - {entry}" for entry in seen]
+        return "\n".join(lines)
+
+
+NO_FOCUS = "no visible focus indicator (WCAG 2.4.7)"
+_NAME = (
+    "() => {"
+    + _JS_KIT
+    + """
+  const el = document.activeElement;
+  return el && el !== document.body ? nameOf(el) : null; }"""
+)
+
+
+def is_named(found: str | None, name: str | re.Pattern[str]) -> bool:
+    if found is None:
+        return False
+    return bool(name.fullmatch(found)) if isinstance(name, re.Pattern) else found == name
+
+
+def tab_to(
+    page: Any,
+    name: str | re.Pattern[str],
+    max_presses: int = 120,
+    *,
+    journey: Journey | None = None,
+    backward: bool = False,
+) -> int:
+    """Press Tab (Shift+Tab if backward) until the focused element has this accessible name.
+
+    Returns the presses (0 if focus is already there, e.g. kept on a button through a rerun;
+    that stop is checked too). With a journey, every stop is checked and counted.
+    """
+    key = "Shift+Tab" if backward else "Tab"
+    if is_named(page.evaluate(_NAME), name):
+        if journey is not None:
+            journey.check_stop(f"{journey.stage}, focus kept")
+        return 0
+    for presses in range(1, max_presses + 1):
+        if journey is not None:
+            found = (journey.press(key) or {}).get("name")
+        else:
+            page.keyboard.press(key)
+            found = page.evaluate(_NAME)
+        if is_named(found, name):
+            return presses
+    raise AssertionError(f"no {name!r} after {max_presses} presses of {key}")
+
+
+def activate(journey: Journey, name: str, *, backward: bool = False) -> None:
+    """Tab to a button or link, press Enter, and wait for the rerun."""
+    tab_to(journey.page, name, journey=journey, backward=backward)
+    journey.press("Enter")
+    wait_for_app_run(journey.page)
+
+
+def right_answer(question: dict[str, Any]) -> str:
+    """The text of the right option of a single-choice or true/false question."""
+    if question["kind"] == "true_false":
+        return "True" if question["answer"] else "False"
+    (right,) = [o["text"] for o in question["options"] if o.get("correct")]
+    return str(right)
+
+
+def answer_by_keyboard(journey: Journey, question: dict[str, Any]) -> None:
+    """Tab into the radio group, arrow keys (Space for the first) to the right answer, check."""
+    form = question_form(journey.page, question)
+    options = [" ".join(t.split()) for t in form.get_by_test_id("stRadioOption").all_inner_texts()]
+    wanted = right_answer(question)
+    assert wanted in options, f"{wanted!r} is not among the options {options}"
+    tab_to(journey.page, re.compile("|".join(map(re.escape, options))), journey=journey)
+    moves = options.index(wanted) - options.index(journey.page.evaluate(_NAME))
+    for _ in range(abs(moves)):
+        journey.press("ArrowDown" if moves > 0 else "ArrowUp")
+    if moves == 0:
+        journey.press("Space")
+    expect(form.get_by_role("radio", name=wanted, exact=True)).to_be_checked()
+    activate(journey, "Check my answer")
+
+
+# --- the journey, stage by stage -------------------------------------------------------------
+
+
+def start_to_lesson_one(journey: Journey, app_url: str) -> str:
+    """Start the course and open lesson 1; return the learner's code."""
+    page = journey.page
+    open_app(page, app_url)
+    journey.axe("start page")
+    activate(journey, "Start the course")
+    code_block = page.get_by_test_id("stCode")
+    expect(code_block).to_be_visible()
+    journey.axe("new code page")
+    activate(journey, "I've written it down")
+    expect(step_label(page)).to_have_text(f"Step 1 of {len(STEPS)}")
+    journey.axe("lesson, step 1")
+    return str(code_block.inner_text()).strip() if code_block.count() else ""
+
+
+def walk_the_lesson(journey: Journey) -> None:
+    """Every step with Next, answering the quick check; then Go to the quiz."""
+    main = main_area(journey.page)
+    for number, step in enumerate(STEPS, start=1):
+        expect(step_label(journey.page)).to_have_text(f"Step {number} of {len(STEPS)}")
+        if step["kind"] == "check":
+            answer_by_keyboard(journey, step["question"])
+            expect(main.get_by_text("That's right.", exact=True)).to_be_visible()
+            journey.axe(f"lesson, quick check answered (step {number})")
+        activate(journey, "Next" if number < len(STEPS) else "Go to the quiz")
+    total = len(QUIZ["questions"])
+    expect(main.get_by_role("heading", name=f"Question 1 of {total}")).to_be_visible()
+    journey.axe("quiz, question 1")
+
+
+def first_quiz_question(journey: Journey) -> None:
+    """Answer question 1 with the keyboard, then Next to question 2."""
+    main = main_area(journey.page)
+    question = QUIZ["questions"][0]
+    assert question["kind"] in ("single", "true_false"), question["kind"]
+    answer_by_keyboard(journey, question)
+    verdict = main.get_by_text(re.compile(r"^(That's right\.|Not quite\.)$"))
+    expect(verdict.first).to_be_visible()
+    journey.axe("quiz, question 1 answered")
+    activate(journey, "Next")
+    total = len(QUIZ["questions"])
+    expect(main.get_by_role("heading", name=f"Question 2 of {total}")).to_be_visible()
+
+
+def open_my_progress(journey: Journey) -> None:
+    """Open My progress from the sidebar (on a phone, open the sidebar first)."""
+    page = journey.page
+    if journey.kind == "phone":
+        activate(journey, "Expand sidebar")
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
+        journey.axe("sidebar open")
+    activate(journey, "My progress")
+    expect(main_area(page).get_by_role("heading", name="My progress")).to_be_visible()
+    journey.axe("My progress")
+
+
+def quick_exit_then_back(journey: Journey, app_url: str, code: str) -> None:
+    """The top line's Exit, by keyboard; Back then shows nothing of the course."""
+    page = journey.page
+    tab_to(page, "Exit", journey=journey)
+    journey.finish()
+    page.keyboard.press("Enter")
+    journey.presses[journey.stage] += 1
+    page.wait_for_url(re.compile(r"^https://www\.google\.com/"))
+    expect(page.get_by_role("heading", name="Weather today")).to_be_visible()
+    for press in range(1, 4):
+        page.go_back()
+        shows_nothing_of(page, app_url, code, f"Back x{press} after the quick exit ({page.url})")
+
+
+STAGES = (
+    "start page to lesson 1",
+    f"lesson 1, all {len(STEPS)} steps and its quick check",
+    "quiz question 1, then Next",
+    "My progress from the sidebar",
+    "quick exit",
+)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_a_keyboard_only_learner(
+    open_page: Any, app_url: str, axe_js: str, kind: str, test_name: str
+) -> None:
+    page = open_page(kind)
+    fake_weather_site(page.context)
+    journey = Journey(page, kind, test_name, axe_js)
+    try:
+        journey.stage = STAGES[0]
+        code = start_to_lesson_one(journey, app_url)
+        journey.stage = STAGES[1]
+        walk_the_lesson(journey)
+        journey.stage = STAGES[2]
+        first_quiz_question(journey)
+        journey.stage = STAGES[3]
+        open_my_progress(journey)
+        journey.stage = STAGES[4]
+        quick_exit_then_back(journey, app_url, code)
+    finally:
+        print("\n" + journey.report())
+    assert not journey.problems, "keyboard problems:\n" + journey.report()
