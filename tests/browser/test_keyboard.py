@@ -53,11 +53,15 @@ MAX_SCREENSHOTS = 12
 # Helpers shared by the two scripts below. Streamlit hides radio and checkbox inputs (1 px,
 # clipped) and draws their label instead: that label and what is in it are what must show focus.
 _JS_KIT = """
-  const tiny = (e) => { const r = e.getBoundingClientRect();
-    return r.width <= 1 || r.height <= 1; };
-  const controlOf = (el) => tiny(el) ? (el.closest('label') || el) : el;
+  const concealed = (e) => {  // e.g. inside a 1 px clipped box, as Streamlit hides inputs
+    for (let a = e, n = 0; a && n < 3; a = a.parentElement, n++) {
+      const r = a.getBoundingClientRect(), s = getComputedStyle(a);
+      const clips = s.overflow !== 'visible' || s.clip !== 'auto' || s.clipPath !== 'none';
+      if ((r.width <= 1 || r.height <= 1) && (a === e || clips)) return true; }
+    return false; };
+  const controlOf = (el) => concealed(el) ? (el.closest('label') || el) : el;
   const partsOf = (el) => { const c = controlOf(el);
-    return c === el ? [el] : [c, ...c.querySelectorAll('*')].filter((p) => !tiny(p)); };
+    return c === el ? [el] : [c, ...c.querySelectorAll('*')].filter((p) => !concealed(p)); };
   const finite = (a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity;
   const settle = async (parts) => {
     const running = parts.flatMap((p) => p.getAnimations()).filter(finite);
@@ -178,7 +182,7 @@ class Journey:
     axe_js: str
     stage: str = ""
     presses: dict[str, int] = field(default_factory=dict)
-    problems: dict[str, list[str]] = field(default_factory=dict)
+    problems: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     pending: tuple[Any, dict[str, Any], str] | None = None
     shots: int = 0
 
@@ -239,23 +243,24 @@ class Journey:
             self.problem(NO_FOCUS, stop, where, shoot=False)
 
     def problem(self, what: str, stop: dict[str, Any], where: str, *, shoot: bool = True) -> None:
-        """Note a problem once per element (with a screenshot of the first few)."""
-        seen = self.problems.setdefault(what, [])
-        if any(entry.startswith(f"{stop['what']} at") for entry in seen):
+        """Note a problem once per element, counting repeats (screenshots of the first few)."""
+        seen = self.problems.setdefault(what, {})
+        if stop["what"] in seen:
+            seen[stop["what"]][1] += 1
             return
-        seen.append(f"{stop['what']} at {stop['box']} ({where})")
+        seen[stop["what"]] = [f"{stop['what']} at {stop['box']} ({where})", 1]
         if shoot and self.shots < MAX_SCREENSHOTS:
             self.shots += 1
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             name = safe_name(f"{self.test_name}-focus-{self.shots}")
             self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-            seen[-1] += f" [screenshot {name}.png]"
+            seen[stop["what"]][0] += f" [artifacts/screenshots/{name}.png]"
 
     def axe(self, where: str) -> None:
         try:
             check_accessibility(self.page, self.axe_js, f"{where} ({self.kind})")
         except AssertionError as found:
-            self.problems.setdefault("axe-core", []).append(str(found))
+            self.problems.setdefault("axe-core", {})[where] = [str(found), 1]
 
     def report(self) -> str:
         lines = [f"keys pressed per stage ({self.kind}):"]
@@ -263,7 +268,7 @@ class Journey:
         lines.append(f"  total: {sum(self.presses.values())}")
         for what, seen in self.problems.items():
             lines.append(f"{what} [{self.kind}]:")
-            lines += [f"  - {entry}" for entry in seen]
+            lines += [f"  - {line}" + (f" (x{n})" if n > 1 else "") for line, n in seen.values()]
         return "\n".join(lines)
 
 
@@ -354,11 +359,12 @@ def start_to_lesson_one(journey: Journey, app_url: str) -> str:
     activate(journey, "Start the course")
     code_block = page.get_by_test_id("stCode")
     expect(code_block).to_be_visible()
+    code = code_block.inner_text().strip()
     journey.axe("new code page")
     activate(journey, "I've written it down")
     expect(step_label(page)).to_have_text(f"Step 1 of {len(STEPS)}")
     journey.axe("lesson, step 1")
-    return str(code_block.inner_text()).strip() if code_block.count() else ""
+    return str(code)
 
 
 def walk_the_lesson(journey: Journey) -> None:
