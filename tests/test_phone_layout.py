@@ -1,7 +1,7 @@
 """The phone experience without a browser: comparison tables, the course map, Review.
 
 What only a browser can show (which form a screen width displays) is in
-tests/browser/test_phone_layout.py; here AppTest checks what each page draws.
+tests/browser/test_screen_layout.py; here AppTest checks what each page draws.
 """
 
 from __future__ import annotations

@@ -35,11 +35,18 @@ _FRESH = (
     " window.addEventListener('pageshow', (e) => { if (e.persisted) {"
     " document.body.style.display = 'none'; location.reload(); } }); }"
 )
+# A new step, question or page: scroll to its top, and move keyboard focus there too (to the
+# page title), or it stays on a Next button now far below the screen, or drops to the page.
 _SCROLL = (
     "if (window.__courseView !== view) { const first = window.__courseView === undefined;"
     " window.__courseView = view; if (!first) {"
     " const main = document.querySelector(\"[data-testid='stMain']\");"
-    " if (main) main.scrollTo(0, 0); document.scrollingElement.scrollTo(0, 0); } }"
+    " if (main) main.scrollTo(0, 0); document.scrollingElement.scrollTo(0, 0);"
+    " const active = document.activeElement;"
+    " if (main && (!active || active === document.body || main.contains(active))) {"
+    "  let tries = 0; const title = () => { const h = main.querySelector('h1');"
+    "   if (h) { h.tabIndex = -1; h.focus({preventScroll: true}); }"
+    "   else if (tries++ < 20) setTimeout(title, 50); }; title(); } } }"
 )
 DROP_CODE_FROM_ADDRESS = (
     "{ const u = new URL(location.href); if (u.searchParams.has('code')) {"

@@ -1,10 +1,14 @@
 """A new learner with only a keyboard (WCAG 2.2 AA), on a desktop and on a phone.
 
 Tab, Shift+Tab, Enter, Space and arrow keys only: start, lesson 1 to its end with its quick
-check, the first quiz question, My progress from the sidebar, the quick exit, then Back. At
-every focus stop the focus must show (2.4.7) and must not sit under the header or another
-fixed element (2.4.11); axe-core runs on every page. Problems are collected and reported
-together; the keys pressed per stage are printed.
+check, the first quiz question, My progress from the sidebar, the quick exit, then Back. On
+one long step the test also goes up with Shift+Tab and back (a check, counted apart).
+
+At every focus stop the focus must show (2.4.7): a ring (outline or box-shadow) that comes
+with focus, or a colour change of at least 3:1 (1.4.11); for Streamlit's visually hidden radio
+and checkbox inputs, on the label drawn for them. The focused control's centre must not be
+under Streamlit's header or another fixed element (2.4.11). axe-core runs on every page.
+Problems are collected and reported together; the keys pressed per stage are printed.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ LESSON = content("lessons", TRACK["lessons"][0])
 QUIZ = content("quizzes", LESSON["quiz"])
 STEPS = [s for s in LESSON["steps"] if s.get("audience", "both") in ("both", "learner")]
 MOVES = ("Tab", "Shift+Tab", "ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight")
+# The step with the most controls (cards to turn), swept backward as a check.
+SWEPT_STEP = next((n for n, s in enumerate(STEPS, start=1) if s["kind"] == "myth_fact"), 1)
+CHECK = "check only: "
 MIN_CONTRAST = 3.0  # WCAG 1.4.11: a focus indicator against what it replaces
 MAX_SCREENSHOTS = 12
 
@@ -60,8 +67,18 @@ _JS_KIT = """
       if ((r.width <= 1 || r.height <= 1) && (a === e || clips)) return true; }
     return false; };
   const controlOf = (el) => concealed(el) ? (el.closest('label') || el) : el;
-  const partsOf = (el) => { const c = controlOf(el);
-    return c === el ? [el] : [c, ...c.querySelectorAll('*')].filter((p) => !concealed(p)); };
+  // What draws the control: it, the frames that hug it (a text box's border), what is in a
+  // label (a radio's circle), less the hidden input itself. The control comes first.
+  const hugs = (outer, inner) => { const a = outer.getBoundingClientRect();
+    const b = inner.getBoundingClientRect();
+    return a.left >= b.left - 16 && a.top >= b.top - 16 && a.right <= b.right + 16
+      && a.bottom <= b.bottom + 16; };
+  const partsOf = (el) => { const c = controlOf(el), frames = [];
+    for (let a = c.parentElement, n = 0; a && n < 4 && hugs(a, c); a = a.parentElement, n++) {
+      frames.push(a); }
+    const inside = c === el ? [] : [...c.querySelectorAll('*')]
+      .filter((p) => !(p.contains(el) || el.contains(p)));
+    return [c, ...frames, ...inside]; };
   const finite = (a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity;
   const settle = async (parts) => {
     const running = parts.flatMap((p) => p.getAnimations()).filter(finite);
@@ -163,12 +180,9 @@ def contrast(a: list[float], b: list[float]) -> float:
 
 def focus_change(focused: list[dict[str, Any]], left: list[dict[str, Any]]) -> tuple[bool, float]:
     """Tell whether a ring shows only with focus, and the largest colour change it makes."""
-    ring = any(f["ring"] and not u["ring"] for f, u in zip(focused, left, strict=True))
-    change = max(
-        contrast(f[prop], u[prop])
-        for f, u in zip(focused, left, strict=True)
-        for prop in ("bg", "border", "text")
-    )
+    pairs = list(zip(focused, left, strict=False))  # a part may come or go (a radio's dot)
+    ring = any(f["ring"] and not u["ring"] for f, u in pairs)
+    change = max(contrast(f[prop], u[prop]) for f, u in pairs for prop in ("bg", "border", "text"))
     return ring, change
 
 
@@ -190,7 +204,7 @@ class Journey:
         """Press one key; after a move, check the focus stop it lands on."""
         self.page.keyboard.press(key)
         self.presses[self.stage] = self.presses.get(self.stage, 0) + 1
-        self.settle()
+        self.settle(key)
         return self.check_stop(f"{self.stage}, {key}") if key in MOVES else None
 
     def check_stop(self, where: str) -> dict[str, Any]:
@@ -200,15 +214,21 @@ class Journey:
             return stop
         if stop["invisible"]:
             self.problem("focused element is invisible (opacity or visibility)", stop, where)
-        if not stop["onScreen"]:
+        if not stop["onScreen"] and where.endswith(KEPT):
+            self.problem(KEPT_OFF_SCREEN, stop, where)
+        elif not stop["onScreen"]:
             self.problem("focus is off-screen (WCAG 2.4.7, 2.4.11)", stop, where)
         elif stop["cover"]:
             self.problem(f"focus hidden under {stop['cover']} (WCAG 2.4.11)", stop, where)
         self.pending = (self.page.evaluate_handle("document.activeElement"), stop, where)
         return stop
 
-    def settle(self) -> None:
-        """Judge the last stop's focus style: its look focused against its look once left."""
+    def settle(self, key: str) -> None:
+        """Judge the last stop's focus style: its look focused against its look once left.
+
+        An arrow key also changes a radio's choice: then only the control's own look counts
+        (Streamlit shows a radio's focus on its label, its choice in the circle inside).
+        """
         if self.pending is None:
             return
         handle, stop, where = self.pending
@@ -216,10 +236,14 @@ class Journey:
             return  # Enter or Space on it: focus did not move
         self.pending = None
         left = self.page.evaluate(_LOOK_AGAIN, handle)
-        if left is None or len(left) != len(stop["looks"]):
+        handle.dispose()
+        if left is None:
             self.finish_alone(stop, where)  # a rerun replaced it
             return
-        ring, change = focus_change(stop["looks"], left)
+        looks = stop["looks"]
+        if key.startswith("Arrow"):
+            looks, left = looks[:1], left[:1]
+        ring, change = focus_change(looks, left)
         if ring:
             return
         if change <= 1.01:
@@ -231,12 +255,20 @@ class Journey:
             )
             self.problem(faint, stop, where, shoot=False)
 
-    def finish(self) -> None:
-        """Judge the last stop from its focused look alone (before leaving the page)."""
+    def leave(self, key: str) -> None:
+        """Press a key that leaves the page: judge the last stop from its focused look alone."""
         if self.pending is not None:
             _, stop, where = self.pending
             self.pending = None
             self.finish_alone(stop, where)
+        self.page.keyboard.press(key)
+        self.presses[self.stage] = self.presses.get(self.stage, 0) + 1
+
+    def begin(self, stage: str) -> None:
+        """Start a stage of the journey, printing the keys the last one took."""
+        if self.stage:
+            print(f"[{self.kind}] {self.stage}: {self.presses.get(self.stage, 0)} keys")
+        self.stage = stage
 
     def finish_alone(self, stop: dict[str, Any], where: str) -> None:
         if not any(part["ring"] for part in stop["looks"]):
@@ -265,7 +297,8 @@ class Journey:
     def report(self) -> str:
         lines = [f"keys pressed per stage ({self.kind}):"]
         lines += [f"  {stage}: {n}" for stage, n in self.presses.items()]
-        lines.append(f"  total: {sum(self.presses.values())}")
+        journey = sum(n for stage, n in self.presses.items() if not stage.startswith(CHECK))
+        lines.append(f"  journey total: {journey}")
         for what, seen in self.problems.items():
             lines.append(f"{what} [{self.kind}]:")
             lines += [f"  - {line}" + (f" (x{n})" if n > 1 else "") for line, n in seen.values()]
@@ -273,6 +306,11 @@ class Journey:
 
 
 NO_FOCUS = "no visible focus indicator (WCAG 2.4.7)"
+KEPT = "focus kept"
+KEPT_OFF_SCREEN = (
+    "focus stays on a control the app scrolled out of view when the step changed "
+    "(WCAG 2.4.7, 2.4.3)"
+)
 _NAME = (
     "() => {"
     + _JS_KIT
@@ -304,7 +342,7 @@ def tab_to(
     key = "Shift+Tab" if backward else "Tab"
     if is_named(page.evaluate(_NAME), name):
         if journey is not None:
-            journey.check_stop(f"{journey.stage}, focus kept")
+            journey.check_stop(f"{journey.stage}, {KEPT}")
         return 0
     for presses in range(1, max_presses + 1):
         if journey is not None:
@@ -317,9 +355,9 @@ def tab_to(
     raise AssertionError(f"no {name!r} after {max_presses} presses of {key}")
 
 
-def activate(journey: Journey, name: str, *, backward: bool = False) -> None:
+def activate(journey: Journey, name: str) -> None:
     """Tab to a button or link, press Enter, and wait for the rerun."""
-    tab_to(journey.page, name, journey=journey, backward=backward)
+    tab_to(journey.page, name, journey=journey)
     journey.press("Enter")
     wait_for_app_run(journey.page)
 
@@ -376,10 +414,28 @@ def walk_the_lesson(journey: Journey) -> None:
             answer_by_keyboard(journey, step["question"])
             expect(main.get_by_text("That's right.", exact=True)).to_be_visible()
             journey.axe(f"lesson, quick check answered (step {number})")
-        activate(journey, "Next" if number < len(STEPS) else "Go to the quiz")
+        button = "Next" if number < len(STEPS) else "Go to the quiz"
+        tab_to(journey.page, button, journey=journey)
+        if number == SWEPT_STEP:
+            sweep_up_and_back(journey, number, button)
+        journey.press("Enter")
+        wait_for_app_run(journey.page)
     total = len(QUIZ["questions"])
     expect(main.get_by_role("heading", name=f"Question 1 of {total}")).to_be_visible()
     journey.axe("quiz, question 1")
+
+
+def sweep_up_and_back(journey: Journey, number: int, button: str) -> None:
+    """From its button, Shift+Tab up a long step to the top line's Exit, then Tab back.
+
+    A check, counted apart from the journey (which it leaves where it was): going backward,
+    the browser scrolls each control in from the top edge, where Streamlit's header could
+    cover it.
+    """
+    stage, journey.stage = journey.stage, f"{CHECK}Shift+Tab up step {number} to Exit and back"
+    tab_to(journey.page, "Exit", journey=journey, backward=True)
+    tab_to(journey.page, button, journey=journey)
+    journey.stage = stage
 
 
 def first_quiz_question(journey: Journey) -> None:
@@ -412,9 +468,7 @@ def quick_exit_then_back(journey: Journey, app_url: str, code: str) -> None:
     """The top line's Exit, by keyboard; Back then shows nothing of the course."""
     page = journey.page
     tab_to(page, "Exit", journey=journey)
-    journey.finish()
-    page.keyboard.press("Enter")
-    journey.presses[journey.stage] += 1
+    journey.leave("Enter")
     page.wait_for_url(re.compile(r"^https://www\.google\.com/"))
     expect(page.get_by_role("heading", name="Weather today")).to_be_visible()
     for press in range(1, 4):
@@ -432,22 +486,22 @@ STAGES = (
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
-def test_a_keyboard_only_learner(
+def test_a_learner_with_only_a_keyboard(
     open_page: Any, app_url: str, axe_js: str, kind: str, test_name: str
 ) -> None:
     page = open_page(kind)
     fake_weather_site(page.context)
     journey = Journey(page, kind, test_name, axe_js)
     try:
-        journey.stage = STAGES[0]
+        journey.begin(STAGES[0])
         code = start_to_lesson_one(journey, app_url)
-        journey.stage = STAGES[1]
+        journey.begin(STAGES[1])
         walk_the_lesson(journey)
-        journey.stage = STAGES[2]
+        journey.begin(STAGES[2])
         first_quiz_question(journey)
-        journey.stage = STAGES[3]
+        journey.begin(STAGES[3])
         open_my_progress(journey)
-        journey.stage = STAGES[4]
+        journey.begin(STAGES[4])
         quick_exit_then_back(journey, app_url, code)
     finally:
         print("\n" + journey.report())
