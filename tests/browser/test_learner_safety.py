@@ -234,7 +234,7 @@ def test_help_is_one_tap_away(open_page: Callable[[str], Any], app_url: str, kin
         link = main.locator(f"a[href='{href}']").first
         expect(link).to_be_visible()
         width, height = tap_size(link)
-        assert width >= 24 and height >= 24, f"{href} is {width}x{height} CSS px"
+        assert width >= 24 and height >= 40, f"{href} is {width}x{height} CSS px"
     # The full list of help opens from the top line, not only from the sidebar.
     main.get_by_role("button", name="All help").click()
     popover = page.get_by_test_id("stPopoverBody")
