@@ -49,6 +49,7 @@ STARTUP_SECONDS = 60
 
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+WIDE = {"viewport": {"width": 1280, "height": 900}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
 
@@ -208,6 +209,29 @@ def temp_dir(prefix: str) -> Path:
 
 def remove_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+# --- the shipped content, read as the tests' own answer key -----------------------------------
+
+
+def shipped(folder: str, name: str) -> dict[str, Any]:
+    """Read lessons/<name>.yaml or quizzes/<name>.yaml of the shipped course."""
+    import yaml
+
+    found: dict[str, Any] = yaml.safe_load((REPO / folder / f"{name}.yaml").read_text("utf-8"))
+    return found
+
+
+def track_lessons(audience: str) -> list[str]:
+    """The lesson ids of the shipped track meant for this audience, in order."""
+    course = yaml_course()
+    lessons: list[str] = next(t for t in course["tracks"] if t["audience"] == audience)["lessons"]
+    return lessons
+
+
+def yaml_course() -> dict[str, Any]:
+    """The shipped lessons/course.yaml."""
+    return shipped("lessons", "course")
 
 
 # --- axe-core ---------------------------------------------------------------------------------

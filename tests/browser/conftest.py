@@ -18,6 +18,7 @@ from browser_kit import (
     DESKTOP,
     LAUNCH_ARGS,
     PROJECTOR,
+    WIDE,
     Server,
     axe_source,
     phone_options,
@@ -149,7 +150,12 @@ def servers(workdir: Path) -> Iterator[list[Server]]:
 def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
     """Open a page in a new context: "desktop", "projector" or "phone"; all closed after."""
     contexts: list[Any] = []
-    kinds = {"desktop": DESKTOP, "projector": PROJECTOR, "phone": phone_options(browser.version)}
+    kinds = {
+        "desktop": DESKTOP,
+        "wide": WIDE,
+        "projector": PROJECTOR,
+        "phone": phone_options(browser.version),
+    }
 
     def new(kind: str) -> Any:
         context = browser.new_context(**kinds[kind])

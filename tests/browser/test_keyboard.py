@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from browser_kit import (
     SCREENSHOTS,
     check_accessibility,
     main_area,
     open_app,
     safe_name,
+    shipped,
     step_label,
+    track_lessons,
     wait_for_app_run,
 )
 from playwright.sync_api import expect
@@ -35,20 +35,11 @@ from test_learner_safety import fake_weather_site, shows_nothing_of
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-COURSE = yaml.safe_load((REPO / "lessons" / "course.yaml").read_text(encoding="utf-8"))
-TRACK = next(t for t in COURSE["tracks"] if t["audience"] == "learner")
+TRACK = track_lessons("learner")
 
 
-def content(folder: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = yaml.safe_load(
-        (REPO / folder / f"{name}.yaml").read_text(encoding="utf-8")
-    )
-    return found
-
-
-LESSON = content("lessons", TRACK["lessons"][0])
-QUIZ = content("quizzes", LESSON["quiz"])
+LESSON = shipped("lessons", TRACK[0])
+QUIZ = shipped("quizzes", LESSON["quiz"])
 STEPS = [s for s in LESSON["steps"] if s.get("audience", "both") in ("both", "learner")]
 MOVES = ("Tab", "Shift+Tab", "ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight")
 # The step with the most controls (cards to turn), swept backward as a check.

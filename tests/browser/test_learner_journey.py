@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from browser_kit import (
     DESKTOP,
     click_button,
@@ -25,7 +24,9 @@ from browser_kit import (
     open_app,
     phone_options,
     screenshot,
+    shipped,
     step_label,
+    track_lessons,
     wait_for_app_run,
 )
 from playwright.sync_api import expect
@@ -34,21 +35,12 @@ from test_learner_safety import fake_weather_site, shows_nothing_of
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-COURSE = yaml.safe_load((REPO / "lessons" / "course.yaml").read_text(encoding="utf-8"))
-TRACK = next(t for t in COURSE["tracks"] if t["audience"] == "learner")
+TRACK = track_lessons("learner")
 
 
-def content(folder: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = yaml.safe_load(
-        (REPO / folder / f"{name}.yaml").read_text(encoding="utf-8")
-    )
-    return found
-
-
-FIRST = content("lessons", TRACK["lessons"][0])
-SECOND = content("lessons", TRACK["lessons"][1])
-QUIZ = content("quizzes", FIRST["quiz"])
+FIRST = shipped("lessons", TRACK[0])
+SECOND = shipped("lessons", TRACK[1])
+QUIZ = shipped("quizzes", FIRST["quiz"])
 
 
 class Stages:

@@ -18,7 +18,6 @@ from browser_kit import (
     cut_off,
     main_area,
     open_app,
-    phone_options,
     remove_dir,
     screenshot,
     start_server,
@@ -34,7 +33,6 @@ from course.overview import my_lessons
 from course.store import Store
 
 LESSON = "tolerance-dependence-addiction"
-WIDE = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +58,9 @@ def app(chromium_path: str) -> Iterator[tuple[str, Store]]:
 
 
 @pytest.fixture
-def new_page(browser: Any) -> Iterator[Callable[[str], Any]]:
+def new_page(open_page: Callable[[str], Any]) -> Callable[[str], Any]:
     """Open a page on a "phone" (390x844) or a "desktop" (1280x900); closed after the test."""
-    contexts: list[Any] = []
-    kinds = {"phone": phone_options(browser.version), "desktop": WIDE}
-
-    def new(kind: str) -> Any:
-        context = browser.new_context(**kinds[kind])
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new
-    for context in contexts:
-        context.close()
+    return lambda kind: open_page("wide" if kind == "desktop" else kind)
 
 
 def exposed(page: Any) -> tuple[set[str], set[str]]:
