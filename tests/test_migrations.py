@@ -94,7 +94,7 @@ def test_rows_made_under_0001_survive_the_upgrade(engine: Engine, store_url: str
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == head_revision() == "0007"
+        assert current_revision(store.engine) == head_revision() == "0008"
         assert store.find_learner(OLD_CODE) == 7
         progress = store.lesson_progress(7)["naloxone"]
         assert (progress.current_step_id, progress.current_index, progress.furthest_index) == (
@@ -191,7 +191,7 @@ def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> No
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == "0007"
+        assert current_revision(store.engine) == "0008"
         # 0004 gave every learner an audience, "learner" by default, and 0006 every answer an
         # empty confidence; nothing else changed.
         grown = {
@@ -227,7 +227,7 @@ def test_downgrade_to_0002_drops_only_the_new_tables(engine: Engine) -> None:
     assert not set(TABLES_0003) & set(inspect(engine).get_table_names())
     assert all_rows(engine, TABLES_0002) == before
     upgrade(engine)
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0008"
 
 
 def test_schema_module_matches_the_migrated_database(engine: Engine) -> None:
@@ -287,12 +287,44 @@ def test_two_processes_upgrading_at_once_end_at_head(store_url: str) -> None:
         thread.join(timeout=60)
     try:
         assert errors == []
-        assert [current_revision(engine) for engine in engines] == ["0007", "0007"]
+        assert [current_revision(engine) for engine in engines] == ["0008", "0008"]
         with engines[0].connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def fill_0003_session_tables(engine: Engine, facilitator: int) -> None:
+    """A room with one participant and one answer, written with plain SQL as 0003 code did."""
+    run_sql(
+        engine,
+        "INSERT INTO group_sessions (id, join_code, facilitator_id, lesson_id, kind, status,"
+        " step_index, step_id, open_question, min_group_size, created_at, expires_at)"
+        " VALUES (3, 'K7QX3M', :f, 'naloxone', 'group', 'open', 0, 'intro', 'q1', 1, :t1, :t2)",
+        f=facilitator,
+        t1=T1,
+        t2=T2,
+    )
+    run_sql(
+        engine,
+        "INSERT INTO session_questions (session_id, question_key, opened_at) VALUES (3, 'q1', :t1)",
+        t1=T1,
+    )
+    run_sql(
+        engine,
+        "INSERT INTO participants (id, session_id, token_hash, display_name, joined_at,"
+        " last_seen_at) VALUES (5, 3, :hash, 'Sam', :t1, :t2)",
+        hash="ab" * 32,
+        t1=T1,
+        t2=T2,
+    )
+    run_sql(
+        engine,
+        "INSERT INTO responses (session_id, participant_id, question_key, answer, is_correct,"
+        " answered_at) VALUES (3, 5, 'q1', '\"a\"', TRUE, :t2)",
+        t2=T2,
+    )
 
 
 def test_rows_made_under_0003_survive_0004_and_its_downgrade(
@@ -301,11 +333,7 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
     upgrade(engine, "0003")
     fill_0002_tables(engine)
     facilitator = Facilitators(engine).add("counselor", "a long passphrase", T2)
-    sessions = Sessions(engine)
-    room = sessions.start(facilitator, "naloxone", "group", "intro", T2, min_group_size=1)
-    _, token = sessions.join(room.join_code, "Sam", T2)
-    sessions.open_question(room.id, facilitator, "q1", T2)
-    sessions.answer(token, "q1", "a", True, T2)
+    fill_0003_session_tables(engine, facilitator)
     tables = (*TABLES_0002, *TABLES_0003)
     before = all_rows(engine, tables)
     empty = [name for name, rows in before.items() if not rows]
@@ -314,12 +342,14 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
 
     store = Store(store_url)
     try:
-        assert current_revision(store.engine) == "0007"
+        assert current_revision(store.engine) == "0008"
         after = all_rows(store.engine, tables)
         assert after["learners"] == [(*row, "learner") for row in before["learners"]]
         assert after["facilitators"] == [(*row, "account") for row in before["facilitators"]]
         assert after["answer_attempts"] == [(*row, None) for row in before["answer_attempts"]]
-        grew = {"learners", "facilitators", "answer_attempts"}
+        # 0008 gave every room a seat cap: 40 unless the counselor sets another.
+        assert after["group_sessions"] == [(*row, 40) for row in before["group_sessions"]]
+        grew = {"learners", "facilitators", "answer_attempts", "group_sessions"}
         assert {k: v for k, v in after.items() if k not in grew} == {
             k: v for k, v in before.items() if k not in grew
         }

@@ -21,6 +21,7 @@ class GroupSession:
     created_at: datetime
     expires_at: datetime
     closed_at: datetime | None
+    seat_cap: int = 40
 
     @property
     def is_joinable(self) -> bool:

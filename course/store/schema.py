@@ -217,6 +217,26 @@ login_failures = Table(
     Index(None, "username", "failed_at"),
 )
 
+# Rate limits shared by every replica: one row per counted event in a named bucket (a code
+# kind, or a code kind and a keyed hash of a client's address), deleted once out of the window.
+rate_events = Table(
+    "rate_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bucket", String(80), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "bucket", "at"),
+)
+
+# Random keys made once by migration 0008 and shared by every replica ("client-key": hashes
+# client addresses for the rate limits, so no address is ever stored).
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
 group_sessions = Table(
     "group_sessions",
     metadata,
@@ -230,6 +250,9 @@ group_sessions = Table(
     _key("step_id"),
     Column("open_question", String(ID_LENGTH), nullable=True),
     Column("min_group_size", Integer, nullable=False),
+    # The most seats the room gives out (set when the session starts): a stranger with the
+    # code cannot fill it with hundreds of fake phones.
+    Column("seat_cap", Integer, nullable=False, server_default="40"),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
