@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from course.model import TimelineStep
 
 # Each colour has at least 4.5:1 against BAR_TEXT (text drawn on a bar) and 3:1 against every
-# colour in BACKGROUNDS (WCAG 1.4.3 and 1.4.11); tests/test_text_throttle_charts.py checks it.
+# colour in BACKGROUNDS (WCAG 1.4.3 and 1.4.11); tests/test_text_charts.py checks it.
 PALETTE = ("#1f5f8b", "#2a7f50", "#a85c1a", "#6a4c93", "#8b1e3f", "#3b7d7d")
 BACKGROUNDS = ("#ffffff", "#eef3f7")  # the theme's backgroundColor and secondaryBackgroundColor
 BAR_TEXT = "#ffffff"

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from course.loader import REPO_ROOT, load_course
 from course.store import Store
+from course.store.limits import LEARNER_CODES
 
 LESSON = "tolerance-dependence-addiction"
 
@@ -88,13 +89,13 @@ def test_continue_with_a_code(learner: tuple[int, str]) -> None:
 
 def test_wrong_code_is_refused_and_then_throttled(learner: tuple[int, str]) -> None:
     at = open_page()
-    for _ in range(5):
+    for _ in range(LEARNER_CODES.per_client.count):
         at.text_input[0].input("maple-river-candle-0000")
         at = click(at, "Continue")
         assert "We could not find that code" in texts(at)
     at.text_input[0].input(learner[1])
     at = click(at, "Continue")
-    assert "Too many tries. Please wait" in texts(at)
+    assert "Too many tries from this device or network. Please wait" in texts(at)
     assert [t.value for t in at.title] != ["Course map"]
 
 

@@ -1,6 +1,7 @@
 """Facilitator accounts: Argon2id password hashes and sign-in throttling kept in the database."""
 
 import functools
+import hashlib
 import math
 import re
 import secrets
@@ -124,14 +125,17 @@ class Facilitators:
         """Return the facilitator's id if the password is right, else None; may raise Throttled."""
         now = utc(now)
         key = normalize_username(username) or _NOT_A_USERNAME
-        with read(self.engine) as conn:
+        # The try is counted as a failure in the same write transaction as the check, before
+        # the (slow) hash: parallel tries cannot all pass one count. A right password then
+        # clears the name's failures, this one with them.
+        with write(self.engine) as conn:
+            _lock_name(conn, key)
             _check_throttle(conn, key, now)
             row = conn.execute(_account(select(facilitators), key)).first()
+            _record_failure(conn, key, now)
         # An unknown name costs one hash too, so timing does not tell which names exist.
         stored = _dummy_hash() if row is None else row.password_hash
         if not _matches(stored, password) or row is None:
-            with write(self.engine) as conn:
-                _record_failure(conn, key, now)
             return None
         self._signed_in(key, stored, password)
         return int(row.id)
@@ -191,6 +195,13 @@ def _matches(stored: str, password: str) -> bool:
 def _dummy_hash() -> str:
     """Return a hash of a random password, to verify against when the name is unknown."""
     return HASHER.hash(secrets.token_urlsafe(16))
+
+
+def _lock_name(conn: Connection, key: str) -> None:
+    """Serialise sign-in tries of one name (SQLite's IMMEDIATE transaction serialises all)."""
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"sign-in:{key}".encode()).digest()
+        conn.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big") >> 1)))
 
 
 def _check_throttle(conn: Connection, key: str, now: datetime) -> None:

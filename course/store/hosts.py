@@ -21,9 +21,11 @@ from course.store.schema import facilitators
 from course.store.sessions import Sessions
 
 HOST_KIND = "host"
-# Anyone may host without an account, so the whole app admits at most this many new family
-# sessions an hour: enough for many families, too few to flood the database.
-HOSTS_PER_HOUR = 120
+# Anyone may host without an account. The app limits starts per client and slows everyone
+# down past 120 an hour (course.store.limits.FAMILY_STARTS); this is the hard ceiling behind
+# that, against a flood from very many addresses: far above any real use, too few to fill
+# the database.
+HOSTS_PER_HOUR = 2000
 HOST_WINDOW = timedelta(hours=1)
 # Smaller than a counselor's default of 3: a family is often two or three people.
 FAMILY_MIN_GROUP = 2

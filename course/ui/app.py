@@ -6,10 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from course.ui import frame, identity, nav, pagescript, staff
+from course.ui import frame, hardening, identity, nav, pagescript, staff
 
 # Served by the app itself: an icon name would make every browser fetch it from a font server.
 ICON = Path(__file__).parent / "assets" / "icon.png"
+
+hardening.apply()  # once per process, when the app is first imported: before any page runs
 
 
 def main() -> None:

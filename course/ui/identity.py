@@ -20,20 +20,19 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from course.store import REMEMBER_DAYS, normalize_code
-from course.ui import cookies, pagescript
-from course.ui.resources import code_failed, code_wait, devices, store
+from course.store.limits import LEARNER_CODES, NEW_LEARNERS, Refused
+from course.ui import client, cookies, pagescript
+from course.ui.resources import devices, limits, store, take
 
 LEARNER = "learner"
-BUSY = "Too many tries. Please wait {seconds} seconds and try again."
-SESSION_KEY = "throttle_key"
 DEVICE_COOKIE = "course_device"
 LEFT_COOKIE = "course_left"  # set by quick exit: old addresses with a code sign nobody in
 LEFT_HOURS = 12.0
 _DEVICE = "_device_token"
 _COOKIE_READ = "_device_cookie_read"
 _DROP_CODE = "_drop_code_param"
-# Kept when a learner signs out: the page list, the wrong-code count, the view counter.
-_KEPT = ("_pages", "_pages_for", SESSION_KEY, "_page_view")
+# Kept when a learner signs out: the page list, the client's key, the view counter.
+_KEPT = ("_pages", "_pages_for", client.SESSION_KEY, "_page_view")
 
 
 @dataclass(frozen=True)
@@ -96,8 +95,13 @@ def _from_cookie() -> Learner | None:
     return learner
 
 
-def start(is_shared_device: bool) -> Learner:
-    """Create a new learner and keep them signed in on this browser."""
+def start(is_shared_device: bool) -> Learner | Refusal:
+    """Create a new learner and keep them signed in on this browser (new codes are limited)."""
+    ticket = take(NEW_LEARNERS, client.key())
+    if isinstance(ticket, Refused):
+        return Refusal(
+            "Many new codes were made from here lately. " + wait_words(ticket), is_throttled=True
+        )
     learner_id, code = store().create_learner(now())
     learner = Learner(learner_id, code)
     _keep_signed_in(learner, is_shared_device)
@@ -111,19 +115,40 @@ class Refusal:
     is_throttled: bool = False
 
 
+def wait_words(refused: Refused) -> str:
+    """Say how long to wait, in words a tired person reads at a glance."""
+    seconds = refused.wait_seconds
+    if seconds <= 90:
+        return f"Please wait {seconds} seconds and try again."
+    return f"Please wait {-(-seconds // 60)} minutes and try again."
+
+
+def busy(refused: Refused) -> str:
+    """The message for a code refused unchecked, because of too many wrong codes."""
+    if refused.in_slowdown:
+        return (
+            "Many wrong codes are being tried on this site right now, so each device gets only "
+            "a few tries for a while. " + wait_words(refused)
+        )
+    return "Too many tries from this device or network. " + wait_words(refused)
+
+
 def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
-    """Find the learner with this code, or return a kind message saying why not."""
-    key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(8))
-    wait = code_wait(key)
-    if wait > 0:
-        return Refusal(BUSY.format(seconds=int(wait) + 1), is_throttled=True)
+    """Find the learner with this code, or return a kind message saying why not.
+
+    Every try counts against this client's allowance before the code is looked up (so parallel
+    tries cannot pass one count); a right code gives its try back.
+    """
+    ticket = take(LEARNER_CODES, client.key())
+    if isinstance(ticket, Refused):
+        return Refusal(busy(ticket), is_throttled=True)
     code = normalize_code(typed)
     learner_id = store().find_learner(code) if code else None
     if code is None or learner_id is None:
-        code_failed(key)
         return Refusal(
             "We could not find that code. Check the words and the number, then try again."
         )
+    limits().release(ticket)
     learner = Learner(learner_id, code)
     _keep_signed_in(learner, is_shared_device)
     return learner

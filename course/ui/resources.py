@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import streamlit as st
 
 from course.loader import LoadResult, default_root, load_course
 from course.store import Cohorts, Devices, Plans, Store
 from course.store.accounts import Facilitators
-from course.store.guard import SharedLimit
+from course.store.limits import Allowance, Limits, Refused, Ticket
 from course.store.sessions import Sessions
-from course.throttle import Throttle
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,31 +30,14 @@ def store() -> Store:
 
 
 @st.cache_resource(show_spinner=False)
-def code_throttle() -> Throttle:
-    """Limit wrong learner codes: 5 a minute per browser session, 300 a minute in all.
-
-    The overall limit stops guessing from many sessions at once; it is high enough that a
-    burst of typos in a full class cannot lock everyone out for long.
-    """
-    return Throttle(per_key=5, overall=300, window=60.0)
+def limits() -> Limits:
+    """Rate limits per client and in all, kept in the database (no cache holds their state)."""
+    return Limits(store().engine)
 
 
-@st.cache_resource(show_spinner=False)
-def code_limit() -> SharedLimit:
-    """Limit wrong codes (learner, join and program codes) to 300 a minute across replicas."""
-    return SharedLimit(store().engine, "~codes", 300, timedelta(minutes=1))
-
-
-def code_wait(key: str) -> float:
-    """Return how long this browser session must wait before trying another code."""
-    here = code_throttle().wait_time(key, time.monotonic())
-    return max(here, code_limit().wait_time(datetime.now(UTC)))
-
-
-def code_failed(key: str) -> None:
-    """Note a wrong code from this browser session, here and in the shared count."""
-    code_throttle().record_failure(key, time.monotonic())
-    code_limit().record_failure(datetime.now(UTC))
+def take(allowance: Allowance, client: str) -> Ticket | Refused:
+    """Count one attempt of this kind by this client, or say how long it must wait."""
+    return limits().take(allowance, client, datetime.now(UTC))
 
 
 @st.cache_resource(show_spinner=False)

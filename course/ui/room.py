@@ -10,7 +10,9 @@ import streamlit as st
 
 from course.model import Lesson
 from course.store.sessions import GroupSession
-from course.ui.resources import course_result
+from course.ui.resources import course_result, limits
+
+PROOF_PARAM = "pass"
 
 
 def lesson_of(room: GroupSession) -> Lesson | None:
@@ -25,8 +27,18 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def link_text(room: GroupSession) -> str:
+    """What the QR link's proof signs: this room and its code."""
+    return f"room|{room.id}|{room.join_code}"
+
+
 def join_link(room: GroupSession) -> str:
-    return f"{base_url()}/join?room={room.join_code}"
+    """The address in the QR code: the join code and a proof that this app drew it.
+
+    A phone that follows it is let in even while strangers' wrong codes slow typed codes down.
+    """
+    proof = limits().sign(link_text(room))
+    return f"{base_url()}/join?room={room.join_code}&{PROOF_PARAM}={proof}"
 
 
 def qr_png(link: str) -> bytes:

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import secrets
-import time
-
 import streamlit as st
 
 from course.group import buckets, find_askable
 from course.model import CheckStep, DiscussionStep, Lesson
 from course.store.accounts import Throttled
 from course.store.hosts import FAMILY_MIN_GROUP, Hosts
+from course.store.limits import FAMILY_STARTS, Refused
 from course.store.sessions import GroupSession, NotAllowed
 from course.text import safe_markdown
-from course.throttle import Throttle
-from course.ui import cookies, group_controls, handout, identity, room
+from course.ui import client, cookies, group_controls, handout, identity, room
 from course.ui.group_views import LARGE_TYPE, draw_step, draw_tally
-from course.ui.resources import course_result, sessions, store
+from course.ui.resources import course_result, limits, sessions, store, take
 
 HOST = "family_host"  # (session id, host id) in this browser session
 HOST_COOKIE = "course_host"
 MODES = {"screen": "One shared screen", "phones": "Everyone on their own phone"}
-
-
-@st.cache_resource(show_spinner=False)
-def start_throttle() -> Throttle:
-    """Per browser session: a few family sessions in ten minutes (the store caps the app)."""
-    return Throttle(per_key=3, overall=10_000, window=600.0)
 
 
 def show() -> None:
@@ -96,19 +87,19 @@ def _start() -> None:
 
 
 def _begin(lesson: Lesson, mode: str) -> str | None:
-    key = st.session_state.setdefault("family_start_key", secrets.token_hex(8))
-    if (wait := start_throttle().wait_time(key, time.monotonic())) > 0:
-        return f"Please wait {int(wait) + 1} seconds before starting another session."
+    ticket = take(FAMILY_STARTS, client.key())
+    if isinstance(ticket, Refused):
+        return "Many family sessions were started from here lately. " + identity.wait_words(ticket)
     try:
         started, host_id, token = Hosts(store().engine).start(
             lesson.id, lesson.steps[0].id, identity.now(), min_group_size=FAMILY_MIN_GROUP
         )
     except Throttled as busy:
+        limits().release(ticket)
         return (
-            "Many family sessions started in the last hour. Please try again in "
+            "Very many family sessions started in the last hour. Please try again in "
             f"{int(busy.wait_seconds / 60) + 1} minutes."
         )
-    start_throttle().record_failure(key, time.monotonic())  # counts starts, not failures
     st.session_state[HOST] = (started.id, host_id)
     st.session_state["family_mode"] = mode
     st.session_state["family_token"] = token  # kept in a cookie in the next run

@@ -104,6 +104,9 @@ def _start() -> None:
     shared = st.checkbox(SHARED, key="shared_new")
     if st.button("Start the course", type="primary", icon=":material/play_arrow:"):
         learner = identity.start(is_shared_device=shared)
+        if isinstance(learner, identity.Refusal):
+            st.error(learner.message)
+            return
         identity.set_audience(learner, audience or "learner")
         st.rerun()
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-
 import streamlit as st
 
 from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
 from course.scoring import grade_answer
+from course.store.limits import JOIN_CODES, ROOM_JOINS, Refused, Ticket
 from course.store.sessions import NotAllowed, RoomClosed, RoomLocked, RoomNotFound
-from course.ui import cookies, identity
+from course.ui import client, cookies, identity, room
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.questions import ask, show_grade
-from course.ui.resources import code_failed, code_wait, course_result, sessions
+from course.ui.resources import course_result, limits, sessions, take
 
 TOKEN = "participant_token"
 # The seat token is kept in a cookie of this site (never in the address, which can be shared
@@ -71,21 +70,51 @@ def _join_form() -> None:
 
 
 def _join(code: str, name: str | None) -> str | None:
-    key = st.session_state.setdefault("throttle_key", secrets.token_hex(8))
-    wait = code_wait(key)
-    if wait > 0:
-        return f"Too many tries. Please wait {int(wait) + 1} seconds and try again."
+    """Seat this phone, or say why not. Wrong codes and seats taken are limited per client.
+
+    A phone that came by the room's QR link carries the app's proof of the room, so it is never
+    slowed down for other people's wrong codes; a typed code counts against this client's
+    allowance of wrong join codes until it turns out right.
+    """
+    who = client.key()
+    code_ticket: Ticket | None = None
+    if not _has_proof(code):
+        taken = take(JOIN_CODES, who)
+        if isinstance(taken, Refused):
+            return identity.busy(taken)
+        code_ticket = taken
+    seat_ticket = take(ROOM_JOINS, who)
+    if isinstance(seat_ticket, Refused):
+        _give_back(code_ticket)
+        return "Many phones joined from this network lately. " + identity.wait_words(seat_ticket)
     try:
         _, token = sessions().join(code, name, identity.now())
     except RoomNotFound:
-        code_failed(key)
+        _give_back(seat_ticket)  # the wrong code keeps its count
         return "We could not find that code. Check the code on the big screen."
-    except RoomLocked:
-        return "This room is locked. Ask the counselor to let you in."
-    except RoomClosed:
+    except (RoomLocked, RoomClosed) as refused:
+        _give_back(seat_ticket, code_ticket)
+        if isinstance(refused, RoomLocked):
+            return "This room is locked. Ask the counselor to let you in."
         return "This session has ended."
+    _give_back(code_ticket)
     st.session_state[TOKEN] = token
     return None
+
+
+def _has_proof(code: str) -> bool:
+    """Tell whether this page was opened from the room's own QR link (for this code)."""
+    proof = st.query_params.get(room.PROOF_PARAM)
+    if not proof:
+        return False
+    found = sessions().find_by_code(code, identity.now())
+    return found is not None and limits().is_signed(room.link_text(found), proof)
+
+
+def _give_back(*tickets: Ticket | None) -> None:
+    for ticket in tickets:
+        if ticket is not None:
+            limits().release(ticket)
 
 
 @st.fragment(run_every=2.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Mapping
 
 import streamlit as st
@@ -18,9 +17,10 @@ from course.charts import (
 from course.model import Course, Quiz
 from course.overview import before_after, lesson_status, my_lessons
 from course.store import CohortNotFound
+from course.store.limits import PROGRAM_CODES, Refused
 from course.text import safe_markdown
-from course.ui import identity, nav
-from course.ui.resources import code_failed, code_wait, cohorts, course_result, store
+from course.ui import client, identity, nav
+from course.ui.resources import cohorts, course_result, limits, store, take
 
 STATIC = {"displayModeBar": False, "staticPlot": True}
 
@@ -69,14 +69,14 @@ def _program(learner: identity.Learner) -> None:
 
 
 def _join_program(learner: identity.Learner, typed: str) -> str | None:
-    key = st.session_state.setdefault(identity.SESSION_KEY, secrets.token_hex(8))
-    if (wait := code_wait(key)) > 0:
-        return identity.BUSY.format(seconds=int(wait) + 1)
+    ticket = take(PROGRAM_CODES, client.key())
+    if isinstance(ticket, Refused):
+        return identity.busy(ticket)
     try:
         cohorts().join(learner.id, typed, identity.now())
     except CohortNotFound:
-        code_failed(key)
         return "We could not find that program code. Check it with your program."
+    limits().release(ticket)
     return None
 
 

@@ -1,4 +1,4 @@
-"""Pure helpers: Markdown link safety, the guessing throttle, chart builders."""
+"""Pure helpers: Markdown link safety, chart builders."""
 
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ from course.dashboard_charts import (
 )
 from course.model import TimelineStep
 from course.text import plain, safe_markdown
-from course.throttle import Throttle
 
 
 @pytest.mark.parametrize(
@@ -64,23 +63,6 @@ def test_safe_markdown(text: str, expected: str) -> None:
 
 def test_plain_escapes_markdown() -> None:
     assert plain("**hi** [x](y) <b>") == r"\*\*hi\*\* \[x\]\(y\) \<b\>"
-
-
-def test_throttle_limits_one_key_then_frees_it() -> None:
-    throttle = Throttle(per_key=3, overall=100, window=60)
-    for second in range(3):
-        assert throttle.wait_time("a", now=float(second)) == 0
-        throttle.record_failure("a", now=float(second))
-    assert throttle.wait_time("a", now=3.0) == pytest.approx(57.0)
-    assert throttle.wait_time("b", now=3.0) == 0
-    assert throttle.wait_time("a", now=60.5) == 0
-
-
-def test_throttle_limits_all_keys_together() -> None:
-    throttle = Throttle(per_key=100, overall=4, window=10)
-    for n in range(4):
-        throttle.record_failure(f"k{n}", now=1.0)
-    assert throttle.wait_time("fresh", now=2.0) == pytest.approx(9.0)
 
 
 def test_timeline_figure_has_one_bar_per_event() -> None:
