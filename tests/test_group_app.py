@@ -15,10 +15,12 @@ from course.loader import REPO_ROOT, load_course
 from course.scoring import correct_answer
 from course.store import Store
 from course.store.accounts import Facilitators
-from course.store.sessions import Sessions
+from course.store.limits import JOIN_CODES
+from course.store.sessions import RoomFull, RoomLocked, Sessions
 
 LESSON = "tolerance-dependence-addiction"
 PASSWORD = "a-long-pass-phrase-2026"
+LOCK_HINT = "Everyone is in? Lock the room so no one else can join with the code."
 
 
 @pytest.fixture
@@ -137,9 +139,83 @@ def test_locked_room_refuses_new_phones(db_url: str) -> None:
     )
 
 
+def lock_button(console: AppTest) -> tuple[str, int]:
+    """Return the lock button's style and its place among the console's buttons."""
+    labels = [b.label for b in console.button]
+    assert labels.count("Lock the room") == 1, labels
+    place = labels.index("Lock the room")
+    return console.button[place].proto.type, place
+
+
+def test_the_console_caps_the_seats_and_offers_the_lock_once_the_class_is_in(db_url: str) -> None:
+    facilitator = signed_in().session_state["facilitator"]
+    console = open_page("console", {"facilitator": facilitator})
+    console.selectbox[0].set_value(LESSON)
+    (seats,) = [n for n in console.number_input if n.label == "Seats"]
+    assert (seats.value, seats.min, seats.max) == (40, 2, 300)
+    assert "can't take more seats than this" in seats.help
+    seats.set_value(3)
+    click(console, "Start")
+    sessions = Sessions(Store(db_url).engine)
+    (room,) = sessions.sessions_of(1)
+    assert room.seat_cap == 3
+
+    def seat_one() -> AppTest:
+        sessions.join(room.join_code, None, datetime.now(UTC))
+        return open_page("console", {"facilitator": facilitator, "group_session_id": room.id})
+
+    console = seat_one()
+    assert "1 of 3 seats taken" in [c.value for c in console.caption]
+    assert lock_button(console)[0] == "secondary"  # the lock is there, not yet pressed upon
+    assert LOCK_HINT not in texts_on(console)
+    seat_one()
+    console = seat_one()
+    assert "3 of 3 seats taken" in [c.value for c in console.caption]
+    assert "The room is full" in console.warning[0].value
+    assert LOCK_HINT in texts_on(console)
+    style, place = lock_button(console)
+    assert style == "primary"
+    assert place < [b.label for b in console.button].index("Next")  # near the top
+    with pytest.raises(RoomFull):
+        sessions.join(room.join_code, None, datetime.now(UTC))
+
+    console = console.button[place].click().run()
+    assert sessions.owned(room.id, 1).status == "locked"
+    with pytest.raises(RoomLocked):
+        sessions.join(room.join_code, None, datetime.now(UTC))
+    assert "Lock the room" not in [b.label for b in console.button]
+    console = click(console, "Unlock the room")
+    assert sessions.owned(room.id, 1).status == "open"
+    assert lock_button(console)[0] == "primary"
+
+
+def test_the_counselor_changes_the_seats_of_a_live_room(db_url: str) -> None:
+    console = start_session()
+    (seats,) = [n for n in console.number_input if n.label == "Seats"]
+    assert seats.value == 40
+    seats.set_value(5)
+    console = click(console, "Change seats")
+    assert Sessions(Store(db_url).engine).owned(1, 1).seat_cap == 5
+    assert "0 of 5 seats taken" in [c.value for c in console.caption]
+    (seats,) = [n for n in console.number_input if n.label == "Seats"]
+    seats.set_value(2)  # fewer than the 3 answers a result needs
+    console = click(console, "Change seats")
+    assert "The room needs at least 3 seats" in console.error[0].value
+    assert Sessions(Store(db_url).engine).owned(1, 1).seat_cap == 5
+
+
+def test_a_room_with_fewer_seats_than_answers_to_show_is_not_started(db_url: str) -> None:
+    console = open_page("console", {"facilitator": signed_in().session_state["facilitator"]})
+    (seats,) = [n for n in console.number_input if n.label == "Seats"]
+    seats.set_value(2)
+    console = click(console, "Start")
+    assert "Give the room at least 3 seats" in console.error[0].value
+    assert Sessions(Store(db_url).engine).sessions_of(1) == []
+
+
 def test_wrong_join_code_is_refused_then_throttled(db_url: str) -> None:
     phone = open_page("join")
-    for _ in range(5):
+    for _ in range(JOIN_CODES.per_client.count):
         phone.text_input[0].input("ZZZZZZ")
         phone = click(phone, "Join")
         assert "We could not find that code" in phone.error[0].value

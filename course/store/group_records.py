@@ -3,6 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+# A room's seats unless the counselor sets another number when starting it.
+DEFAULT_SEAT_CAP = 40
+# Seats a room may give out: a pair at least; at most a lecture hall, so one stranger with the
+# code cannot seat hundreds of fake phones and outvote the class.
+MIN_SEATS = 2
+MAX_SEATS = 300
+
 
 @dataclass(frozen=True)
 class GroupSession:
@@ -21,7 +28,7 @@ class GroupSession:
     created_at: datetime
     expires_at: datetime
     closed_at: datetime | None
-    seat_cap: int = 40
+    seat_cap: int = DEFAULT_SEAT_CAP
 
     @property
     def is_joinable(self) -> bool:
@@ -85,6 +92,10 @@ class RoomNotFound(LookupError):
 
 class RoomLocked(PermissionError):
     """The facilitator locked the room: no one new may join."""
+
+
+class RoomFull(PermissionError):
+    """Every seat of the room is taken: no one new may join until one is freed or added."""
 
 
 class RoomClosed(PermissionError):

@@ -29,6 +29,9 @@ HOSTS_PER_HOUR = 2000
 HOST_WINDOW = timedelta(hours=1)
 # Smaller than a counselor's default of 3: a family is often two or three people.
 FAMILY_MIN_GROUP = 2
+# A family is often two to eight people, with a spare phone or two: a stranger who learns the
+# code cannot fill the room with fake phones.
+FAMILY_SEAT_CAP = 12
 _UNUSABLE = "!"  # not an Argon2 hash: verifying any password against it fails
 
 
@@ -46,7 +49,13 @@ class Hosts:
         self.per_hour = per_hour
 
     def start(
-        self, lesson_id: str, first_step_id: str, now: datetime, *, min_group_size: int = 2
+        self,
+        lesson_id: str,
+        first_step_id: str,
+        now: datetime,
+        *,
+        min_group_size: int = 2,
+        seat_cap: int = FAMILY_SEAT_CAP,
     ) -> tuple[GroupSession, int, str]:
         """Open a family session; return it, its host id and the host's token (shown once)."""
         now = utc(now)
@@ -62,7 +71,13 @@ class Hosts:
             query = insert(facilitators).values(values).returning(facilitators.c.id)
             host_id = int(conn.execute(query).scalar_one())
         room = Sessions(self.engine).start(
-            host_id, lesson_id, "family", first_step_id, now, min_group_size=min_group_size
+            host_id,
+            lesson_id,
+            "family",
+            first_step_id,
+            now,
+            min_group_size=min_group_size,
+            seat_cap=seat_cap,
         )
         return room, host_id, token
 

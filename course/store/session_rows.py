@@ -23,6 +23,7 @@ from course.store.group_records import (
     Participant,
     Response,
     RoomClosed,
+    RoomFull,
     RoomLocked,
     RoomNotFound,
 )
@@ -66,7 +67,7 @@ def owned(
     table = group_sessions
     query = select(table).where(table.c.id == session_id, table.c.facilitator_id == facilitator_id)
     if for_update:
-        # PostgreSQL: waits for the joins and answers in flight (FOR SHARE), then holds off new.
+        # PostgreSQL: waits for the joins and answers in flight, then holds off new ones.
         query = query.with_for_update(key_share=True)
     session = _session(conn.execute(query).first())
     if session is None:
@@ -84,28 +85,42 @@ def control(conn: Connection, session_id: int, facilitator_id: int, **values: An
 
 
 def live_by_code(
-    conn: Connection, code: str, now: datetime, *, for_share: bool = False
+    conn: Connection, code: str, now: datetime, *, for_update: bool = False
 ) -> GroupSession | None:
     """Return the session with this code that is neither closed nor expired, if any."""
     table = group_sessions
     query = select(table).where(
         table.c.join_code == code, table.c.status != "closed", table.c.expires_at > now
     )
-    return _session(conn.execute(query.with_for_update(read=True) if for_share else query).first())
+    if for_update:
+        query = query.with_for_update(key_share=True)  # FOR NO KEY UPDATE on PostgreSQL
+    return _session(conn.execute(query).first())
 
 
 def joinable(conn: Connection, code: str, now: datetime) -> GroupSession:
-    """Return the open session with this code; else raise RoomLocked, RoomClosed or RoomNotFound."""
-    # Shared lock: a join racing the facilitator's "lock" lands wholly before it or is refused.
-    session = live_by_code(conn, code, now, for_share=True)
-    if session is not None and session.status == "locked":
+    """Return the open session with this code and a free seat, locked until the transaction ends.
+
+    Raise RoomLocked, RoomFull, RoomClosed or RoomNotFound when no one new may join.
+    """
+    # Row lock (SQLite: the write transaction): joins to one room take turns, so each counts
+    # the seats taken by the one before, and a join racing the facilitator's "lock" lands
+    # wholly before it or is refused.
+    session = live_by_code(conn, code, now, for_update=True)
+    if session is None:
+        raise _not_live(conn, code)
+    if session.status == "locked":
         raise RoomLocked("the facilitator has locked this room")
-    if session is not None:
-        return session
+    if count_active(conn, session.id) >= session.seat_cap:
+        raise RoomFull(f"all {session.seat_cap} seats of this room are taken")
+    return session
+
+
+def _not_live(conn: Connection, code: str) -> RoomClosed | RoomNotFound:
+    """Return the error for a code no live session holds: its session ended, or there is none."""
     ended = select(group_sessions.c.id).where(group_sessions.c.join_code == code).limit(1)
     if conn.scalar(ended) is not None:
-        raise RoomClosed("this session has ended")
-    raise RoomNotFound("no session has this code")
+        return RoomClosed("this session has ended")
+    return RoomNotFound("no session has this code")
 
 
 def seat_of(conn: Connection, token: str) -> tuple[GroupSession, Participant] | None:

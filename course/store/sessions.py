@@ -12,11 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from course.store import session_rows as rows
 from course.store.db import dialect_insert, read, write
 from course.store.group_records import (
+    DEFAULT_SEAT_CAP,
+    MAX_SEATS,
+    MIN_SEATS,
     GroupSession,
     NotAllowed,
     Participant,
     Response,
     RoomClosed,
+    RoomFull,
     RoomLocked,
     RoomNotFound,
     Tally,
@@ -41,13 +45,17 @@ from course.store.schema import (
 from course.store.session_rows import AnswerKeys
 
 __all__ = [
+    "DEFAULT_SEAT_CAP",
     "JOIN_ALPHABET",
     "JOIN_CODE_LENGTH",
+    "MAX_SEATS",
+    "MIN_SEATS",
     "GroupSession",
     "NotAllowed",
     "Participant",
     "Response",
     "RoomClosed",
+    "RoomFull",
     "RoomLocked",
     "RoomNotFound",
     "Sessions",
@@ -81,6 +89,7 @@ class Sessions:
         *,
         min_group_size: int = 3,
         hours: float = 12,
+        seat_cap: int = DEFAULT_SEAT_CAP,
         rng: secrets.SystemRandom | None = None,
     ) -> GroupSession:
         """Open a session on the lesson's first step, with a join code no live session has."""
@@ -89,6 +98,7 @@ class Sessions:
         _check_choice("kind", kind, KINDS)
         if min_group_size < 1 or hours <= 0:
             raise ValueError("min_group_size must be 1 or more and hours more than 0")
+        _check_seat_cap(seat_cap, min_group_size)
         values = {
             "facilitator_id": facilitator_id,
             "lesson_id": lesson_id,
@@ -97,6 +107,7 @@ class Sessions:
             "step_index": 0,
             "step_id": first_step_id,
             "min_group_size": min_group_size,
+            "seat_cap": seat_cap,
             "created_at": now,
             "expires_at": now + timedelta(hours=hours),
         }
@@ -124,7 +135,10 @@ class Sessions:
             return [GroupSession(**row._asdict()) for row in found]
 
     def join(self, code: str, display_name: str | None, now: datetime) -> tuple[Participant, str]:
-        """Seat a new participant; return it and its token, to be kept only by their browser."""
+        """Seat a new participant; return it and its token, to be kept only by their browser.
+
+        Raise RoomNotFound, RoomClosed, RoomLocked, or RoomFull once the room's seats are taken.
+        """
         now = utc(now)
         name = clean_display_name(display_name)
         token = new_token()
@@ -209,6 +223,15 @@ class Sessions:
             closed_at = utc(now) if status == "closed" else None
             query = update(group_sessions).where(group_sessions.c.id == session_id)
             conn.execute(query.values(status=status, closed_at=closed_at))
+
+    def set_seat_cap(
+        self, session_id: int, facilitator_id: int, seat_cap: int, now: datetime
+    ) -> None:
+        """Change how many seats the room gives out; seats taken above a lower cap stay taken."""
+        with write(self.engine) as conn:
+            session = rows.owned(conn, session_id, facilitator_id, for_update=True)
+            _check_seat_cap(seat_cap, session.min_group_size)
+            rows.control(conn, session_id, facilitator_id, seat_cap=seat_cap)
 
     def remove_participant(
         self, session_id: int, facilitator_id: int, participant_id: int, now: datetime
@@ -376,3 +399,14 @@ def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     """Reject a value that is not one of the allowed words."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def _check_seat_cap(seat_cap: int, min_group_size: int) -> None:
+    """Reject a seat cap out of range, or too small for the room's answers ever to show."""
+    if not MIN_SEATS <= seat_cap <= MAX_SEATS:
+        raise ValueError(f"seat_cap must be {MIN_SEATS} to {MAX_SEATS}; got {seat_cap}")
+    if seat_cap < min_group_size:
+        raise ValueError(
+            f"seat_cap must be at least min_group_size ({min_group_size}), or no answers "
+            f"would ever show; got {seat_cap}"
+        )

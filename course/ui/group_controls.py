@@ -1,17 +1,63 @@
-"""Controls a leader of a live session uses: pace the lesson, open and reveal questions.
+"""Controls a leader of a live session uses: the door, the pace, the questions to ask.
 
 Shared by the counselor's console and a family session's host (who has no account).
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from course.group import askables, find_share, shares
 from course.model import Lesson, Step
-from course.store.sessions import GroupSession
+from course.store.sessions import GroupSession, RoomClosed
 from course.ui import identity
 from course.ui.resources import course_result, sessions
+
+LOCK_HINT = "Everyone is in? Lock the room so no one else can join with the code."
+
+
+@st.fragment(run_every=3.0)
+def door(room_id: int, owner_id: int) -> None:
+    """Show the seats taken and the lock, live; the lock stands out once the class is in."""
+    current = sessions().owned(room_id, owner_id)
+    if current.status == "closed":  # ended from another tab or device: the page says so
+        st.rerun()
+    seated = sessions().participant_count(room_id)
+    with st.container(border=True):
+        st.metric("People in the room", seated)
+        st.caption(f"{seated} of {current.seat_cap} seats taken")
+        if current.status == "locked":
+            st.markdown("The room is locked: no one else can join. Everyone inside stays.")
+            if st.button("Unlock the room", icon=":material/lock_open:"):
+                _set_status(current, owner_id, "open")
+        else:
+            _lock(current, seated, owner_id)
+
+
+def _lock(current: GroupSession, seated: int, owner_id: int) -> None:
+    """Offer the lock: plain while people arrive, prominent once enough are in or seats run out."""
+    is_full = seated >= current.seat_cap
+    if is_full:
+        st.warning("The room is full: no one else can join until a seat is freed or added.")
+    is_in = is_full or seated >= current.min_group_size
+    if is_in:
+        st.markdown(LOCK_HINT)
+    if st.button(
+        "Lock the room",
+        type="primary" if is_in else "secondary",
+        icon=":material/lock:",
+        width="stretch" if is_in else "content",
+    ):
+        _set_status(current, owner_id, "locked")
+
+
+def _set_status(current: GroupSession, owner_id: int, status: str) -> None:
+    # Ended from another tab meanwhile: nothing to lock, and the rerun shows it has ended.
+    with contextlib.suppress(RoomClosed):
+        sessions().set_status(current.id, owner_id, status, identity.now())
+    st.rerun()
 
 
 def pace(current: GroupSession, lesson: Lesson, owner_id: int) -> Step:

@@ -7,14 +7,29 @@ from collections.abc import Callable
 import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
-from course.model import DiscussionStep, Lesson
-from course.store.sessions import GroupSession, NotAllowed, RoomClosed
+from course.model import Course, DiscussionStep, Lesson
+from course.store.sessions import (
+    DEFAULT_SEAT_CAP,
+    MAX_SEATS,
+    MIN_SEATS,
+    GroupSession,
+    NotAllowed,
+    RoomClosed,
+)
 from course.text import safe_markdown
 from course.ui import group_controls, identity, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.resources import course_result, sessions
 
 ROOM = "group_session_id"
+SEATS_HELP = (
+    "The most people who can join. A stranger who gets hold of the code can't take more "
+    "seats than this. You can change it during the session."
+)
+LIVE_SEATS_HELP = (
+    "The most people who can join. Fewer seats than people inside keeps everyone in and only "
+    "stops new people from joining."
+)
 
 
 def show() -> None:
@@ -49,23 +64,37 @@ def _start(facilitator: staff.Facilitator) -> None:
         if st.button(f"Return to {title} (code {s.join_code})", key=f"resume-{s.id}"):
             st.session_state[ROOM] = s.id
             st.rerun()
+    _start_form(course, facilitator)
+
+
+def _start_form(course: Course, facilitator: staff.Facilitator) -> None:
     with st.form("start_session"):
         st.subheader("Start a session")
         titles = {lid: lesson.title for lid, lesson in course.lessons.items()}
         lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
         size = st.number_input("Show answers once this many have answered", 2, 40, 3)
+        seats = st.number_input("Seats", MIN_SEATS, MAX_SEATS, DEFAULT_SEAT_CAP, help=SEATS_HELP)
         if st.form_submit_button("Start", type="primary") and lesson_id:
-            first = course.lessons[lesson_id].steps[0].id
-            started = sessions().start(
-                facilitator.id, lesson_id, "group", first, identity.now(), min_group_size=int(size)
-            )
-            st.session_state[ROOM] = started.id
-            st.rerun()
+            _begin(course.lessons[lesson_id], facilitator, int(size), int(seats))
+
+
+def _begin(lesson: Lesson, facilitator: staff.Facilitator, size: int, seats: int) -> None:
+    first, now = lesson.steps[0].id, identity.now()
+    try:
+        started = sessions().start(
+            facilitator.id, lesson.id, "group", first, now, min_group_size=size, seat_cap=seats
+        )
+    except ValueError:  # within the form's bounds, only fewer seats than answers to show
+        st.error(f"Give the room at least {size} seats, so that answers can show.")
+        return
+    st.session_state[ROOM] = started.id
+    st.rerun()
 
 
 def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
     st.caption(f"{lesson.title} · join code {current.join_code} · {current.status}")
     st.link_button("Open the projector view", f"/projector?room={current.join_code}")
+    group_controls.door(current.id, facilitator.id)
     step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):
         draw_step(step)
@@ -79,9 +108,8 @@ def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilita
 
 @st.fragment(run_every=3.0)
 def _live(room_id: int, facilitator_id: int) -> None:
-    """Refresh the headcount and the open question's answers without redrawing the page."""
+    """Refresh the open question's answers without redrawing the page."""
     current = sessions().owned(room_id, facilitator_id)
-    st.metric("People in the room", sessions().participant_count(room_id))
     lesson = room.lesson_of(current)
     course = course_result().course
     if current.open_question and lesson and course:
@@ -125,11 +153,7 @@ def _bucketer(askable: Askable) -> Callable[[object], list[str]]:
 def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
     st.subheader("The room")
     now = identity.now()
-    lock_label = "Unlock the room" if current.status == "locked" else "Lock the room"
-    if st.button(lock_label, icon=":material/lock:"):
-        status = "open" if current.status == "locked" else "locked"
-        sessions().set_status(current.id, facilitator.id, status, now)
-        st.rerun()
+    _seats(current, facilitator)
     people = sessions().participants(current.id, facilitator.id)
     for n, person in enumerate(people, start=1):
         name = person.display_name or f"Participant {n}"
@@ -145,6 +169,22 @@ def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
             st.rerun()
     if st.button("Summary of this session"):
         nav.go("summary", room=str(current.id))
+
+
+def _seats(current: GroupSession, facilitator: staff.Facilitator) -> None:
+    """Change the room's seats; a lower number keeps everyone inside and only stops new people."""
+    with st.form("seats", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
+        seats = st.number_input(
+            "Seats", MIN_SEATS, MAX_SEATS, current.seat_cap, help=LIVE_SEATS_HELP, width=160
+        )
+        if not st.form_submit_button("Change seats"):
+            return
+    try:
+        sessions().set_seat_cap(current.id, facilitator.id, int(seats), identity.now())
+    except ValueError:  # within the bounds, only fewer seats than answers to show
+        st.error(f"The room needs at least {current.min_group_size} seats, so answers can show.")
+        return
+    st.rerun()
 
 
 def _leave_button() -> None:

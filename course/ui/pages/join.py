@@ -7,7 +7,7 @@ import streamlit as st
 from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
 from course.scoring import grade_answer
 from course.store.limits import JOIN_CODES, ROOM_JOINS, Refused, Ticket
-from course.store.sessions import NotAllowed, RoomClosed, RoomLocked, RoomNotFound
+from course.store.sessions import NotAllowed, RoomClosed, RoomFull, RoomLocked, RoomNotFound
 from course.ui import client, cookies, identity, room
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.questions import ask, show_grade
@@ -92,10 +92,12 @@ def _join(code: str, name: str | None) -> str | None:
     except RoomNotFound:
         _give_back(seat_ticket)  # the wrong code keeps its count
         return "We could not find that code. Check the code on the big screen."
-    except (RoomLocked, RoomClosed) as refused:
+    except (RoomLocked, RoomFull, RoomClosed) as refused:
         _give_back(seat_ticket, code_ticket)
         if isinstance(refused, RoomLocked):
             return "This room is locked. Ask the counselor to let you in."
+        if isinstance(refused, RoomFull):
+            return "This room is full. Ask the counselor to make room for you."
         return "This session has ended."
     _give_back(code_ticket)
     st.session_state[TOKEN] = token
