@@ -1,7 +1,9 @@
 """Rate limits in the database: per client, in all, a slowdown that spares the innocent, no race."""
 
+import math
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +11,12 @@ from sqlalchemy import select
 from course.store import Store
 from course.store.limits import (
     ALLOWANCES,
+    FAMILY_STARTS,
+    JOIN_CODES,
     LEARNER_CODES,
+    NEW_LEARNERS,
+    PROGRAM_CODES,
+    ROOM_JOINS,
     Allowance,
     Limits,
     Refused,
@@ -164,3 +171,32 @@ def test_proofs_are_this_apps_own(store: Store, limits: Limits) -> None:
         assert Limits(other.engine).is_signed("room|3|K7QX3M", proof)
     finally:
         other.close()
+
+
+README_ROWS = {
+    "Wrong learner codes": LEARNER_CODES,
+    "Wrong program codes": PROGRAM_CODES,
+    "Wrong join codes (typed)": JOIN_CODES,
+    "Seats taken in rooms": ROOM_JOINS,
+    "Family sessions started": FAMILY_STARTS,
+    "New learner codes": NEW_LEARNERS,
+}
+
+
+def test_the_readme_states_the_limits_the_code_enforces() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] in README_ROWS:
+            rows[cells[0]] = cells[1:]
+    assert set(rows) == set(README_ROWS), "every allowance has its row in README's table"
+    for label, allowance in README_ROWS.items():
+        rules = (allowance.per_client, allowance.overall, allowance.in_slowdown)
+        assert rows[label] == [rule.describe() for rule in rules], label
+    assert {a.kind for a in ALLOWANCES} == {a.kind for a in README_ROWS.values()}
+    # The arithmetic behind the learner-code limit, as the README shows it.
+    learners, codes = 10_000, 2**43
+    guesses = LEARNER_CODES.overall.count * 60 * 24 * 365
+    chance = 1 - math.exp(-guesses * learners / codes)
+    assert f"{chance:.1%}" == "1.8%" and "**1.8% a year**" in readme

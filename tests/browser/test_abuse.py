@@ -143,6 +143,15 @@ def test_one_client_reconnecting_is_stopped_and_locks_no_one_else_out(
     assert try_code(server, "127.0.0.2", code).has(TOO_MANY), "its own right code waits too"
     # Anyone else, with the right code, is let in at once.
     assert try_code(server, "127.0.0.3", code).has(SIGNED_IN)
+    # A browser that stays signed in carries proof (its device cookie) and needs no code, even
+    # on the attacker's own network (say, a shared wifi).
+    with WireClient(server.base, source="127.0.0.4") as learner:
+        learner.open("")
+        learner.click("Start the course")
+        device = learner.cookies
+    assert "course_device" in device
+    with WireClient(server.base, source="127.0.0.2", cookies=device) as back:
+        assert back.open("").has("Welcome back. Your progress is saved.")
 
 
 def test_many_clients_start_a_slowdown_that_still_lets_a_right_code_in(
