@@ -53,6 +53,17 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+LARGEST: list[int] = []  # the largest element each render sent, in bytes
+
+
+def largest_element(node: object) -> int:
+    """Return the serialized size of the largest element under an AppTest node."""
+    proto = getattr(node, "proto", None)
+    size = proto.ByteSize() if proto is not None and hasattr(proto, "ByteSize") else 0
+    children = getattr(node, "children", {})
+    return max([size, *(largest_element(child) for child in children.values())])
+
+
 def render_page(facilitator_id: int, cohort_choice: int) -> float:
     """Render the dashboard once with AppTest; return seconds (the page's whole script run)."""
     import streamlit as st
@@ -69,6 +80,7 @@ def render_page(facilitator_id: int, cohort_choice: int) -> float:
     at.run()
     took = time.perf_counter() - t0
     assert not at.exception, at.exception
+    LARGEST.append(largest_element(at._tree))  # each element is one message to the browser
     st.cache_resource.clear()
     return took
 
@@ -150,6 +162,10 @@ def main() -> int:
     median = 1000 * statistics.median(renders_big)
     print(f"  {args.learners:,} learners: {1000 * b:,.0f} ms (median {median:,.0f})")
     print(f"  200 learners (baseline): {1000 * s:,.0f} ms; ratio {b / s:.2f}x for 50x the learners")
+    print(
+        f"  largest message (one element): {max(LARGEST) / 1000:,.0f} kB; the server's cap "
+        "(server.maxMessageSize) is 16 MB"
+    )
     store.close()
     return 0
 

@@ -54,6 +54,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import importlib
 import json
 import os
@@ -124,7 +125,7 @@ from course.store.db import write as db_write  # noqa: E402
 from course.store.schema import facilitators as facilitators_t  # noqa: E402
 from course.store.schema import participants as participants_t  # noqa: E402
 from course.store.schema import responses as responses_t  # noqa: E402
-from course.store.sessions import Sessions  # noqa: E402
+from course.store.sessions import MAX_SEATS, Sessions  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # Server and database
@@ -183,7 +184,9 @@ class Db:
     def new_room(self) -> Room:
         now = datetime.now(UTC)
         first_step = self.lesson.steps[0].id
-        session = self.sessions.start(self.facilitator_id, LESSON_ID, "group", first_step, now)
+        session = self.sessions.start(
+            self.facilitator_id, LESSON_ID, "group", first_step, now, seat_cap=MAX_SEATS
+        )
         self.sessions.open_question(session.id, self.facilitator_id, self.askable.key, now)
         options = {o.text: o.id for o in self.question.options}
         room = Room(session.id, session.join_code, self.askable.key, options)
@@ -235,9 +238,17 @@ class Phone:
             self.ack_at = now
 
 
+def phone_address(name: str) -> str:
+    """A loopback address of its own for each phone name: one client per phone, as in a room."""
+    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:3], "big")
+    return f"127.{digest >> 16}.{(digest >> 8) & 255}.{(digest & 255) or 1}"
+
+
 async def join_phone(server: Server, room: Room, name: str, timeout: float) -> Phone:
     """Open the join page and submit the join form, as a phone does; return the joined phone."""
-    tab = LiveSession(server.port, "join", f"room={room.code}", xsrf=server.xsrf)
+    tab = LiveSession(
+        server.port, "join", f"room={room.code}", xsrf=server.xsrf, source=phone_address(name)
+    )
     phone = Phone(name, tab)
     tab.hooks.append(phone.on_delta)
     await tab.connect()

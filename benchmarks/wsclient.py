@@ -84,6 +84,9 @@ class Session:
     query_string: str
     xsrf: str | None = None
     host: str = "127.0.0.1"
+    # The address to connect from (any of 127.0.0.0/8 on Linux): each phone of a benchmark is
+    # its own client, as real phones are, so the app's per-client limits see many clients.
+    source: str | None = None
     keep_blob: bool = True
     page_script_hash: str = ""
     session_id: str = ""
@@ -104,6 +107,7 @@ class Session:
             open_timeout=30,
             ping_interval=None,  # the server pings; the library answers in the background
             proxy=None,  # loopback: never through an http(s)_proxy from the environment
+            **({"local_addr": (self.source, 0)} if self.source else {}),
         )
 
     async def close(self) -> None:

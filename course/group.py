@@ -22,6 +22,7 @@ from course.model import (
     TrueFalse,
 )
 from course.scoring import AnswerError, Grade, grade_answer
+from course.store.inputs import clean_text
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ def find_share(lesson: Lesson, key: str) -> Share | None:
 
 
 def clean_share(text: str) -> str:
-    """Tidy a shared thought (trim, one space between words); refuse an empty or long one."""
-    tidy = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+    """Tidy a shared thought (clean_text, on one line); refuse an empty or long one."""
+    tidy = clean_text(text, one_line=True)
     if not tidy:
         raise ValueError("Please write something first.")
     if len(tidy) > SHARE_CHARS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from course.store.inputs import clean_text
+
 # Enough for a few lines per answer; the store caps a whole plan at 20,000 characters.
 FIELD_CHARS = 1_500
 
@@ -72,7 +74,13 @@ def clean_plan(values: Mapping[str, object]) -> dict[str, str]:
     return plan
 
 
+def emptied_labels(values: Mapping[str, object], plan: Mapping[str, str]) -> list[str]:
+    """Name the fields where something was typed but nothing visible, so nothing was kept."""
+    return [
+        f.label for f in PLAN_FIELDS if f.key not in plan and str(values.get(f.key) or "").strip()
+    ]
+
+
 def _tidy(text: str) -> str:
-    """Drop control characters (but not line breaks) and blank edges of each line."""
-    kept = "".join(ch for ch in text if ch.isprintable() or ch == "\n")
-    return "\n".join(line.strip() for line in kept.strip().splitlines())
+    """Clean the text (clean_text) and trim the blank edges of each line."""
+    return "\n".join(line.strip() for line in clean_text(text).strip().split("\n"))

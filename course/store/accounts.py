@@ -86,6 +86,8 @@ def check_password(username: str, password: str) -> None:
         raise WeakPassword(f"password is too short: use at least {MIN_PASSWORD_CHARS} characters")
     if len(password) > MAX_PASSWORD_CHARS:
         raise WeakPassword(f"password is too long: use at most {MAX_PASSWORD_CHARS} characters")
+    if any("\ud800" <= ch <= "\udfff" for ch in password):
+        raise WeakPassword("password has a character that cannot be stored: type it again")
     if password.strip().lower() in COMMON_PASSWORDS:
         raise WeakPassword("password is too common: it is on lists of the most used passwords")
     if password.strip().lower() == username.strip().lower():
@@ -187,7 +189,7 @@ def _matches(stored: str, password: str) -> bool:
     """Tell whether password matches the encoded Argon2 hash."""
     try:
         return HASHER.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):  # a lone surrogate
         return False
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.store.db import dialect_insert, read, write
 from course.store.group_records import NotAllowed
-from course.store.inputs import utc
+from course.store.inputs import clean_text, utc
 from course.store.joincodes import JOIN_ALPHABET
 from course.store.schema import COHORT_NAME_LENGTH, cohort_members, cohorts
 
@@ -51,7 +51,7 @@ class Cohorts:
         self, facilitator_id: int, name: str, now: datetime, rng: secrets.SystemRandom | None = None
     ) -> Cohort:
         """Create a cohort with a fresh code; ValueError if the name is empty or too long."""
-        label = " ".join(name.split())
+        label = clean_text(name, one_line=True)
         if not 0 < len(label) <= COHORT_NAME_LENGTH:
             raise ValueError(f"a cohort name has 1 to {COHORT_NAME_LENGTH} characters")
         rng = rng or secrets.SystemRandom()

@@ -1,10 +1,14 @@
-"""What a participant types and holds: the room's join code, a display name, a seat token."""
+"""What a participant types and holds: the room's join code, a display name, a seat token.
+
+And how the app labels a participant, which a chosen display name must not imitate.
+"""
 
 import hashlib
 import re
 import secrets
 import unicodedata
 
+from course.store.inputs import clean_text
 from course.store.schema import DISPLAY_NAME_LENGTH
 
 # No 0/O or 1/I/L, which people misread on a projector and mistype on a phone.
@@ -18,6 +22,10 @@ TOKEN_BYTES = 16
 _MAX_CODE_INPUT = 50
 # Spaces, hyphens, underscores, and the dashes phones substitute for "-".
 _CODE_SEPARATORS = re.compile(r"[\s\-_\u2010-\u2015\u2212]+")
+
+# How the app itself names people in a room; a chosen name must not pass for one of these.
+PARTICIPANT_LABEL = "Participant {number}"
+_APP_LABEL = re.compile(r"participant\s*(?:#|no\.?)?\s*\d*|counsell?or|facilitator|host|anonymous")
 
 
 def new_join_code(rng: secrets.SystemRandom | None = None) -> str:
@@ -37,17 +45,42 @@ def normalize_join_code(text: str) -> str | None:
 
 
 def clean_display_name(name: str | None) -> str | None:
-    """Return the name without control characters or extra spaces; None if nothing is left."""
+    """Return the name cleaned, NFKC-normalized, on one line; None if nothing is left.
+
+    ValueError (with words for the participant) if it is too long or is one of the app's
+    own labels, such as "Participant 1" or "Counselor", which it would pass for.
+    """
     if name is None:
         return None
-    # Category C: controls, bidi overrides and other invisible format characters.
-    visible = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in name)
+    # NFKC: full-width and other look-alike forms become the plain letters they imitate.
+    folded = unicodedata.normalize("NFKC", clean_text(name))
+    # Category C that is left: line breaks, tabs, bidi overrides, other invisible formats.
+    visible = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in folded)
     cleaned = " ".join(visible.split())
     if len(cleaned) > DISPLAY_NAME_LENGTH:
         raise ValueError(
-            f"display name has {len(cleaned)} characters; at most {DISPLAY_NAME_LENGTH} are kept"
+            f"Please keep the name to {DISPLAY_NAME_LENGTH} characters (this has {len(cleaned)})."
+        )
+    if is_app_label(cleaned):
+        raise ValueError(
+            "That name is one the app uses for its own labels (like “Participant 1” or "
+            "“Counselor”), so people could mistake it. Please choose another, or leave it empty."
         )
     return cleaned or None
+
+
+def is_app_label(name: str) -> bool:
+    """Tell whether a name reads as one of the app's own labels, whatever its case or width."""
+    folded = clean_text(unicodedata.normalize("NFKC", name), one_line=True).casefold()
+    return _APP_LABEL.fullmatch(folded) is not None
+
+
+def participant_label(display_name: str | None, number: int) -> str:
+    """Name a participant for the counselor: the app's label, or their chosen name, marked."""
+    if not display_name:
+        return PARTICIPANT_LABEL.format(number=number)
+    # Quotes and words, not a style: they survive a screen reader and a plain-text copy.
+    return f"“{display_name}” (chosen name)"
 
 
 def new_token() -> str:

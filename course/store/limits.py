@@ -101,9 +101,10 @@ ROOM_JOINS = Allowance(
 FAMILY_STARTS = Allowance(
     "family-start", Rule(10, _minutes(60)), Rule(120, _minutes(60)), Rule(1, _minutes(60))
 )
-# New learner codes (a clinic's computer room may start a class at once).
+# New learner codes. A whole class on a clinic's wifi (one address) may start at once; a code
+# costs a slow hash, so a flood is still cut short.
 NEW_LEARNERS = Allowance(
-    "new-learner", Rule(30, _minutes(10)), Rule(300, _minutes(60)), Rule(2, _minutes(10))
+    "new-learner", Rule(100, _minutes(10)), Rule(2000, _minutes(60)), Rule(10, _minutes(10))
 )
 ALLOWANCES = (LEARNER_CODES, PROGRAM_CODES, JOIN_CODES, ROOM_JOINS, FAMILY_STARTS, NEW_LEARNERS)
 LONGEST = max(max(a.per_client.window, a.overall.window) for a in ALLOWANCES)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, select
 
 from course.store.db import dialect_insert, read, write
-from course.store.inputs import utc
+from course.store.inputs import clean_text, utc
 from course.store.schema import learners, support_plans
 
 # A plan is a handful of short answers; this bounds a hostile or runaway one.
@@ -23,12 +23,11 @@ class Plans:
         self.engine = engine
 
     def save(self, learner_id: int, plan: dict[str, str], now: datetime) -> None:
-        """Keep this plan for the learner, replacing any earlier one; LookupError if no learner."""
-        payload = json.dumps(plan, ensure_ascii=False, sort_keys=True)
+        """Keep this plan (text cleaned) in place of any earlier one; LookupError if no learner."""
+        cleaned = {clean_text(key): clean_text(text) for key, text in plan.items()}
+        payload = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
         if len(payload) > MAX_PLAN_CHARS:
             raise ValueError(f"plan is {len(payload)} characters; at most {MAX_PLAN_CHARS}")
-        if "\\u0000" in payload:
-            raise ValueError("plan contains a NUL character, which cannot be stored")
         values = {"learner_id": learner_id, "plan": payload, "updated_at": utc(now)}
         with write(self.engine) as conn:
             if conn.scalar(select(learners.c.id).where(learners.c.id == learner_id)) is None:

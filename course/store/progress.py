@@ -25,7 +25,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from course.store.codes import hash_code, new_code, normalize_code
 from course.store.db import DialectInsert, dialect_insert, make_engine, read, upgrade, write
-from course.store.inputs import answer_json, check_ids, check_reflection, utc
+from course.store.inputs import answer_json, check_ids, clean_reflection, utc
 from course.store.records import Attempt, LessonProgress, QuizResult
 from course.store.schema import (
     LEARNER_TABLES,
@@ -241,10 +241,10 @@ class Store:
     def save_reflection(
         self, learner_id: int, lesson_id: str, step_id: str, text: str, now: datetime
     ) -> None:
-        """Save (or replace) the learner's private reflection on a step."""
+        """Save (or replace) the learner's private reflection on a step, cleaned (clean_text)."""
         now = utc(now)
         check_ids(lesson_id=lesson_id, step_id=step_id)
-        check_reflection(text)
+        text = clean_reflection(text)
         key = {"learner_id": learner_id, "lesson_id": lesson_id, "step_id": step_id}
         with write(self.engine) as conn:
             stmt = dialect_insert(conn, reflections).values(**key, text=text, updated_at=now)

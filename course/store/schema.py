@@ -326,6 +326,8 @@ SESSION_TABLES: tuple[tuple[Table, Column[int]], ...] = (
 )
 # Facilitator accounts: the counselor's sign-in, nobody's course data.
 ACCOUNT_TABLES: tuple[Table, ...] = (login_failures, facilitators)
+# Rate limits and the key they hash addresses with: about clients, never about a learner.
+LIMIT_TABLES: tuple[Table, ...] = (rate_events, app_secrets)
 
 
 # Cohorts: a program's code that self-paced learners may enter, so that the program's

@@ -22,6 +22,7 @@ from course.model import (
 from course.quizflow import question_state
 from course.scoring import grade_answer
 from course.store import MAX_REFLECTION_CHARS
+from course.store.inputs import clean_text
 from course.text import safe_markdown
 from course.ui import identity
 from course.ui.questions import ask, show_settled
@@ -198,8 +199,21 @@ def _reflection(lesson: Lesson, step: ReflectionStep, learner: identity.Learner)
             height=160,
         )
         if st.form_submit_button("Save my notes"):
-            store().save_reflection(learner.id, lesson.id, step.id, text or "", identity.now())
-            st.success("Saved. Only you can see this.")
+            _save_notes(lesson, step, learner, text or "")
+
+
+def _save_notes(
+    lesson: Lesson, step: ReflectionStep, learner: identity.Learner, typed: str
+) -> None:
+    kept = clean_text(typed)
+    if typed.strip() and not kept.strip():  # an earlier note must not be wiped by accident
+        st.warning(
+            "Nothing was saved: your note held only hidden characters that can't be kept. "
+            "Please type it again."
+        )
+        return
+    store().save_reflection(learner.id, lesson.id, step.id, kept, identity.now())
+    st.success("Saved. Only you can see this.")
 
 
 def _sources(lesson: Lesson, ids: list[str]) -> None:

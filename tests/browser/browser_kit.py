@@ -7,6 +7,7 @@ system Chromium driven by Playwright's sync API. Nothing here downloads a browse
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -51,6 +52,23 @@ STARTUP_SECONDS = 60
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 WIDE = {"viewport": {"width": 1280, "height": 900}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+
+
+_DEVICES = itertools.count(1)
+# The test servers trust a proxy on 127.0.0.1 (start_server), as a deployment behind nginx does.
+TRUSTED_PROXY = "127.0.0.1"
+
+
+def own_address() -> dict[str, Any]:
+    """Context options that give a browser an address of its own, as each phone in a room has.
+
+    Every test browser connects from 127.0.0.1; the servers treat that as a trusted proxy and
+    count each context under the address it forwards (198.18.0.0/15 is for benchmarks and
+    tests), so the app's per-client limits see many devices, not one.
+    """
+    n = next(_DEVICES)
+    address = f"198.{18 + (n >> 16) % 2}.{(n >> 8) & 255}.{n & 255}"
+    return {"extra_http_headers": {"X-Forwarded-For": address}}
 
 
 def phone_options(browser_version: str) -> dict[str, Any]:
@@ -148,7 +166,7 @@ def start_server(workdir: Path, env: Mapping[str, str], port: int | None = None)
         "--browser.gatherUsageStats",
         "false",
     ]
-    full_env = {**os.environ, **env}
+    full_env = {**os.environ, "COURSE_TRUSTED_PROXIES": TRUSTED_PROXY, **env}
     # One log per start (a restart on the same port must not overwrite the first one).
     log_path = workdir / f"streamlit-{port}-{time.monotonic_ns()}.log"
     # A file, not a PIPE: a full pipe would block the server (Streamlit's own e2e does this too).

@@ -21,6 +21,7 @@ from browser_kit import (
     WIDE,
     Server,
     axe_source,
+    own_address,
     phone_options,
     remove_dir,
     skip_or_fail,
@@ -98,7 +99,7 @@ def new_phone(browser: Any) -> Iterator[Callable[[], Any]]:
     options = phone_options(browser.version)
 
     def open_page() -> Any:
-        context = browser.new_context(**options)
+        context = browser.new_context(**options, **own_address())
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -158,7 +159,7 @@ def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
     }
 
     def new(kind: str) -> Any:
-        context = browser.new_context(**kinds[kind])
+        context = browser.new_context(**kinds[kind], **own_address())
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

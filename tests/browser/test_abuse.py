@@ -22,7 +22,7 @@ from browser_kit import Server, remove_dir, start_server, stop_server, temp_dir
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from wire_kit import Screen, WireClient
 
-from course.store import Facilitators, Sessions, Store
+from course.store import Cohorts, Facilitators, Sessions, Store
 from course.store.hosts import FAMILY_SEAT_CAP
 from course.store.limits import (
     FAMILY_STARTS,
@@ -335,9 +335,18 @@ def test_new_learner_codes_are_limited_per_client(
             tab.open("")
             return tab.click("Start the course")
 
-    for n in range(NEW_LEARNERS.per_client.count):
-        made = start("127.0.0.2")
-        assert "course_device" in made.cookies_set(), f"start {n + 1}: {message(made)}"
+    allowed, threads = NEW_LEARNERS.per_client.count, 5
+    assert allowed % threads == 0
+
+    def starts(count: int) -> Callable[[], None]:
+        def run() -> None:
+            for n in range(count):
+                made = start("127.0.0.2")  # one address: a reconnect for each
+                assert "course_device" in made.cookies_set(), f"start {n + 1}: {message(made)}"
+
+        return run
+
+    in_parallel([starts(allowed // threads) for _ in range(threads)])
     refused = start("127.0.0.2")
     assert refused.has("Many new codes were made from here lately"), message(refused)
     assert "course_device" not in refused.cookies_set()
@@ -408,3 +417,50 @@ def test_clear_cache_from_a_client_is_refused_and_resets_no_limit(
         assert screen.has("Start the course")
     assert try_code(server, "127.0.0.2", WRONG_CODE).has(TOO_MANY)
     assert "Refused a client's request to clear every cache" in server.log()
+
+
+# --- 7 and 9: what people type ------------------------------------------------------------------
+
+
+def sign_in_counselor(server: Server, source: str) -> WireClient:
+    tab = WireClient(server.base, source=source)
+    tab.open("login")
+    tab.type("Facilitator name", FACILITATOR)
+    tab.type("Password", PASSWORD)
+    tab.click("Sign in")
+    return tab
+
+
+def test_control_characters_are_cleaned_and_nothing_is_lost(
+    serve: Callable[[str], Server], postgres_url: str
+) -> None:
+    store = Store(postgres_url)
+    try:
+        Facilitators(store.engine).add(FACILITATOR, PASSWORD, datetime.now(UTC))
+    finally:
+        store.close()
+    server = serve(postgres_url)
+    # Before: PostgreSQL refused a NUL in a cohort name (DataError) and the page showed an error
+    # box; the name was lost.
+    with sign_in_counselor(server, "127.0.0.2") as counselor:
+        counselor.open("dashboard")
+        counselor.type("Name (for example: Tuesday evening group)", "Tuesday\x00 evening\x1b[31m")
+        made = counselor.click("Create")
+        assert not [a for a in made.alerts if a[0] in ("error", "exception")], message(made)
+        assert made.has("Created. Learners join it with the code"), message(made)
+    store = Store(postgres_url)
+    try:
+        names = [c.name for c in Cohorts(store.engine).of(1)]
+    finally:
+        store.close()
+    assert names == ["Tuesday evening[31m"]
+    # A display name with a NUL joins, cleaned; one imitating the app's own label is refused.
+    code, proof = start_family_room(server, "127.0.0.9")
+    with WireClient(server.base, source="127.0.0.3") as phone:
+        phone.open("join", f"room={code}&pass={proof}")
+        phone.type("Display name (optional, no real name needed)", "Ｐａｒｔｉｃｉｐａｎｔ １")
+        refused = phone.click("Join")
+        assert refused.has("That name is one the app uses for its own labels"), message(refused)
+        phone.type("Display name (optional, no real name needed)", "Sam\x00")
+        seated = phone.click("Join")
+        assert seated.has("You joined as “Sam”."), message(seated)

@@ -270,7 +270,11 @@ def check_join_screen(page: Any, code: str) -> str:
     expect(image).to_be_visible()
     link = (image.get_attribute("alt") or "").removeprefix("QR code for ")
     parts = urlparse(link)
-    assert parts.path == "/join" and parse_qs(parts.query) == {"room": [code]}, link
+    query = parse_qs(parts.query)
+    assert parts.path == "/join" and sorted(query) == ["pass", "room"], link
+    # The app's proof of this room (128 bits), so that a phone that scanned it is never
+    # slowed down by strangers' wrong codes.
+    assert query["room"] == [code] and re.fullmatch(r"[A-Za-z0-9_-]{22}", query["pass"][0]), link
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     # The image served is the QR code of exactly that link.
     served = page.request.get(urljoin(page.url, image.get_attribute("src") or ""))
@@ -293,7 +297,7 @@ def join(page: Any, link: str, name: str, code: str) -> None:
     click_button(page, "Join", exact=True, scope=form)
     shows(page, LESSON["title"])
     if name:
-        shows(page, f"you are {name}")
+        shows(page, f"You joined as “{name}”.")
 
 
 def choose_and_send(page: Any, text: str) -> None:

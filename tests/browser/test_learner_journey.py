@@ -22,6 +22,7 @@ from browser_kit import (
     click_button,
     main_area,
     open_app,
+    own_address,
     phone_options,
     screenshot,
     shipped,
@@ -124,7 +125,7 @@ def test_a_new_learner_from_start_to_delete(
     browser: Any, app_url: str, kind: str, test_name: str
 ) -> None:
     options = phone_options(browser.version) if kind == "phone" else DESKTOP
-    contexts = [browser.new_context(**options) for _ in range(2)]
+    contexts = [browser.new_context(**options, **own_address()) for _ in range(2)]
     for context in contexts:
         context.set_default_timeout(20_000)
         fake_weather_site(context)

@@ -20,6 +20,7 @@ from browser_kit import (
     click_button,
     main_area,
     open_app,
+    own_address,
     screenshot,
     start_new_learner,
     step_label,
@@ -198,7 +199,7 @@ def framing_site(app_url: str) -> Iterator[str]:
 
 
 def test_the_app_refuses_to_run_inside_a_frame(browser: Any, app_url: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **own_address())
     try:
         # Another origin on the same site (another port): its frames get the app's cookies.
         with framing_site(app_url) as framer_url:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
 from course.model import Course, DiscussionStep, Lesson
+from course.store.joincodes import participant_label
 from course.store.sessions import (
     DEFAULT_SEAT_CAP,
     MAX_SEATS,
@@ -156,9 +157,8 @@ def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
     _seats(current, facilitator)
     people = sessions().participants(current.id, facilitator.id)
     for n, person in enumerate(people, start=1):
-        name = person.display_name or f"Participant {n}"
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(safe_markdown(name))
+        left.text(participant_label(person.display_name, n))  # plain text, never Markdown
         if right.button("Remove", key=f"remove-{person.id}"):
             sessions().remove_participant(current.id, facilitator.id, person.id, now)
             st.rerun()

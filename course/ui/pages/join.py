@@ -92,13 +92,15 @@ def _join(code: str, name: str | None) -> str | None:
     except RoomNotFound:
         _give_back(seat_ticket)  # the wrong code keeps its count
         return "We could not find that code. Check the code on the big screen."
-    except (RoomLocked, RoomFull, RoomClosed) as refused:
+    except (RoomLocked, RoomFull, RoomClosed, ValueError) as refused:
         _give_back(seat_ticket, code_ticket)
         if isinstance(refused, RoomLocked):
             return "This room is locked. Ask the counselor to let you in."
         if isinstance(refused, RoomFull):
             return "This room is full. Ask the counselor to make room for you."
-        return "This session has ended."
+        if isinstance(refused, RoomClosed):
+            return "This session has ended."
+        return str(refused)  # the display name: checked before the code, so no guess was made
     _give_back(code_ticket)
     st.session_state[TOKEN] = token
     return None
@@ -133,10 +135,9 @@ def _follow(token: str) -> None:
     if current.status == "closed" or lesson is None:
         st.title("This session has ended. Thank you for taking part.")
         return
-    st.caption(
-        f"{lesson.title}"
-        + (f" · you are {participant.display_name}" if participant.display_name else "")
-    )
+    st.caption(lesson.title)
+    if participant.display_name:
+        st.text(f"You joined as “{participant.display_name}”.")  # plain text, never Markdown
     draw_step(lesson.steps[min(current.step_index, len(lesson.steps) - 1)])
     askable = find_askable(course, lesson, current.open_question or "")
     if askable is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.pdf import find_font, plan_pdf
-from course.plan import FIELD_CHARS, PLAN_FIELDS, clean_plan
+from course.plan import FIELD_CHARS, PLAN_FIELDS, clean_plan, emptied_labels
 from course.printable import plan_html
 from course.ui import identity
 from course.ui.resources import course_result, plans
@@ -37,9 +37,13 @@ def show() -> None:
         }
         if st.form_submit_button("Make our plan", type="primary"):
             try:
-                st.session_state[PLAN] = clean_plan(typed)
+                made = clean_plan(typed)
             except ValueError as problem:
                 st.error(str(problem))
+            else:
+                st.session_state[PLAN] = made
+                for label in emptied_labels(typed, made):
+                    st.warning(f"“{label}” held only hidden characters, so it was left empty.")
     plan = st.session_state.get(PLAN)
     if plan:
         _downloads(plan)

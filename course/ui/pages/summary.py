@@ -34,7 +34,8 @@ def show() -> None:
         return
     wanted = st.query_params.get("room")
     ids = [s.id for s in mine]
-    default = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
+    # Compared as text: "²" is a digit to isdigit() but not to int(), and the address is typed.
+    default = next((n for n, i in enumerate(ids) if str(i) == wanted), 0)
     course_now = course_result().course
     titles = {lid: lesson.title for lid, lesson in course_now.lessons.items()} if course_now else {}
     labels = {
