@@ -23,25 +23,37 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select, update  # noqa: E402
+
 from course.dashboard import (  # noqa: E402
     cohort_gain,
     lesson_funnel,
     lessons_in_order,
+    paired_outcome,
     progress_table,
     quiz_report,
+    safety_table,
 )
+from course.engagement import cohort_numbers as engagement_numbers  # noqa: E402
+from course.engagement import cohort_weeks, learner_table, program_rows, track_lessons  # noqa: E402
 from course.loader import REPO_ROOT, load_course  # noqa: E402
-from course.store import Cohorts, Facilitators, Store  # noqa: E402
+from course.model import Course, Lesson  # noqa: E402
+from course.period import Period  # noqa: E402
+from course.program_report import cohort_numbers as numbers_of  # noqa: E402
+from course.store import Cohorts, Facilitators, Store, write  # noqa: E402
+from course.store.engagement_reports import EngagementReports  # noqa: E402
 from course.store.reports import Reports  # noqa: E402
+from course.store.schema import cohort_members  # noqa: E402
 from course.store.seed import seed_cohort  # noqa: E402
 
 QUIZ = "tolerance-dependence-addiction-quiz"
+NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)  # after the seeded activity (September 2026)
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:
@@ -64,8 +76,11 @@ def largest_element(node: object) -> int:
     return max([size, *(largest_element(child) for child in children.values())])
 
 
-def render_page(facilitator_id: int, cohort_choice: int) -> float:
-    """Render the dashboard once with AppTest; return seconds (the page's whole script run)."""
+def render_page(facilitator_id: int, cohort_choice: int, period: str) -> float:
+    """Render the dashboard once with AppTest; return seconds (the page's whole script run).
+
+    ``period`` is the reporting period's choice on the page ("all", "year", ...).
+    """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -75,7 +90,8 @@ def render_page(facilitator_id: int, cohort_choice: int) -> float:
     at.session_state["facilitator"] = Facilitator(facilitator_id, "lead")
     at.switch_page("course/ui/pages/dashboard.py")
     at.run()  # first run: caches warm (course, store)
-    at.selectbox[0].set_value(cohort_choice)
+    next(r for r in at.radio if r.label == "Reporting period").set_value(period)
+    next(b for b in at.selectbox if b.label == "Cohort").set_value(cohort_choice)
     t0 = time.perf_counter()
     at.run()
     took = time.perf_counter() - t0
@@ -83,6 +99,47 @@ def render_page(facilitator_id: int, cohort_choice: int) -> float:
     LARGEST.append(largest_element(at._tree))  # each element is one message to the browser
     st.cache_resource.clear()
     return took
+
+
+def give_program_ids(store: Store, cohort_id: int, *, share: float, rng: random.Random) -> None:
+    """Give a share of the members a program ID, as the join form stores it (upper case)."""
+    member = cohort_members.c
+    with write(store.engine) as conn:
+        ids = list(conn.scalars(select(member.learner_id).where(member.cohort_id == cohort_id)))
+        for learner in ids:
+            if rng.random() < share:
+                conn.execute(
+                    update(cohort_members)
+                    .where(member.cohort_id == cohort_id, member.learner_id == learner)
+                    .values(program_id=f"C-{learner:06d}")
+                )
+
+
+def page_parts(
+    course: Course, reports: Reports, activity: EngagementReports, lesson: Lesson
+) -> dict[str, Callable[[Period | None], object]]:
+    """Each part of the page as the page computes it, for a period (None: all time)."""
+    quiz = course.quizzes[QUIZ]
+    return {
+        "progress per lesson (SQL GROUP BY)": lambda p: progress_table(course, reports, period=p),
+        "where people stop, one lesson": lambda p: lesson_funnel(reports, lesson, period=p),
+        "knowledge gain, everyone": lambda p: cohort_gain(course, reports, period=p),
+        "paired pre/post + t, Wilcoxon, d_z": lambda p: paired_outcome(course, reports, period=p),
+        "safety questions": lambda p: safety_table(course.quizzes.values(), reports, period=p),
+        f"item statistics + board, {QUIZ}": lambda p: quiz_report(reports, quiz, period=p),
+        "people served (program summary)": lambda p: numbers_of(
+            course, "c", reports, activity, period=p, now=NOW
+        ),
+        "dose and engagement tables": lambda p: dose_tables(course, activity, p),
+    }
+
+
+def dose_tables(course: Course, activity: EngagementReports, period: Period | None) -> object:
+    """What the dose and engagement section computes before it draws."""
+    tracks = track_lessons(course)
+    weeks = activity.active_weeks(period)
+    table = learner_table(activity.members(tracks, NOW, period), weeks, tracks, NOW, period)
+    return engagement_numbers(table), cohort_weeks(weeks), program_rows(table)
 
 
 def naive_facility(store: Store, learner_ids: range, question_ids: list[str]) -> dict[str, float]:
@@ -136,17 +193,26 @@ def main() -> int:
         f"{seeded.answers:,} answers, {seeded.results:,} check results (+ a cohort of "
         f"{seeded_small.learners}); SQLite file {size_mb:.0f} MB"
     )
-    reports = Reports(store.engine, big.id)
+    give_program_ids(store, big.id, share=0.3, rng=random.Random(3))
     lesson = lessons_in_order(course)[0]
-    parts = {
-        "progress per lesson (SQL GROUP BY)": lambda: progress_table(course, reports),
-        "where people stop, one lesson": lambda: lesson_funnel(reports, lesson),
-        "knowledge gain (pre/post)": lambda: cohort_gain(course, reports),
-        f"item statistics + board, {QUIZ}": lambda: quiz_report(reports, course.quizzes[QUIZ]),
-    }
-    print(f"\nparts of the page, best of {args.repeat} (ms):")
-    for name, fn in parts.items():
-        print(f"  {name:58} {1000 * best(fn, args.repeat):8.1f}")
+    month = Period.of_days(date(2026, 9, 1), date(2026, 9, 30))  # the seeded activity's month
+    print(f"\nparts of the page, best of {args.repeat} (ms): all time | period {month.label()}")
+    small_ms: dict[str, float] = {}
+    for cohort_id, label in ((small.id, "200"), (big.id, f"{args.learners:,}")):
+        reports = Reports(store.engine, cohort_id)
+        activity = EngagementReports(store.engine, cohort_id)
+        parts = page_parts(course, reports, activity, lesson)
+        print(f"  cohort of {label} learners:")
+        for name, fn in parts.items():
+            whole = 1000 * best(lambda fn=fn: fn(None), args.repeat)
+            inside = 1000 * best(lambda fn=fn: fn(month), args.repeat)
+            ratio = ""
+            if label == "200":
+                small_ms[name] = whole
+            else:
+                ratio = f"  {whole / small_ms[name]:5.1f}x the 200-learner cohort"
+            print(f"    {name:44} {whole:8.1f} | {inside:8.1f}{ratio}")
+    reports = Reports(store.engine, big.id)
     ids = [q.id for q in course.quizzes[QUIZ].questions]
     sample = range(seeded_small.learners + 1, seeded_small.learners + 1 + 1000)
     naive = best(lambda: naive_facility(store, sample, ids), 1) * args.learners / len(sample)
@@ -155,13 +221,16 @@ def main() -> int:
         f"  baseline: the same facility by a Python loop over learners (1,000 timed, scaled "
         f"to {args.learners:,}): {1000 * naive:,.0f} ms = {naive / sql:.0f}x the SQL way"
     )
-    renders_big = [render_page(lead, big.id) for _ in range(args.repeat)]
-    renders_small = [render_page(lead, small.id) for _ in range(args.repeat)]
-    b, s = min(renders_big), min(renders_small)
-    print(f"\nwhole dashboard render (AppTest, script run), best of {args.repeat}:")
-    median = 1000 * statistics.median(renders_big)
-    print(f"  {args.learners:,} learners: {1000 * b:,.0f} ms (median {median:,.0f})")
-    print(f"  200 learners (baseline): {1000 * s:,.0f} ms; ratio {b / s:.2f}x for 50x the learners")
+    for period in ("all", "year"):
+        renders_big = [render_page(lead, big.id, period) for _ in range(args.repeat)]
+        renders_small = [render_page(lead, small.id, period) for _ in range(args.repeat)]
+        b, s = min(renders_big), min(renders_small)
+        print(f"\nwhole dashboard render (AppTest, script run), period {period!r}, best of "
+              f"{args.repeat}:")  # fmt: skip
+        median = 1000 * statistics.median(renders_big)
+        print(f"  {args.learners:,} learners: {1000 * b:,.0f} ms (median {median:,.0f})")
+        print(f"  200 learners (baseline): {1000 * s:,.0f} ms; ratio {b / s:.2f}x for 50x the "
+              "learners")  # fmt: skip
     print(
         f"  largest message (one element): {max(LARGEST) / 1000:,.0f} kB; the server's cap "
         "(server.maxMessageSize) is 16 MB"

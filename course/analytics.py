@@ -9,6 +9,7 @@ Percentages are on a 0-100 scale; a statistic that cannot be computed is ``nan``
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,23 @@ import pandas as pd
 
 # Below this many complete learners, warn that the numbers mean little.
 SMALL_GROUP = 20
+
+# When a question needs a look, from Moodle's quiz statistics guidance ("Quiz report
+# statistics", https://docs.moodle.org/28/en/Development:Quiz_report_statistics; its facility
+# table is also at https://www.open.edu/openlearncreate/mod/oucontent/view.php?id=52746&section=4.2):
+# facility 90-94 "very easy", 95-100 "extremely easy"; 11-20 "difficult", 6-10 "very
+# difficult", 5 or less "extremely difficult or something wrong with the question".
+# Discrimination bands as Moodle's question bank filter gives them (qbank_statistics,
+# core/local/filter/filtertypes/discrimination): 50 and up very good, 30-49 adequate, 20-29
+# weak, 0-19 "very weak discrimination", below 0 "question probably invalid"; Moodle's
+# statistics table marks a question dubious when its discrimination index is below 0
+# (mod/quiz/report/statistics/statistics_table.php, is_dubious_question). A negative value
+# means learners who did well on the rest of the quiz got this one wrong more often: most
+# often a wrong answer key.
+EASY_FROM = 90.0  # facility (%) at or above: too easy
+HARD_UP_TO = 20.0  # facility (%) at or below: too hard
+WEAK_BELOW = 20.0  # discrimination (x100) from 0 to below this: low
+FLAGS = ("too_easy", "too_hard", "low_discrimination", "negative_discrimination")
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,20 @@ def _item(question_id: str, scores: pd.Series, rest: pd.Series) -> ItemStats:
         sd=100 * _sd(scores),
         discrimination=100 * _pearson(scores, rest),
     )
+
+
+def item_flags(item: ItemStats) -> tuple[str, ...]:
+    """Name what to check about a question (see FLAGS); nan numbers raise no flag."""
+    flags = []
+    if item.facility >= EASY_FROM:
+        flags.append("too_easy")
+    if item.facility <= HARD_UP_TO:
+        flags.append("too_hard")
+    if item.discrimination < 0:
+        flags.append("negative_discrimination")
+    elif item.discrimination < WEAK_BELOW:
+        flags.append("low_discrimination")
+    return tuple(flags)
 
 
 def quiz_statistics(first: pd.DataFrame, question_ids: Sequence[str]) -> QuizStats:
@@ -175,6 +207,38 @@ def option_counts(answers: pd.DataFrame) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
+def option_tally(answers: pd.DataFrame, options: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Count, per choice question, the answers that chose each option (once per answer).
+
+    `answers` has one row per learner's answer (question_id, answer: an option id or a list
+    of them); `options` gives each question's option ids in display order. Share is % of the
+    question's answers, so a multiple-choice question's shares can add up past 100.
+    """
+    chosen: dict[str, Counter[str]] = {qid: Counter() for qid in options}
+    answered: Counter[str] = Counter()
+    for qid, answer in answers[["question_id", "answer"]].itertuples(index=False, name=None):
+        if qid in chosen:
+            answered[qid] += 1
+            chosen[qid].update(_option_ids(answer))
+    rows = [
+        (qid, oid, chosen[qid][oid], answered[qid])
+        for qid, known in options.items()
+        for oid in [*known, *sorted(set(chosen[qid]) - set(known))]
+    ]
+    table = pd.DataFrame(rows, columns=["question_id", "option_id", "count", "answers"])
+    share = 100 * table["count"] / table["answers"].where(table["answers"] > 0)
+    return table.assign(share=share.fillna(0.0).astype(float))
+
+
+def _option_ids(answer: object) -> set[str]:
+    """The option ids an answer names, each once; none for an answer of another shape."""
+    if isinstance(answer, str):
+        return {answer}
+    if isinstance(answer, list | tuple):
+        return {item for item in answer if isinstance(item, str)}
+    return set()
+
+
 def misconception_board(rows: pd.DataFrame, top: int = 10) -> list[Misconception]:
     """Rank misconception tags by confident choices, then all choices, then tag."""
     if rows.empty or top <= 0:
@@ -198,13 +262,17 @@ def misconception_board(rows: pd.DataFrame, top: int = 10) -> list[Misconception
     ]
 
 
-def funnel(furthest: Mapping[int, int], step_ids: Sequence[str]) -> pd.DataFrame:
+def funnel(furthest: Mapping[str | None, int], step_ids: Sequence[str]) -> pd.DataFrame:
     """Count, for each step, the learners who got at least that far in the lesson.
 
-    `furthest` maps a step index to how many learners went no further (counted in SQL).
+    `furthest` maps a step id to how many learners went no further (counted in SQL);
+    `step_ids` are the steps one audience sees, in order. A learner whose furthest step is
+    not among them (a step since removed, or None: never named) counts as having started.
     """
     steps = list(step_ids)
-    learners = [sum(n for index, n in furthest.items() if index >= at) for at in range(len(steps))]
+    order: dict[str | None, int] = {step_id: at for at, step_id in enumerate(steps)}
+    reached = [(order.get(step_id, 0), n) for step_id, n in furthest.items()]
+    learners = [sum(n for index, n in reached if index >= at) for at in range(len(steps))]
     start = learners[0] if learners else 0
     share = [100 * count / start if start else 0.0 for count in learners]
     return pd.DataFrame({"step_id": steps, "learners": learners, "share": share}).astype(

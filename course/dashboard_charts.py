@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from course.analytics import Gain, ItemStats, Misconception
 from course.charts import PALETTE, tidy
+from course.outcomes import PrePost
 
 
 def progress_figure(
@@ -27,11 +28,16 @@ def progress_figure(
     return tidy(figure.update_layout(barmode="group"), height=160 + 52 * len(titles))
 
 
-def funnel_figure(steps: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """Draw how many learners got at least as far as each step of a lesson."""
+def funnel_figure(steps: pd.DataFrame, labels: dict[str, str] | None = None) -> go.Figure:
+    """Draw how many learners got at least as far as each step of a lesson.
+
+    Steps are named by labels (step id: name), else by the "step" column, else by their id.
+    """
+    if labels is None and "step" in steps:
+        labels = dict(zip(steps["step_id"], steps["step"], strict=True))
     figure = go.Figure(
         go.Funnel(
-            y=[labels.get(s, s) for s in steps["step_id"]],
+            y=[(labels or {}).get(s, s) for s in steps["step_id"]],
             x=list(steps["learners"]),
             textinfo="value+percent initial",
             marker_color=PALETTE[0],
@@ -55,6 +61,21 @@ def gain_figure(gain: Gain) -> go.Figure:
         )
     )
     figure.update_yaxes(range=[0, 100], title="Mean score (%)")
+    return tidy(figure, height=320)
+
+
+def pre_post_figure(outcome: PrePost) -> go.Figure:
+    """Draw the mean before and after for the same learners (those who took both checks)."""
+    figure = go.Figure(
+        go.Bar(
+            x=["Before (check A)", "After (check B)"],
+            y=[outcome.mean_pre, outcome.mean_post],
+            marker_color=[PALETTE[0], PALETTE[1]],
+            text=[f"{outcome.mean_pre:.0f}%", f"{outcome.mean_post:.0f}%"],
+            textposition="auto",
+        )
+    )
+    figure.update_yaxes(range=[0, 100], title=f"Mean score (%), the same {outcome.n} learners")
     return tidy(figure, height=320)
 
 

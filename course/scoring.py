@@ -15,6 +15,8 @@ Answer shapes, by question kind (what ``normalize_answer`` accepts, then what it
   returned as a ``dict`` in the question's pair order.
 
 Every canonical form is JSON-friendly, so it can be stored as it is and compared later.
+What is stored is ``canonical_answer``: an answer in one form whatever order the learner saw
+the options in (multiple choice sorted, matching keys sorted), so counts group one answer once.
 In ``score_quiz`` a question with no answer, or with ``None``, is unanswered and counts as wrong.
 """
 
@@ -25,7 +27,7 @@ import json
 import reprlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias, assert_never
+from typing import TypeAlias, TypeGuard, assert_never
 
 from course.model import (
     AnyQuestion,
@@ -116,6 +118,27 @@ def correct_answer(question: AnyQuestion) -> Answer:
             return {pair.id: pair.id for pair in question.pairs}
         case _:
             assert_never(question)
+
+
+def canonical_answer(question: AnyQuestion, answer: object) -> object:
+    """Return the answer in the one form it is stored and counted in; grading is unchanged.
+
+    Multiple choice: the option ids sorted, each once. Matching: the same matches, keys sorted.
+    Other kinds, and answers of a shape the kind does not take, come back as they are (the
+    order of an ordering answer is the answer).
+    """
+    if isinstance(question, MultipleChoice) and _are_ids(answer):
+        return sorted(set(answer))
+    if isinstance(question, Matching) and isinstance(answer, Mapping) and _are_ids(answer.keys()):
+        return dict(sorted(answer.items()))
+    return answer
+
+
+def _are_ids(value: object) -> TypeGuard[Collection[str]]:
+    """Tell whether the value is a collection of strings (not a string or a mapping)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Collection):
+        return False
+    return all(isinstance(item, str) for item in value)
 
 
 def _normalize_single(question: SingleChoice, answer: object) -> str:

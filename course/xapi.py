@@ -1,15 +1,32 @@
-"""xAPI 1.0.3 statements built from plain records, with learners only by pseudonymous id."""
+"""xAPI 1.0.3 statements built from plain records, with learners only by per-cohort pseudonyms.
+
+A learner is an account named by a keyed hash (``Scope.pseudonym``, see course/xapi_export.py):
+never their id or code, and another name in every cohort. Statement ids hash that name too, so
+the id of a statement cannot be recomputed from a learner id either.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeGuard
 from urllib.parse import quote, urlsplit
+
+from course.model import AnyQuestion, Quiz
+from course.xapi_interactions import (
+    INTERACTION_TYPES,
+    MAP_RULE,
+    TYPE_RULE,
+    definition,
+    definition_problems,
+    is_language_map,
+    response,
+)
 
 Statement = dict[str, object]
 
@@ -28,11 +45,13 @@ STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timesta
 STATEMENT_KEYS |= {"authority", "version", "attachments"}
 AGENT_KEYS = ("objectType", "name", "mbox", "mbox_sha1sum", "openid", "account")
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
+CONTEXT_ACTIVITY_KINDS = ("category", "grouping", "other", "parent")
 # Each of these names or points at a person; an email hash is reversed by guessing addresses.
 PRIVATE = ("name", "mbox", "mbox_sha1sum", "openid")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
-PSEUDONYM = re.compile(r"learner-[0-9]+")
+# 128 bits of HMAC in base64url (course.store.limits.Limits.sign): no id or code fits in it.
+PSEUDONYM = re.compile(r"[A-Za-z0-9_-]{22}")
+PSEUDONYM_RULE = "a pseudonym (22 base64url characters of a keyed hash)"
 UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
@@ -65,37 +84,70 @@ class QuizRecord:
     finished_at: datetime
 
 
-def actor(learner_id: int, home_page: str) -> Statement:
-    """Return the Agent for a learner, named only by pseudonymous id."""
-    _check_web_iri("home_page", home_page)
-    account = {"homePage": home_page, "name": f"learner-{learner_id}"}
-    return {"objectType": "Agent", "account": account}
+@dataclass(frozen=True)
+class Scope:
+    """What statements point at and whom they name.
+
+    ``base`` is the course's IRI (activities live under it); ``home_page`` the accounts' system;
+    ``pseudonym`` gives a learner's account name (a keyed hash: never the id itself);
+    ``quizzes`` define the questions' interactions (a question not found is ``other``).
+    """
+
+    base: str
+    home_page: str
+    pseudonym: Callable[[int], str]
+    quizzes: Mapping[str, Quiz] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Refuse a base or home page that is not a web IRI a path can follow."""
+        _check_web_iri("base", self.base)
+        _check_web_iri("home_page", self.home_page)
+
+    def question(self, quiz_id: str, question_id: str) -> AnyQuestion | None:
+        """Return the question as the course has it now, if it still does."""
+        quiz = self.quizzes.get(quiz_id)
+        return quiz.question(question_id) if quiz is not None else None
 
 
-def answered(r: AnswerRecord, base: str, home_page: str, statement_id: uuid.UUID) -> Statement:
-    """Return the statement that a learner answered one quiz question."""
+def actor(name: str, home_page: str) -> Statement:
+    """Return the Agent: an account on home_page named only by a pseudonym."""
+    if not PSEUDONYM.fullmatch(name):
+        raise ValueError(f"actor name: must be {PSEUDONYM_RULE}; got {name!r}")
+    return {"objectType": "Agent", "account": {"homePage": home_page, "name": name}}
+
+
+def answered(r: AnswerRecord, scope: Scope) -> Statement:
+    """Return the statement that a learner answered one quiz question, in its quiz."""
+    name = scope.pseudonym(r.learner_id)
+    sid = _id(scope, "answered", name, r.quiz_id, r.question_id, r.attempt_no)
+    question = scope.question(r.quiz_id, r.question_id)
     path = ("quizzes", r.quiz_id, "questions", r.question_id)
-    extensions = {f"{base}/xapi/attempt": r.attempt_no}
-    # Compact with sorted keys, so one answer always gives one response text.
-    as_json = json.dumps(r.answer, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    response = r.answer if isinstance(r.answer, str) else as_json
-    result = {"success": r.is_correct, "response": response, "extensions": extensions}
-    head = _head(statement_id, r.learner_id, home_page, "answered", r.answered_at)
-    return head | {"object": _activity(base, path, "cmi.interaction"), "result": result}
+    interaction = _activity(scope.base, path, "cmi.interaction", definition(question))
+    extensions = {f"{scope.base}/xapi/attempt": r.attempt_no}
+    result = {"success": r.is_correct, "response": response(question, r.answer)}
+    quiz = _activity(scope.base, ("quizzes", r.quiz_id), "assessment")
+    return _head(sid, name, scope.home_page, "answered", r.answered_at) | {
+        "object": interaction,
+        "result": result | {"extensions": extensions},
+        "context": {"contextActivities": {"parent": [quiz]}},
+    }
 
 
-def completed(r: CompletionRecord, base: str, home_page: str, statement_id: uuid.UUID) -> Statement:
+def completed(r: CompletionRecord, scope: Scope) -> Statement:
     """Return the statement that a learner completed a lesson."""
-    head = _head(statement_id, r.learner_id, home_page, "completed", r.completed_at)
-    activity = _activity(base, ("lessons", r.lesson_id), "lesson")
+    name = scope.pseudonym(r.learner_id)
+    sid = _id(scope, "completed", name, r.lesson_id, _when(r.completed_at))
+    activity = _activity(scope.base, ("lessons", r.lesson_id), "lesson")
+    head = _head(sid, name, scope.home_page, "completed", r.completed_at)
     return head | {"object": activity, "result": {"completion": True}}
 
 
-def quiz_outcome(r: QuizRecord, base: str, home_page: str, statement_id: uuid.UUID) -> Statement:
+def quiz_outcome(r: QuizRecord, scope: Scope) -> Statement:
     """Return the statement that a learner passed or failed a quiz."""
-    verb = "passed" if r.passed else "failed"
-    head = _head(statement_id, r.learner_id, home_page, verb, r.finished_at)
-    activity = _activity(base, ("quizzes", r.quiz_id), "assessment")
+    name = scope.pseudonym(r.learner_id)
+    sid = _id(scope, "quiz", name, r.quiz_id, _when(r.finished_at))
+    head = _head(sid, name, scope.home_page, "passed" if r.passed else "failed", r.finished_at)
+    activity = _activity(scope.base, ("quizzes", r.quiz_id), "assessment")
     score = {"scaled": r.score, "raw": r.correct, "min": 0, "max": r.total}
     result = {"success": r.passed, "completion": True, "score": score}
     return head | {"object": activity, "result": result}
@@ -110,25 +162,15 @@ def statements(
     answers: Iterable[AnswerRecord],
     completions: Iterable[CompletionRecord],
     quizzes: Iterable[QuizRecord],
-    *,
-    base: str,
-    home_page: str,
-) -> list[Statement]:
-    """Return every statement for the records, ordered by timestamp then id."""
-    # base and home_page go into each id: learner 7 of another course (or deployment) is
-    # someone else, and their statements must never collide in a shared LRS.
-    at = (base, home_page)
-    rows: list[tuple[datetime, str, Statement]] = []
-    for a in answers:
-        sid = statement_id("answered", *at, a.learner_id, a.quiz_id, a.question_id, a.attempt_no)
-        rows.append((a.answered_at, str(sid), answered(a, base, home_page, sid)))
-    for c in completions:
-        sid = statement_id("completed", *at, c.learner_id, c.lesson_id, _when(c.completed_at))
-        rows.append((c.completed_at, str(sid), completed(c, base, home_page, sid)))
-    for q in quizzes:
-        sid = statement_id("quiz", *at, q.learner_id, q.quiz_id, _when(q.finished_at))
-        rows.append((q.finished_at, str(sid), quiz_outcome(q, base, home_page, sid)))
-    return [s for _, _, s in sorted(rows, key=lambda row: row[:2])]
+    scope: Scope,
+) -> Iterator[Statement]:
+    """Yield the answers', then the completions', then the quiz outcomes' statements, as given.
+
+    One at a time, so an export never holds them all (an LRS orders by timestamp itself).
+    """
+    yield from (answered(a, scope) for a in answers)
+    yield from (completed(c, scope) for c in completions)
+    yield from (quiz_outcome(q, scope) for q in quizzes)
 
 
 def validate_statement(s: Mapping[str, object]) -> list[str]:
@@ -138,26 +180,39 @@ def validate_statement(s: Mapping[str, object]) -> list[str]:
     allowed = ", ".join(sorted(STATEMENT_KEYS))
     unknown = [k for k in s if k not in STATEMENT_KEYS]
     problems = [f"{k}: not a statement property; allowed: {allowed}" for k in unknown]
-    return problems + _field_problems(s) + _actor_problems(s) + _score_problems(s)
+    problems += _field_problems(s) + _actor_problems(s) + _score_problems(s)
+    return problems + _interaction_problems(s) + _context_problems(s)
 
 
-def _head(sid: uuid.UUID, learner_id: int, home_page: str, verb: str, when: datetime) -> Statement:
+def _id(scope: Scope, kind: str, name: str, *parts: object) -> uuid.UUID:
+    """Return a statement's id, from what it is about and the pseudonym (never the learner id)."""
+    # base and home_page go in: another course's (or deployment's) statements never collide.
+    return statement_id(kind, scope.base, scope.home_page, name, *parts)
+
+
+def _head(sid: uuid.UUID, name: str, home_page: str, verb: str, when: datetime) -> Statement:
     """Return the parts every statement shares: id, actor, verb, timestamp and version."""
     return {
         "id": str(sid),
-        "actor": actor(learner_id, home_page),
+        "actor": actor(name, home_page),
         "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
         "timestamp": _when(when),
         "version": VERSION,
     }
 
 
-def _activity(base: str, path: tuple[str, ...], kind: str) -> Statement:
+def _activity(
+    base: str, path: tuple[str, ...], kind: str, more: Mapping[str, object] | None = None
+) -> Statement:
     """Return the Activity at base/path with each part percent-encoded, named by its id."""
-    _check_web_iri("base", base)
-    iri = "/".join([base, *(_segment(part) for part in path)])
-    definition = {"type": ACTIVITY_TYPE + kind, "name": {"en-US": path[-1]}}
-    return {"objectType": "Activity", "id": iri, "definition": definition}
+    definition = {"type": ACTIVITY_TYPE + kind, "name": {"en-US": path[-1]}, **(more or {})}
+    return {"objectType": "Activity", "id": _iri(base, path), "definition": definition}
+
+
+@functools.lru_cache(maxsize=4096)
+def _iri(base: str, path: tuple[str, ...]) -> str:
+    """Return base/path with each part percent-encoded (a course has few: cached)."""
+    return "/".join([base, *(_segment(part) for part in path)])
 
 
 def _segment(content_id: str) -> str:
@@ -208,7 +263,7 @@ def _actor_problems(s: Mapping[str, object]) -> list[str]:
     a = s.get("actor")
     if not isinstance(a, Mapping):
         return []
-    why = "it identifies the learner; use only account with learner-<id>"
+    why = "it identifies the learner; use only an account named by a pseudonym"
     problems = [f"actor.{k}: not allowed (privacy): {why}" for k in PRIVATE if k in a]
     problems += [f"actor.{k}: not an Agent property" for k in a if k not in AGENT_KEYS]
     found = [k for k in IFIS if k in a]
@@ -231,6 +286,46 @@ def _score_problems(s: Mapping[str, object]) -> list[str]:
     return problems
 
 
+def _interaction_problems(s: Mapping[str, object]) -> list[str]:
+    """Return how the object's interaction definition, or the response to it, breaks the rules."""
+    d = _at(s, "object.definition")
+    if not isinstance(d, Mapping):
+        return []
+    return definition_problems(d, _at(s, "result.response"))
+
+
+def _context_problems(s: Mapping[str, object]) -> list[str]:
+    """Return how context.contextActivities breaks the rules (kinds, Activities with ids)."""
+    found = _at(s, "context.contextActivities")
+    if not isinstance(found, Mapping):
+        return []
+    problems = []
+    for kind, value in found.items():
+        path = f"context.contextActivities.{kind}"
+        if kind not in CONTEXT_ACTIVITY_KINDS:
+            allowed = ", ".join(CONTEXT_ACTIVITY_KINDS)
+            problems.append(f"{path}: not a kind of context activity; allowed: {allowed}")
+        elif isinstance(value, list):
+            problems += [
+                p for i, a in enumerate(value) for p in _activity_problems(f"{path}[{i}]", a)
+            ]
+        else:  # 1.0.3 still allows one Activity without the array
+            problems += _activity_problems(path, value)
+    return problems
+
+
+def _activity_problems(path: str, a: object) -> list[str]:
+    """Return how a context Activity breaks the rules: an object with an IRI id."""
+    if not isinstance(a, Mapping):
+        return [f"{path}: must be an Activity object or an array of them; got {a!r}"]
+    problems = []
+    if a.get("objectType", "Activity") != "Activity":
+        problems.append(f"{path}.objectType: must be 'Activity'; got {a['objectType']!r}")
+    if not _matches(ABSOLUTE_IRI, a.get("id")):
+        problems.append(f"{path}.id: must be an absolute IRI; got {a.get('id')!r}")
+    return problems
+
+
 def _matches(pattern: re.Pattern[str], value: object) -> bool:
     """Return whether value is text that the whole pattern matches."""
     return isinstance(value, str) and pattern.fullmatch(value) is not None
@@ -241,14 +336,6 @@ def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _is_language_map(value: object) -> bool:
-    """Return whether value maps language tags to text."""
-    return isinstance(value, Mapping) and all(
-        isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) and isinstance(v, str)
-        for k, v in value.items()
-    )
-
-
 def _is_aware_time(value: object) -> bool:
     """Return whether value is an ISO 8601 date and time with a timezone."""
     try:
@@ -257,22 +344,34 @@ def _is_aware_time(value: object) -> bool:
         return False
 
 
+def _is_texts(value: object) -> bool:
+    """Return whether value is an array of strings."""
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 MISSING = object()
 UNREACHABLE = object()
+IRI_RULE = "an absolute IRI"
 # (dotted path, is it required once its parent is an object, test, what it must be)
 FIELDS: tuple[tuple[str, bool, Callable[[object], object], str], ...] = (
     ("id", True, lambda v: _matches(UUID_TEXT, v), "a UUID string"),
     ("actor", True, lambda v: isinstance(v, Mapping), "an object"),
     ("actor.objectType", False, lambda v: v == "Agent", "'Agent'"),
     ("actor.account", False, lambda v: isinstance(v, Mapping), "an object"),
-    ("actor.account.homePage", True, lambda v: _matches(ABSOLUTE_IRI, v), "an absolute IRI"),
-    ("actor.account.name", True, lambda v: _matches(PSEUDONYM, v), "learner-<id>"),
+    ("actor.account.homePage", True, lambda v: _matches(ABSOLUTE_IRI, v), IRI_RULE),
+    ("actor.account.name", True, lambda v: _matches(PSEUDONYM, v), PSEUDONYM_RULE),
     ("verb", True, lambda v: isinstance(v, Mapping), "an object"),
-    ("verb.id", True, lambda v: _matches(ABSOLUTE_IRI, v), "an absolute IRI"),
-    ("verb.display", False, _is_language_map, "a language map such as {'en-US': 'answered'}"),
+    ("verb.id", True, lambda v: _matches(ABSOLUTE_IRI, v), IRI_RULE),
+    ("verb.display", False, is_language_map, "a language map such as {'en-US': 'answered'}"),
     ("object", True, lambda v: isinstance(v, Mapping), "an object"),
     ("object.objectType", False, lambda v: v == "Activity", "'Activity'"),
-    ("object.id", True, lambda v: _matches(ABSOLUTE_IRI, v), "an absolute IRI"),
+    ("object.id", True, lambda v: _matches(ABSOLUTE_IRI, v), IRI_RULE),
+    ("object.definition", False, lambda v: isinstance(v, Mapping), "an object"),
+    ("object.definition.type", False, lambda v: _matches(ABSOLUTE_IRI, v), IRI_RULE),
+    ("object.definition.name", False, is_language_map, MAP_RULE),
+    ("object.definition.description", False, is_language_map, MAP_RULE),
+    ("object.definition.interactionType", False, lambda v: v in INTERACTION_TYPES, TYPE_RULE),
+    ("object.definition.correctResponsesPattern", False, _is_texts, "an array of strings"),
     ("result", False, lambda v: isinstance(v, Mapping), "an object"),
     ("result.success", False, lambda v: isinstance(v, bool), "true or false"),
     ("result.completion", False, lambda v: isinstance(v, bool), "true or false"),
@@ -282,6 +381,9 @@ FIELDS: tuple[tuple[str, bool, Callable[[object], object], str], ...] = (
     ("result.score.raw", False, _is_number, "a number"),
     ("result.score.min", False, _is_number, "a number"),
     ("result.score.max", False, _is_number, "a number"),
+    ("context", False, lambda v: isinstance(v, Mapping), "an object"),
+    ("context.registration", False, lambda v: _matches(UUID_TEXT, v), "a UUID string"),
+    ("context.contextActivities", False, lambda v: isinstance(v, Mapping), "an object"),
     ("timestamp", True, _is_aware_time, "ISO 8601 with a timezone, such as 2025-01-31T09:00:00Z"),
     ("version", False, lambda v: isinstance(v, str) and v.startswith("1.0."), "1.0.x"),
 )

@@ -325,16 +325,24 @@ def test_misconception_board_empty() -> None:
 
 
 def test_funnel_counts_learners_who_got_at_least_this_far() -> None:
-    # Furthest step index per learner, counted: 1 stopped at s1 (0), 0 at s2, 2 at s3 (2), 1 at
-    # s4 (3), and 1 beyond the listed steps (5: a step since removed, still "this far").
-    # s1: 1+2+1+1 = 5 (100%); s2: 2+1+1 = 4 (80%); s3: 4 (80%); s4: 1+1 = 2 (40%).
-    result = funnel({0: 1, 2: 2, 3: 1, 5: 1}, ["s1", "s2", "s3", "s4"])
+    # Furthest step per learner, counted: 2 stopped at s1, 0 at s2, 3 at s3, 3 at s4; 1 at a
+    # step the lesson no longer has and 1 whose step was never named (None): they started, so
+    # they count at s1 only. s1: 10 (100%); s2: 3+3 = 6 (60%); s3: 6 (60%); s4: 3 (30%).
+    furthest = {"s1": 2, "s3": 3, "s4": 3, "removed": 1, None: 1}
+    result = funnel(furthest, ["s1", "s2", "s3", "s4"])
     assert result.to_dict("records") == [
-        {"step_id": "s1", "learners": 5, "share": 100.0},
-        {"step_id": "s2", "learners": 4, "share": 80.0},
-        {"step_id": "s3", "learners": 4, "share": 80.0},
-        {"step_id": "s4", "learners": 2, "share": 40.0},
+        {"step_id": "s1", "learners": 10, "share": 100.0},
+        {"step_id": "s2", "learners": 6, "share": 60.0},
+        {"step_id": "s3", "learners": 6, "share": 60.0},
+        {"step_id": "s4", "learners": 3, "share": 30.0},
     ]
+
+
+def test_funnel_follows_the_order_of_the_steps_given() -> None:
+    # One audience's steps: "family-only" sits between s1 and s2 for that audience alone.
+    furthest = {"family-only": 1, "s2": 1}
+    assert list(funnel(furthest, ["s1", "family-only", "s2"])["learners"]) == [2, 2, 1]
+    assert list(funnel({"s2": 1}, ["s1", "s2"])["learners"]) == [1, 1]
 
 
 def test_funnel_with_nobody_gives_zero_shares() -> None:

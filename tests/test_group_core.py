@@ -48,7 +48,7 @@ def test_safe_cell(value: object, expected: str) -> None:
 
 def test_to_csv_escapes_every_cell_and_quotes_commas() -> None:
     text = to_csv(["a", "=b"], [['=HYPERLINK("http://x","y")', "1,2"]])
-    assert text == 'a,\'=b\n"\'=HYPERLINK(""http://x"",""y"")","1,2"\n'
+    assert text == 'a,\'=b\r\n"\'=HYPERLINK(""http://x"",""y"")","1,2"\r\n'
 
 
 def test_askables_are_checks_then_quiz_questions(items: list[Askable]) -> None:

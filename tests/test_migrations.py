@@ -193,11 +193,13 @@ def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> No
     try:
         assert current_revision(store.engine) == head_revision()
         # 0004 gave every learner an audience, "learner" by default, and 0006 every answer an
-        # empty confidence; nothing else changed.
+        # empty confidence; 0010 names no furthest step of a lesson the content does not
+        # have; nothing else changed.
         grown = {
             **before,
             "learners": [(*row, "learner") for row in before["learners"]],
             "answer_attempts": [(*row, None) for row in before["answer_attempts"]],
+            "lesson_progress": [(*row, None) for row in before["lesson_progress"]],
         }
         assert all_rows(store.engine, TABLES_0002) == grown
         assert set(TABLES_0003) <= set(inspect(store.engine).get_table_names())
@@ -349,7 +351,9 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
         assert after["answer_attempts"] == [(*row, None) for row in before["answer_attempts"]]
         # 0008 gave every room a seat cap: 40 unless the counselor sets another.
         assert after["group_sessions"] == [(*row, 40) for row in before["group_sessions"]]
-        grew = {"learners", "facilitators", "answer_attempts", "group_sessions"}
+        # 0010: no furthest step named for a lesson the content does not have.
+        assert after["lesson_progress"] == [(*row, None) for row in before["lesson_progress"]]
+        grew = {"learners", "facilitators", "answer_attempts", "group_sessions", "lesson_progress"}
         assert {k: v for k, v in after.items() if k not in grew} == {
             k: v for k, v in before.items() if k not in grew
         }

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course.store.db import dialect_insert, read, write
 from course.store.group_records import NotAllowed
 from course.store.inputs import clean_text, utc
 from course.store.joincodes import JOIN_ALPHABET
-from course.store.schema import COHORT_NAME_LENGTH, cohort_members, cohorts
+from course.store.schema import COHORT_NAME_LENGTH, PROGRAM_ID_LENGTH, cohort_members, cohorts
 
 # 8 characters of the unambiguous alphabet: about 40 bits, and wrong tries are throttled.
 COHORT_CODE_LENGTH = 8
 _CODE_DRAWS = 5
+# Client numbers as programs write them ("A-1024", "#88/3", "2026.114"): ASCII only, so no
+# look-alike letter makes a second "same" ID; never first a "-", which spreadsheets run.
+_PROGRAM_ID = re.compile(rf"[A-Za-z0-9#][A-Za-z0-9 _.#/-]{{0,{PROGRAM_ID_LENGTH - 1}}}")
+PROGRAM_ID_RULE = (
+    f"A program ID has 1 to {PROGRAM_ID_LENGTH} characters: letters A to Z, digits, spaces "
+    "and - _ . # /, starting with a letter, a digit or #."
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,28 @@ class Cohort:
 
 class CohortNotFound(LookupError):
     """No cohort has this code."""
+
+
+class BadProgramId(ValueError):
+    """What was typed is not a program ID (see PROGRAM_ID_RULE)."""
+
+
+class ProgramIdTaken(ValueError):
+    """Another member of the cohort already holds this program ID."""
+
+
+def normalize_program_id(text: str | None) -> str | None:
+    """Return the program ID as stored (trimmed, single spaces, capitals), None if blank.
+
+    Capitals, so "ab-12" and "AB-12" are one ID that two learners cannot both hold.
+    BadProgramId if the text is not a program ID.
+    """
+    folded = clean_text(text or "", one_line=True)
+    if not folded:
+        return None
+    if not _PROGRAM_ID.fullmatch(folded):
+        raise BadProgramId(PROGRAM_ID_RULE)
+    return folded.upper()
 
 
 def normalize_cohort_code(text: str) -> str | None:
@@ -82,18 +112,50 @@ class Cohorts:
             raise NotAllowed(f"no cohort {cohort_id} of this facilitator")
         return mine[0]
 
-    def join(self, learner_id: int, code: str, now: datetime) -> Cohort:
-        """Add the learner to the cohort with this code (again is fine); CohortNotFound if none."""
+    def join(
+        self, learner_id: int, code: str, now: datetime, program_id: str | None = None
+    ) -> Cohort:
+        """Add the learner to the cohort with this code (again is fine), under an ID if given.
+
+        Joining again with a program ID sets or changes it; without one, the ID stays.
+        CohortNotFound if no cohort has the code; BadProgramId if the ID is not one;
+        ProgramIdTaken if another member of the cohort holds it.
+        """
+        chosen = normalize_program_id(program_id)
         stored = normalize_cohort_code(code)
-        with write(self.engine) as conn:
-            row = conn.execute(select(cohorts).where(cohorts.c.code == stored)).first()
-            if stored is None or row is None:
-                raise CohortNotFound("no cohort has this code")
-            values = {"cohort_id": row.id, "learner_id": learner_id, "joined_at": utc(now)}
-            conn.execute(
-                dialect_insert(conn, cohort_members).values(values).on_conflict_do_nothing()
-            )
-            return Cohort(**row._asdict())
+        try:
+            with write(self.engine) as conn:
+                row = conn.execute(select(cohorts).where(cohorts.c.code == stored)).first()
+                if stored is None or row is None:
+                    raise CohortNotFound("no cohort has this code")
+                _add_member(conn, row.id, learner_id, chosen, utc(now))
+                return Cohort(**row._asdict())
+        except IntegrityError:
+            # The unique index, not a read before the write, decides between two at once.
+            if chosen is not None and self._holder(stored, chosen) not in (None, learner_id):
+                raise ProgramIdTaken(
+                    "Someone in this program already uses this program ID."
+                ) from None
+            raise
+
+    def _holder(self, code: str | None, program_id: str) -> int | None:
+        """Return the learner holding the program ID in the cohort with this code, if any."""
+        query = (
+            select(cohort_members.c.learner_id)
+            .join(cohorts)
+            .where(cohorts.c.code == code, cohort_members.c.program_id == program_id)
+        )
+        with read(self.engine) as conn:
+            return conn.scalar(query)
+
+    def program_ids(self, learner_id: int) -> dict[int, str]:
+        """Return the program ID the learner entered in each cohort where they entered one."""
+        member = cohort_members.c
+        query = select(member.cohort_id, member.program_id).where(
+            member.learner_id == learner_id, member.program_id.is_not(None)
+        )
+        with read(self.engine) as conn:
+            return {int(cohort): str(chosen) for cohort, chosen in conn.execute(query)}
 
     def leave(self, learner_id: int, cohort_id: int) -> bool:
         """Take the learner out of the cohort; tell whether they were in it."""
@@ -116,3 +178,18 @@ class Cohorts:
         query = select(func.count()).where(cohort_members.c.cohort_id == cohort_id)
         with read(self.engine) as conn:
             return int(conn.scalar(query) or 0)
+
+
+def _add_member(
+    conn: Connection, cohort_id: int, learner_id: int, program_id: str | None, now: datetime
+) -> None:
+    """Insert the membership, or set its program ID if one is given; the first join time stays."""
+    values = {"cohort_id": cohort_id, "learner_id": learner_id, "joined_at": now,
+              "program_id": program_id}  # fmt: skip
+    insert = dialect_insert(conn, cohort_members).values(values)
+    key = ["cohort_id", "learner_id"]
+    if program_id is None:
+        conn.execute(insert.on_conflict_do_nothing(index_elements=key))
+    else:
+        new = {"program_id": insert.excluded.program_id}
+        conn.execute(insert.on_conflict_do_update(index_elements=key, set_=new))

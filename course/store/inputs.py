@@ -63,7 +63,8 @@ def clean_reflection(text: str) -> str:
 def answer_json(answer: object) -> str:
     """Encode an answer as JSON text (stored as data only), its text cleaned; refuse non-JSON."""
     # allow_nan=False: NaN and Infinity are not JSON, and other readers would choke on them.
-    payload = json.dumps(_cleaned(answer), ensure_ascii=False, allow_nan=False)
+    # sort_keys: a dict is stored one way, so equal answers group as one text in SQL.
+    payload = json.dumps(_cleaned(answer), ensure_ascii=False, allow_nan=False, sort_keys=True)
     if len(payload) > MAX_ANSWER_CHARS:
         raise ValueError(f"answer is {len(payload)} characters as JSON; at most {MAX_ANSWER_CHARS}")
     return payload

@@ -1,5 +1,6 @@
 """The progress store: learners, lesson progress, answers, results, reflections."""
 
+import dataclasses
 import json
 import secrets
 from collections import defaultdict
@@ -289,6 +290,26 @@ def _rows_of(table: Table, learner_id: int) -> Select[Any]:
     return select(table).where(table.c.learner_id == learner_id)
 
 
+def first_visit(
+    learner_id: int, lesson_id: str, step_id: str, index: int, now: datetime
+) -> dict[str, Any]:
+    """Return the lesson_progress row of a first visit to a lesson, at index in its own steps.
+
+    index counts the steps the learner's audience sees (Lesson.for_audience), as the lesson
+    page shows them: "Step index + 1 of n".
+    """
+    return {
+        "learner_id": learner_id,
+        "lesson_id": lesson_id,
+        "current_step_id": step_id,
+        "current_index": index,
+        "furthest_index": index,
+        "furthest_step_id": step_id,
+        "started_at": now,
+        "updated_at": now,
+    }
+
+
 def _greater(current: ColumnElement[int], new: ColumnElement[int]) -> ColumnElement[int]:
     """Return the larger of two integer expressions (portable; no GREATEST on SQLite)."""
     return case((new > current, new), else_=current)
@@ -300,19 +321,19 @@ def _visit_lesson(
     """Build the upsert that moves the lesson's current step and advances its furthest."""
     table = lesson_progress
     stmt = dialect_insert(conn, table).values(
-        learner_id=learner_id,
-        lesson_id=lesson_id,
-        current_step_id=step_id,
-        current_index=index,
-        furthest_index=index,
-        started_at=now,
-        updated_at=now,
+        first_visit(learner_id, lesson_id, step_id, index, now)
     )
     new = stmt.excluded
+    # Indexes count the learner's own steps, so the larger index is the further step. At an
+    # equal index the step is named again: that fills in a row migration 0010 left unnamed.
+    is_further = new.furthest_index >= table.c.furthest_index
     moved = {
         "current_step_id": new.current_step_id,
         "current_index": new.current_index,
         "furthest_index": _greater(table.c.furthest_index, new.furthest_index),
+        "furthest_step_id": case(
+            (is_further, new.furthest_step_id), else_=table.c.furthest_step_id
+        ),
         "updated_at": new.updated_at,
     }
     keys = [table.c.learner_id, table.c.lesson_id]
@@ -359,8 +380,9 @@ def _attempt(row: Any) -> Attempt:
 
 def _lesson(row: Row[Any], seen: set[str], completed: set[str]) -> LessonProgress:
     """Make a LessonProgress from a lesson_progress row and its step sets."""
-    fields = row._asdict()
-    del fields["learner_id"]
+    # The record carries what it declares (furthest_step_id is for reports, not pages).
+    known = {field.name for field in dataclasses.fields(LessonProgress)}
+    fields = {name: value for name, value in row._asdict().items() if name in known}
     return LessonProgress(
         **fields, steps_seen=frozenset(seen), steps_completed=frozenset(completed)
     )

@@ -93,6 +93,10 @@ lesson_progress = Table(
     Column("started_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime, nullable=True),
+    # The furthest step reached, by id: indexes count only the steps the learner's audience
+    # sees, so step 9 of one audience is another step than step 9 of the other. The app always
+    # writes it; NULL only where migration 0010 could not name it (see that migration).
+    Column("furthest_step_id", String(ID_LENGTH), nullable=True),
 )
 
 step_progress = Table(
@@ -334,6 +338,7 @@ LIMIT_TABLES: tuple[Table, ...] = (rate_events, app_secrets)
 # counselors see their progress together (never who is who: learners stay pseudonymous ids).
 COHORT_CODE_LENGTH = 16
 COHORT_NAME_LENGTH = 80
+PROGRAM_ID_LENGTH = 40
 
 cohorts = Table(
     "cohorts",
@@ -359,7 +364,12 @@ cohort_members = Table(
     ),
     _learner_id(primary_key=True),
     Column("joined_at", UTCDateTime, nullable=False),
+    # The ID the learner chose to enter for the program (e.g. the client number their
+    # counselor gave them), or NULL: the program sees a learner only under this ID.
+    Column("program_id", String(PROGRAM_ID_LENGTH), nullable=True),
     Index(None, "learner_id"),
+    # Two learners never hold one ID in a cohort; NULLs are distinct, so any number join without.
+    Index(None, "cohort_id", "program_id", unique=True),
 )
 
 # Tables of a program, not of any learner (memberships are the learners', above).

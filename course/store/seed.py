@@ -3,6 +3,8 @@
 Rows go in with bulk INSERTs (no scrypt per learner: the codes are random hashes nobody can
 type). Answers follow a simple model (each learner has an ability, each question a
 difficulty), so item statistics come out like a real class's: right answers go with ability.
+Lesson progress is what the lesson page leaves: some learners take the course for family,
+and each learner's step indexes count only the steps their audience sees.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import json
 import math
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,8 +29,10 @@ from course.model import (
     SingleChoice,
     TrueFalse,
 )
-from course.scoring import correct_answer, grade_answer
+from course.overview import tracks_for
+from course.scoring import canonical_answer, correct_answer, grade_answer
 from course.store.db import write
+from course.store.progress import AUDIENCES, first_visit
 from course.store.schema import (
     answer_attempts,
     cohort_members,
@@ -39,6 +43,8 @@ from course.store.schema import (
 
 _CHUNK = 20_000
 START = datetime(2026, 9, 1, tzinfo=UTC)
+# Share of learners taking the course for someone they care about (audience "family").
+FAMILY_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,14 @@ def seed_cohort(
     with write(engine) as conn:
         first_id = int(conn.scalar(select(func.coalesce(func.max(learners.c.id), 0))) or 0) + 1
     ids = range(first_id, first_id + learners_n)
-    lessons = [lesson for t in course.manifest.tracks for lesson in course.track_lessons(t)]
     ability = {i: rng.gauss(0, 1) for i in ids}
+    audience = {i: "family" if rng.random() < FAMILY_SHARE else "learner" for i in ids}
     counts = [
         _insert(
             engine,
             learners,
             (
-                {"id": i, "code_hash": _fake_hash(i), "created_at": START, "audience": "learner"}
+                {"id": i, "code_hash": _fake_hash(i), "created_at": START, "audience": audience[i]}
                 for i in ids
             ),
         ),
@@ -77,7 +83,7 @@ def seed_cohort(
             cohort_members,
             ({"cohort_id": cohort_id, "learner_id": i, "joined_at": START} for i in ids),
         ),
-        _insert(engine, lesson_progress, _progress(ids, lessons, ability, rng)),
+        _insert(engine, lesson_progress, _progress(ids, course, audience, ability, rng)),
         _insert(engine, answer_attempts, _answers(ids, course, ability, answers_per_learner, rng)),
         _insert(engine, quiz_results, _checks(ids, course, ability, rng)),
     ]
@@ -99,23 +105,45 @@ def _fake_hash(learner_id: int) -> str:
 
 
 def _progress(
-    ids: range, lessons: Sequence[Lesson], ability: dict[int, float], rng: random.Random
+    ids: range,
+    course: Course,
+    audience: dict[int, str],
+    ability: dict[int, float],
+    rng: random.Random,
 ) -> Iterator[dict[str, Any]]:
+    """Yield each learner's lesson_progress rows, lessons in the order offered to them."""
+    offered = {who: _lessons_for(course, who) for who in AUDIENCES}
     for i in ids:
+        lessons = offered[audience[i]]
         reach = max(1, min(len(lessons), round(len(lessons) * _sigmoid(ability[i] + 1))))
         for lesson in lessons[:reach]:
-            last = len(lesson.steps) - 1
-            furthest = last if rng.random() < 0.7 else rng.randrange(last + 1)
-            yield {
-                "learner_id": i,
-                "lesson_id": lesson.id,
-                "current_step_id": lesson.steps[furthest].id,
-                "current_index": furthest,
-                "furthest_index": furthest,
-                "started_at": START,
-                "updated_at": START + timedelta(days=1),
-                "completed_at": START + timedelta(days=1) if furthest == last else None,
-            }
+            yield _lesson_row(i, lesson.for_audience(audience[i]), rng)
+
+
+def _lessons_for(course: Course, audience: str) -> list[Lesson]:
+    """List the lessons as the course map offers them to an audience: own tracks first."""
+    ids = (lesson.id for track in tracks_for(course, audience)
+           for lesson in course.track_lessons(track))  # fmt: skip
+    return [course.lessons[lesson_id] for lesson_id in dict.fromkeys(ids)]
+
+
+def _lesson_row(learner_id: int, seen: Lesson, rng: random.Random) -> dict[str, Any]:
+    """Write what the lesson page leaves after a visit to a furthest step and, at times, back.
+
+    seen is the lesson as the learner's audience sees it (Lesson.for_audience, as the lesson
+    page picks it): indexes count those steps, as they do when the page calls visit_step.
+    """
+    last = len(seen.steps) - 1
+    furthest = last if rng.random() < 0.7 else rng.randrange(last + 1)
+    current = furthest if rng.random() < 0.8 else rng.randrange(furthest + 1)
+    later = START + timedelta(days=1)
+    return {
+        **first_visit(learner_id, seen.id, seen.steps[furthest].id, furthest, START),
+        "current_step_id": seen.steps[current].id,
+        "current_index": current,
+        "updated_at": later,
+        "completed_at": later if furthest == last else None,
+    }
 
 
 def _answers(
@@ -130,7 +158,8 @@ def _answers(
             quiz_id, question = questions[(start + n) % len(questions)]
             attempt = 1 + n // len(questions)
             right = rng.random() < _sigmoid(ability[i] - difficulty[(quiz_id, question.id)])
-            answer = correct_answer(question) if right else _wrong(question, rng)
+            chosen = correct_answer(question) if right else _wrong(question, rng)
+            answer = canonical_answer(question, chosen)  # stored as the app stores it
             yield {
                 "learner_id": i,
                 "quiz_id": quiz_id,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from course.model import AnyQuestion, Matching, MultipleChoice, Ordering, SingleChoice, TrueFalse
-from course.scoring import Grade, grade_answer, presentation_order, seed_for
+from course.scoring import Grade, canonical_answer, grade_answer, presentation_order, seed_for
 from course.text import safe_markdown
 
 Answer = object
@@ -35,6 +35,7 @@ def ask(
 ) -> None:
     """Draw the question in a form; on submit call on_answer; show feedback for `latest`.
 
+    on_answer gets the answer in its canonical form (what every caller stores and counts).
     The form is for a question with a try left, so `latest` gets the hint, not the explanation.
     """
     seed = seed_for(seed_key, question.id)
@@ -49,7 +50,8 @@ def ask(
         if problem:
             st.warning(problem)
         else:
-            on_answer(answer)
+            # One set of options is one answer, whatever order this learner saw them in.
+            on_answer(canonical_answer(question, answer))
             return
     if latest is not None and show_result:
         show_grade(grade_answer(question, latest))

@@ -17,8 +17,10 @@ from course.charts import (
 from course.model import Course, Quiz
 from course.overview import before_after, lesson_status, my_lessons
 from course.store import CohortNotFound
+from course.store.cohorts import BadProgramId, ProgramIdTaken, normalize_program_id
 from course.store.limits import PROGRAM_CODES, Refused
-from course.text import safe_markdown
+from course.store.schema import PROGRAM_ID_LENGTH
+from course.text import plain, safe_markdown
 from course.ui import client, identity, nav
 from course.ui.resources import cohorts, course_result, limits, store, take
 
@@ -51,9 +53,11 @@ def _program(learner: identity.Learner) -> None:
     """Let a learner add their progress to a treatment program's cohort, or leave it."""
     st.header("My program")
     mine = cohorts().memberships(learner.id)
+    ids = cohorts().program_ids(learner.id)
     for cohort in mine:
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(f"You share your progress with **{safe_markdown(cohort.name)}**.")
+        under = f" under program ID **{plain(ids[cohort.id])}**" if cohort.id in ids else ""
+        left.markdown(f"You share your progress with **{safe_markdown(cohort.name)}**{under}.")
         if right.button("Leave", key=f"leave-{cohort.id}"):
             cohorts().leave(learner.id, cohort.id)
             st.rerun()
@@ -63,19 +67,36 @@ def _program(learner: identity.Learner) -> None:
     )
     with st.form("join_program"):
         typed = st.text_input("Program code", max_chars=12)
+        program_id = st.text_input(
+            "Program ID (optional: the number your counselor gave you)",
+            max_chars=PROGRAM_ID_LENGTH,
+        )
+        st.caption(
+            "The program sees your lessons and quiz results under this ID. Without one, you "
+            "count only in the group's numbers."
+        )
         if st.form_submit_button("Join the program"):
-            problem = _join_program(learner, typed or "")
+            problem = _join_program(learner, typed or "", program_id or "")
             (st.error if problem else st.success)(problem or "You joined the program.")
 
 
-def _join_program(learner: identity.Learner, typed: str) -> str | None:
+def _join_program(learner: identity.Learner, typed: str, program_id: str) -> str | None:
+    try:
+        normalize_program_id(program_id)  # a slip in typing the ID costs no try of the code
+    except BadProgramId as problem:
+        return str(problem)
     ticket = take(PROGRAM_CODES, client.key())
     if isinstance(ticket, Refused):
         return identity.busy(ticket)
     try:
-        cohorts().join(learner.id, typed, identity.now())
+        cohorts().join(learner.id, typed, identity.now(), program_id)
     except CohortNotFound:
         return "We could not find that program code. Check it with your program."
+    except ProgramIdTaken:
+        return (
+            "Someone in this program already uses this program ID. Check the number with your "
+            "counselor."
+        )
     limits().release(ticket)
     return None
 

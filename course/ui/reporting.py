@@ -1,0 +1,104 @@
+"""The dashboard's reporting period, and what a program reports for it across its cohorts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from course.model import Course
+from course.period import Period, describe
+from course.program_report import COMPARISON_COLUMNS, CohortNumbers, comparison_rows
+from course.program_report import cohort_numbers as numbers_of
+from course.store.cohorts import Cohort
+from course.store.engagement_reports import EngagementReports
+from course.store.reports import Reports
+from course.ui.resources import store
+
+CHOICES = {
+    "all": "All time",
+    "30": "Last 30 days",
+    "90": "Last 90 days",
+    "year": "This year",
+    "dates": "Choose dates",
+}
+
+
+def choose_period(today: date) -> Period | None:
+    """Ask which period the numbers count (None: all time); say it under the control."""
+    choice = st.radio(
+        "Reporting period", list(CHOICES), format_func=CHOICES.__getitem__, horizontal=True
+    )
+    period = _period(str(choice), today)
+    st.caption(
+        f"Every number below counts **{describe(period)}**: activity, answers and results "
+        "in that time, and the people enrolled by its end."
+    )
+    return period
+
+
+def _period(choice: str, today: date) -> Period | None:
+    if choice == "30":
+        return Period.of_days(today - timedelta(days=29), today)
+    if choice == "90":
+        return Period.of_days(today - timedelta(days=89), today)
+    if choice == "year":
+        return Period.of_days(date(today.year, 1, 1), today)
+    if choice == "dates":
+        picked = st.date_input(
+            "From and to (both days count)",
+            value=(today - timedelta(days=29), today),
+            max_value=today,
+            format="YYYY-MM-DD",
+        )
+        if isinstance(picked, tuple) and len(picked) == 2:
+            return Period.of_days(picked[0], picked[1])
+        st.info("Pick the last day too. Until then the numbers count the first day only.")
+        first = picked[0] if isinstance(picked, tuple) and picked else today
+        return Period.of_days(first, first)
+    return None
+
+
+def program_summary(
+    course: Course, cohorts: list[Cohort], chosen: int, period: Period | None, now: datetime
+) -> None:
+    """Show the chosen cohort's people in the period, and every cohort side by side."""
+    found = [
+        numbers_of(
+            course,
+            c.name,
+            Reports(store().engine, c.id),
+            EngagementReports(store().engine, c.id),
+            period=period,
+            now=now,
+        )
+        for c in cohorts
+    ]
+    mine = found[[c.id for c in cohorts].index(chosen)]
+    st.header("People served")
+    _metrics(mine)
+    st.caption(
+        "Enrolled: joined this cohort by the end of the period. People served: did anything "
+        "in the course in the period (each person once). Finished: completed every lesson of "
+        "their own track (for themselves, or for family) by the end of the period."
+    )
+    if len(cohorts) > 1:
+        st.subheader("Your cohorts side by side")
+        table = pd.DataFrame(comparison_rows(found), columns=COMPARISON_COLUMNS)
+        st.dataframe(table, hide_index=True)
+        st.caption(
+            "The last row counts each person once, even if they joined more than one of your "
+            "cohorts. Class gain ⟨g⟩ compares the same learners before and after."
+        )
+
+
+def _metrics(mine: CohortNumbers) -> None:
+    enrolled, served, finished, lessons = st.columns(4)
+    enrolled.metric("Enrolled", len(mine.enrolled))
+    served.metric("People served", len(mine.served))
+    share = (
+        f" ({100 * len(mine.completed_track) / len(mine.enrolled):.0f}%)" if mine.enrolled else ""
+    )
+    finished.metric("Finished their whole track", f"{len(mine.completed_track)}{share}")
+    lessons.metric("Lessons completed", len(mine.completions))
