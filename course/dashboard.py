@@ -6,7 +6,7 @@ Each table counts one group of learners, named in its docstring (and on the page
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -299,13 +299,22 @@ def items_csv(report: QuizReport) -> str:
     )  # fmt: skip
 
 
-def answers_csv(reports: Reports, *, period: Period | None = None) -> Iterator[str]:
-    """Write every answer of the cohort (in the period) as safe CSV, a batch of lines at a time."""
+def answers_csv(
+    reports: Reports,
+    *,
+    period: Period | None = None,
+    name: Callable[[int], str] = lambda learner: f"learner-{learner}",
+) -> Iterator[str]:
+    """Write every answer of the cohort (in the period) as safe CSV, a batch of lines at a time.
+
+    ``name`` names a learner; the page passes the cohort's pseudonyms (the xAPI actor names),
+    so rows of one person cannot be linked across cohorts.
+    """
     header = ["learner", "quiz", "question", "attempt", "answer", "correct", "answered_at"]
     yield to_csv(header, [])
     batch: list[tuple[object, ...]] = []
     for learner, quiz_id, question_id, attempt_no, answer, ok, at in reports.attempts(period):
-        batch.append((f"learner-{learner}", quiz_id, question_id, attempt_no,
+        batch.append((name(learner), quiz_id, question_id, attempt_no,
                       answer_text(answer), ok, at.isoformat()))  # fmt: skip
         if len(batch) >= 5_000:
             yield to_csv(None, batch)

@@ -15,8 +15,10 @@ from sqlalchemy import insert
 from course.dashboard import answers_csv
 from course.export import to_csv
 from course.store import Cohorts, Facilitators, Store
+from course.store.limits import Limits
 from course.store.reports import Reports
 from course.store.schema import answer_attempts
+from course.xapi_export import pseudonyms
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
@@ -86,3 +88,22 @@ def test_answer_export_keeps_a_carriage_return_inside_its_cell(store_url: str) -
     assert [r[2:6] for r in rows[1:]] == [["why", "1", "fine\r=1+1", "False"],
                                           ["why", "2", "second", "True"]]  # fmt: skip
     assert text.count("\r\n") == 3  # the header and two answers: no row split at the bare CR
+
+
+def test_the_answer_csv_names_learners_as_the_cohorts_xapi_does(store: Store) -> None:
+    """One person in two cohorts: two unlinkable names, each the same as in that cohort's xAPI."""
+    lead = Facilitators(store.engine).add("lead", "a long pass phrase", NOW)
+    first, second = (Cohorts(store.engine).create(lead, name, NOW) for name in ("A", "B"))
+    learner, _ = store.create_learner(NOW)
+    for cohort in (first, second):
+        Cohorts(store.engine).join(learner, cohort.code, NOW)
+    store.record_answer(learner, "free", "why", "because", True, NOW)
+    names = []
+    for cohort in (first, second):
+        named = pseudonyms(Limits(store.engine), cohort.id)
+        text = "".join(answers_csv(Reports(store.engine, cohort.id), name=named))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        assert [r[0] for r in rows[1:]] == [named(learner)]
+        names.append(rows[1][0])
+    assert names[0] != names[1]
+    assert all(name != f"learner-{learner}" and len(name) == 22 for name in names)

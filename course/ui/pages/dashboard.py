@@ -37,7 +37,7 @@ from course.store.reports import Reports
 from course.ui import engagement, identity, reporting, room, staff
 from course.ui.group_views import STATIC
 from course.ui.resources import cohorts, course_result, limits, sessions, store
-from course.xapi_export import gzipped
+from course.xapi_export import gzipped, pseudonyms
 from course.xapi_export import home_page as xapi_home_page
 
 
@@ -370,13 +370,14 @@ def _exports(course: Course, reports: Reports, cohort_id: int, period: Period | 
     st.header("Exports")
     st.caption(f"Both files hold {describe(period)}.")
     st.caption(
-        "Learners appear only as learner-<number> in the CSV, and in xAPI as a made-up name "
-        "that differs in each cohort: never a name, e-mail or learner code."
+        "Learners appear only as a made-up name, the same in both files and different in each "
+        "cohort: never a name, e-mail or learner code. The dose table's CSV uses program IDs."
     )
+    named = pseudonyms(limits(), cohort_id)  # here: the download callables run off-script
     left, right = st.columns(2)
     left.download_button(
         "All answers (CSV)",
-        lambda: "".join(answers_csv(reports, period=period)),
+        lambda: "".join(answers_csv(reports, period=period, name=named)),
         file_name=f"cohort-{cohort_id}-answers.csv",
         mime="text/csv",
         on_click="ignore",
