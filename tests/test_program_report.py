@@ -165,3 +165,31 @@ def _metric(page: object, label: str) -> str:
     found = [m.value for m in page.metric if m.label == label]  # type: ignore[attr-defined]
     assert found, f"no metric {label!r}"
     return str(found[0])
+
+
+def test_the_page_compares_cohorts_only_when_asked(db_url: str) -> None:
+    store = Store(db_url)
+    when = datetime.now(UTC) - timedelta(days=3)
+    lead = Facilitators(store.engine).add("lead", "a long pass phrase", when)
+    first, second = (Cohorts(store.engine).create(lead, name, when) for name in ("Mon", "Thu"))
+    learner = store.create_learner(when)[0]
+    for cohort in (first, second):
+        Cohorts(store.engine).join(learner, cohort.code, when)
+    store.visit_step(learner, L1, "s1", 0, when)
+    page = open_page("dashboard", {"facilitator": Facilitator(lead, "lead")})
+    assert not page.exception
+    assert not any("All cohorts (each person once)" in str(d.value) for d in page.dataframe)
+    toggle = next(t for t in page.toggle if t.label == "Compare all my cohorts side by side")
+    page = toggle.set_value(True).run()
+    assert not page.exception
+    compared = next(
+        d.value
+        for d in page.dataframe
+        if "Cohort" in d.value.columns and "People served" in d.value.columns
+    )
+    rows = compared.set_index("Cohort")
+    assert sorted(rows.index[:2]) == ["Mon", "Thu"]  # newest first, as the cohort list
+    assert rows.index[2] == "All cohorts (each person once)"
+    # One person in both cohorts: served once in all.
+    assert rows["People served"].tolist() == [1, 1, 1]
+    assert rows["Enrolled"].tolist() == [1, 1, 1]

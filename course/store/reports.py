@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, select, true
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, case, func, select, true
 
 from course.period import Period
 from course.store.db import read
@@ -211,23 +211,32 @@ class Reports:
         Only members with both count, the "before" finished earlier than the "after"; with a
         period, only results finished in it (by finished_at).
         """
-        pre, post = quiz_results.alias("pre"), quiz_results.alias("post")
-        query = (
-            select(pre.c.learner_id, pre.c.score, post.c.score)
-            .join(post, post.c.learner_id == pre.c.learner_id)
-            .where(
-                pre.c.id.in_(self._picked(pre_quiz, func.min, period)),
-                post.c.id.in_(self._picked(post_quiz, func.max, period)),
-                pre.c.finished_at < post.c.finished_at,
-            )
-        )
+        # Two grouped reads joined to their rows by primary key, paired here: one self-join
+        # with the picks as subqueries took SQLite 6 s for 10,000 learners.
         with read(self.engine) as conn:
-            return {int(who): (float(a), float(b)) for who, a, b in conn.execute(query)}
+            first = self._chosen_rows(conn, pre_quiz, func.min, period)
+            latest = self._chosen_rows(conn, post_quiz, func.max, period)
+        return {
+            learner: (before, after)
+            for learner, (before, began) in first.items()
+            if learner in latest
+            for after, ended in [latest[learner]]
+            if began < ended
+        }
+
+    def _chosen_rows(
+        self, conn: Connection, quiz_id: str, pick: Any, period: Period | None
+    ) -> dict[int, tuple[float, datetime]]:
+        """Each member's picked result of a quiz: learner -> (score, finished_at)."""
+        t = quiz_results.c
+        chosen = self._picked(quiz_id, pick, period).subquery()
+        query = select(t.learner_id, t.score, t.finished_at).join(chosen, chosen.c.id == t.id)
+        return {int(who): (float(score), at) for who, score, at in conn.execute(query)}
 
     def _picked(self, quiz_id: str, pick: Any, period: Period | None) -> Select[Any]:
         """Select each member's first (func.min) or latest (func.max) result id of a quiz."""
         t = quiz_results.c
-        query = self._members(select(pick(t.id)), t.learner_id)
+        query = self._members(select(pick(t.id).label("id")), t.learner_id)
         query = query.where(t.quiz_id == quiz_id, *_within(t.finished_at, period))
         return query.group_by(t.learner_id)
 

@@ -63,19 +63,17 @@ def _period(choice: str, today: date) -> Period | None:
 def program_summary(
     course: Course, cohorts: list[Cohort], chosen: int, period: Period | None, now: datetime
 ) -> None:
-    """Show the chosen cohort's people in the period, and every cohort side by side."""
-    found = [
-        numbers_of(
-            course,
-            c.name,
-            Reports(store().engine, c.id),
-            EngagementReports(store().engine, c.id),
-            period=period,
-            now=now,
-        )
-        for c in cohorts
-    ]
-    mine = found[[c.id for c in cohorts].index(chosen)]
+    """Show the chosen cohort's people in the period, and on request every cohort side by side.
+
+    The side-by-side table reads every cohort, so it is worked out only when asked for.
+    """
+
+    def numbers(cohort: Cohort) -> CohortNumbers:
+        reports = Reports(store().engine, cohort.id)
+        activity = EngagementReports(store().engine, cohort.id)
+        return numbers_of(course, cohort.name, reports, activity, period=period, now=now)
+
+    mine = numbers(next(c for c in cohorts if c.id == chosen))
     st.header("People served")
     _metrics(mine)
     st.caption(
@@ -83,7 +81,8 @@ def program_summary(
         "in the course in the period (each person once). Finished: completed every lesson of "
         "their own track (for themselves, or for family) by the end of the period."
     )
-    if len(cohorts) > 1:
+    if len(cohorts) > 1 and st.toggle("Compare all my cohorts side by side"):
+        found = [mine if c.id == chosen else numbers(c) for c in cohorts]
         st.subheader("Your cohorts side by side")
         table = pd.DataFrame(comparison_rows(found), columns=COMPARISON_COLUMNS)
         st.dataframe(table, hide_index=True)
