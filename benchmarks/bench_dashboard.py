@@ -127,11 +127,16 @@ def page_parts(
         "paired pre/post + t, Wilcoxon, d_z": lambda p: paired_outcome(course, reports, period=p),
         "safety questions": lambda p: safety_table(course.quizzes.values(), reports, period=p),
         f"item statistics + board, {QUIZ}": lambda p: quiz_report(reports, quiz, period=p),
+        # A fresh EngagementReports per call, as per page run (it remembers within a run).
         "people served (program summary)": lambda p: numbers_of(
-            course, "c", reports, activity, period=p, now=NOW
+            course, "c", reports, fresh(activity), period=p, now=NOW
         ),
-        "dose and engagement tables": lambda p: dose_tables(course, activity, p),
+        "dose and engagement tables": lambda p: dose_tables(course, fresh(activity), p),
     }
+
+
+def fresh(activity: EngagementReports) -> EngagementReports:
+    return EngagementReports(activity.engine, activity.cohort_id)
 
 
 def dose_tables(course: Course, activity: EngagementReports, period: Period | None) -> object:

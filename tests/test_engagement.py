@@ -575,3 +575,23 @@ def test_the_dashboard_section_shows_numbers_and_rows_by_program_id(db_url: str)
     assert at.get("download_button")[0].proto.label == "Rows by program ID (CSV)"
     assert any("Nothing else identifying is stored" in c.value for c in at.caption)
     assert any("practice exercises arrive in a later issue" in c.value for c in at.caption)
+
+
+def test_one_page_run_reads_the_activity_once(
+    program: tuple[EngagementReports, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People served and dose ask the same questions in one run: the second is remembered."""
+    reports, _ = program
+    calls: list[str] = []
+    real = EngagementReports._pages
+
+    def counted(self: EngagementReports) -> Any:
+        calls.append("read")
+        return real(self)
+
+    monkeypatch.setattr(EngagementReports, "_pages", counted)
+    first = reports.members(TRACKS, NOW, None), reports.active_weeks(None)
+    again = reports.members(TRACKS, NOW, None), reports.active_weeks(None)
+    assert first == again and len(calls) == 2
+    reports.active_weeks(Period.of_days(NOV_2, NOV_16))  # another period is read anew
+    assert len(calls) == 3

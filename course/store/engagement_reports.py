@@ -79,6 +79,8 @@ class EngagementReports:
         """Report on this cohort (check the facilitator owns it first: Cohorts.owned)."""
         self.engine = engine
         self.cohort_id = cohort_id
+        # One page run asks the same questions twice (people served, then dose): read once.
+        self._memo: dict[tuple[object, ...], Any] = {}
 
     def members(
         self, tracks: Mapping[str, Collection[str]], now: datetime, period: Period | None
@@ -88,6 +90,10 @@ class EngagementReports:
         "Then" is now, or the end of the period if that comes first; ``tracks`` maps an
         audience ("learner", "family") to the lesson ids of its tracks.
         """
+        key = ("members", tuple(sorted((a, tuple(sorted(ls))) for a, ls in tracks.items())),
+               now, period)  # fmt: skip
+        if key in self._memo:
+            return list(self._memo[key])
         found: list[Member] = []
         for low, high in self._pages():
             # Up to now, and before the period ends: what had happened by then.
@@ -100,10 +106,14 @@ class EngagementReports:
                 Member(int(r[0]), r[1], str(r[2]), r[3], last.get(r[0]), done.get(r[0], 0))
                 for r in rows
             ]
+        self._memo[key] = tuple(found)
         return found
 
     def active_weeks(self, period: Period | None) -> list[ActiveWeek]:
         """Return each member's active weeks in the period, with lessons and quizzes done."""
+        key = ("weeks", period)
+        if key in self._memo:
+            return list(self._memo[key])
         found: list[ActiveWeek] = []
         for low, high in self._pages():
             with read(self.engine) as conn:
@@ -116,6 +126,7 @@ class EngagementReports:
                            quizzes.get((learner, week), 0))
                 for learner, week in sorted(active)
             ]  # fmt: skip
+        self._memo[key] = tuple(found)
         return found
 
     def _pages(self) -> Iterator[tuple[int, int]]:

@@ -61,7 +61,12 @@ def _period(choice: str, today: date) -> Period | None:
 
 
 def program_summary(
-    course: Course, cohorts: list[Cohort], chosen: int, period: Period | None, now: datetime
+    course: Course,
+    cohorts: list[Cohort],
+    chosen: int,
+    activity: EngagementReports,
+    period: Period | None,
+    now: datetime,
 ) -> None:
     """Show the chosen cohort's people in the period, and on request every cohort side by side.
 
@@ -70,8 +75,8 @@ def program_summary(
 
     def numbers(cohort: Cohort) -> CohortNumbers:
         reports = Reports(store().engine, cohort.id)
-        activity = EngagementReports(store().engine, cohort.id)
-        return numbers_of(course, cohort.name, reports, activity, period=period, now=now)
+        read = activity if cohort.id == chosen else EngagementReports(store().engine, cohort.id)
+        return numbers_of(course, cohort.name, reports, read, period=period, now=now)
 
     mine = numbers(next(c for c in cohorts if c.id == chosen))
     st.header("People served")

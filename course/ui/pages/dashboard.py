@@ -68,13 +68,14 @@ def show() -> None:
     )
     if size == 0:
         return
-    reporting.program_summary(course, mine, cohort.id, period, now)
+    activity = EngagementReports(store().engine, cohort.id)  # read once, used twice
+    reporting.program_summary(course, mine, cohort.id, activity, period, now)
     _progress(course, reports, period)
     _funnel(course, reports, period)
     _gain(course, reports, period)
     _safety(course, reports, period)
     _quiz(course, reports, period)
-    engagement.show(course, EngagementReports(store().engine, cohort.id), period=period, now=now)
+    engagement.show(course, activity, period=period, now=now)
     _exports(course, reports, cohort.id, period)
 
 
