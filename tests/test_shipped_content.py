@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from course.lint import MAX_GRADE, lint
 from course.loader import REPO_ROOT, load_course
@@ -101,3 +102,37 @@ def test_overdose_and_lost_tolerance_questions_are_safety_critical() -> None:
     ):
         quiz = course.quiz_for(course.lessons[lesson_id])
         assert quiz is not None and quiz.safety_critical_ids, lesson_id
+
+
+# Words that mean someone may be thinking of suicide, as a counselor would hear them.
+SUICIDE_WORDS = ("suicid", "better off without me", "kill myself", "end my life")
+
+
+def test_every_note_on_suicidal_thoughts_says_act_now_and_stay() -> None:
+    """A counselor reading any lesson's notes gets the same crisis response, never "later".
+
+    Caught the thought-traps notes that said to talk privately after the group.
+    """
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    checked = []
+    for lesson in course.lessons.values():
+        for step in lesson.steps:
+            notes = getattr(step, "facilitator_notes", "") or ""
+            for item in notes.split("\n- "):
+                said = " ".join(item.split()).lower()
+                if not any(word in said for word in SUICIDE_WORDS):
+                    continue
+                if "died by suicide" in said and "thinking" not in said:
+                    continue  # words to use about a loss, not what to do in a crisis
+                checked.append(f"{lesson.id}/{step.id}")
+                whole = " ".join(notes.split()).lower()
+                # "Talk with them after the group" leaves a person at risk alone for an hour.
+                assert not re.search(r"(?<!look )after the group", said), f"{lesson.id}: {said}"
+                assert "988 now" in whole and "do not leave them alone" in whole, (
+                    f"{lesson.id}/{step.id} speaks of suicidal thoughts without the crisis steps"
+                )
+    assert "thought-traps/group-discussion" in checked
+    assert "mental-health-and-recovery/group-discussion" in checked or any(
+        c.startswith("mental-health-and-recovery/") for c in checked
+    )
