@@ -2,19 +2,49 @@
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from course.store import Store
+from course.loader import REPO_ROOT, load_course
+from course.model import Course
+from course.store import Store, make_engine, upgrade
 from course.store.db import database_url
 
 PG_URL_ENV = "COURSE_TEST_DATABASE_URL"
 REQUIRE_PG_ENV = "COURSE_REQUIRE_POSTGRES"
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    """The shipped course, loaded once per test module (a module may define its own)."""
+    loaded = load_course(REPO_ROOT).course
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture
+def engine_at(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Engine]]:
+    """Make engines on the fresh database, upgraded to a given revision; disposed after.
+
+    For migration tests: the shipped course is the content migrations read (no COURSE_ROOT).
+    """
+    monkeypatch.delenv("COURSE_ROOT", raising=False)
+    made: list[Engine] = []
+
+    def at(revision: str) -> Engine:
+        engine = make_engine(store_url)
+        made.append(engine)
+        upgrade(engine, revision)
+        return engine
+
+    yield at
+    for engine in made:
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,7 +14,6 @@ from apptest_kit import click, open_page
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from course.loader import REPO_ROOT, load_course
 from course.model import (
     AnyQuestion,
     CheckStep,
@@ -40,13 +39,6 @@ QUESTION = "safer-after-a-break"  # multiple choice, three right options of five
 PASSWORD = "a long pass phrase"
 CHECKED = "drug-supply-and-overdose"  # its quick check is a multiple choice
 LONG_AGO = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture

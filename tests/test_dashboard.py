@@ -16,7 +16,6 @@ from apptest_kit import open_page
 from streamlit.testing.v1 import AppTest
 
 from course.dashboard import answers_csv, progress_table, quiz_report, xapi_json
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.store import Cohorts, Facilitators, Sessions, Store
 from course.store.limits import Limits
@@ -27,13 +26,6 @@ from course.xapi import PSEUDONYM, validate_statement
 
 LEARNERS = 250
 QUIZ = "tolerance-dependence-addiction-quiz"
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture

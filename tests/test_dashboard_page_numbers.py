@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-import pytest
 from apptest_kit import open_page
 from streamlit.testing.v1 import AppTest
 
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.scoring import correct_answer
 from course.store import Cohorts, Facilitators, Store
@@ -17,13 +15,6 @@ from course.ui.staff import Facilitator
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 QUIZ = "drug-supply-and-overdose-quiz"
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 def cohort(db_url: str, learners: int) -> tuple[Store, Facilitator, list[int]]:

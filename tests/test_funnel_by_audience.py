@@ -18,7 +18,6 @@ from apptest_kit import click, open_page
 from sqlalchemy import delete, select
 
 from course.dashboard import lesson_funnel
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.store import Cohorts, Facilitators, Store, read, write
 from course.store.reports import Reports
@@ -48,13 +47,6 @@ SPLIT_LESSONS = (
     "triggers-cravings-halt",
     "lapse-relapse-recovery-plan",
 )
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import itertools
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,9 @@ import pytest
 from alembic import command
 from sqlalchemy import DateTime, Engine, bindparam, text
 
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.scoring import canonical_answer
-from course.store import make_engine, upgrade, write
+from course.store import upgrade, write
 from course.store.db import alembic_config, current_revision, head_revision
 from course.store.inputs import answer_json
 
@@ -87,23 +86,10 @@ RESPONSES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
-
-
 @pytest.fixture
-def engine(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """Yield an engine on a fresh database at 0008, the revision before canonical answers."""
-    monkeypatch.delenv("COURSE_ROOT", raising=False)
-    made = make_engine(store_url)
-    try:
-        upgrade(made, "0008")
-        yield made
-    finally:
-        made.dispose()
+def engine(engine_at: Callable[[str], Engine]) -> Engine:
+    """An engine on a fresh database at 0008, the revision before canonical answers."""
+    return engine_at("0008")
 
 
 def run_sql(engine: Engine, sql: str, rows: list[dict[str, Any]]) -> None:

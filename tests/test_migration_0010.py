@@ -5,7 +5,7 @@ steps the learner's own audience sees. SQLite and PostgreSQL.
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,8 @@ import pytest
 from alembic import command
 from sqlalchemy import DateTime, Engine, bindparam, inspect, text
 
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
-from course.store import make_engine, upgrade, write
+from course.store import upgrade, write
 from course.store.db import alembic_config, current_revision, head_revision
 
 T1 = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
@@ -63,23 +62,10 @@ INSERT_PROGRESS = (
 )
 
 
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
-
-
 @pytest.fixture
-def engine(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """Yield an engine on a fresh database at 0009, the revision before progress by step id."""
-    monkeypatch.delenv("COURSE_ROOT", raising=False)
-    made = make_engine(store_url)
-    try:
-        upgrade(made, "0009")
-        yield made
-    finally:
-        made.dispose()
+def engine(engine_at: Callable[[str], Engine]) -> Engine:
+    """An engine on a fresh database at 0009, the revision before progress by step id."""
+    return engine_at("0009")
 
 
 def run_sql(engine: Engine, sql: str, rows: list[dict[str, Any]]) -> None:

@@ -13,20 +13,12 @@ from apptest_kit import click, open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
-from course.loader import REPO_ROOT, load_course
 from course.model import ComparisonStep, Course
 from course.store import Store
 from course.ui.steps import COMPARISON_CSS
 
 LESSON = "tolerance-dependence-addiction"
 TRACKS = {"learner": "Learn at your own pace", "family": "For families and friends"}
-
-
-@pytest.fixture
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.pdf import find_font, plan_pdf
 from course.plan import FIELD_CHARS, FIELD_KEYS, clean_plan
@@ -23,13 +22,6 @@ PLAN = {
     "who_to_call": "Aunt Zoë 555-0100\nDr. Lee 555-0111",
     "naloxone": "Kitchen drawer, left of the sink",
 }
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,6 @@ import pytest
 from apptest_kit import open_page
 
 from course.dashboard import progress_table
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.period import Period
 from course.program_report import cohort_numbers as numbers_of
@@ -38,13 +37,6 @@ L1, L2 = "how-opioids-affect-the-brain", "tolerance-dependence-addiction"
 
 def at(month: int, day: int, hour: int = 12) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 def own_track(course: Course) -> list[str]:

@@ -9,7 +9,6 @@ from apptest_kit import click, open_page
 from streamlit.testing.v1 import AppTest
 from test_scoring import MATCHING, MULTIPLE, ORDERING, SINGLE, TRUE_FALSE_NO
 
-from course.loader import REPO_ROOT, load_course
 from course.model import (
     AnyQuestion,
     CheckStep,
@@ -27,13 +26,6 @@ from course.store import Store
 from course.ui.questions import right_answer
 
 LESSON = "tolerance-dependence-addiction"
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from course.loader import REPO_ROOT, load_course
 from course.model import Course
 from course.scoring import correct_answer
 from course.xapi import (
@@ -53,13 +52,6 @@ TIMESTAMP_RULE = "must be ISO 8601 with a timezone, such as 2025-01-31T09:00:00Z
 DISPLAY_RULE = "must be a language map such as {'en-US': 'answered'}"
 MAP_RULE = "must be a language map such as {'en-US': 'text'}"
 PSEUDONYM_RULE = "must be a pseudonym (22 base64url characters of a keyed hash)"
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(REPO_ROOT).course
-    assert loaded is not None
-    return loaded
 
 
 def scope(base: str = BASE, names: dict[int, str] = NAMES, course: Course | None = None) -> Scope:
