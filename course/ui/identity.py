@@ -99,9 +99,7 @@ def start(is_shared_device: bool) -> Learner | Refusal:
     """Create a new learner and keep them signed in on this browser (new codes are limited)."""
     ticket = take(NEW_LEARNERS, client.key())
     if isinstance(ticket, Refused):
-        return Refusal(
-            "Many new codes were made from here lately. " + wait_words(ticket), is_throttled=True
-        )
+        return Refusal("Many new codes were made from here lately. " + wait_words(ticket))
     learner_id, code = store().create_learner(now())
     learner = Learner(learner_id, code)
     _keep_signed_in(learner, is_shared_device)
@@ -112,7 +110,6 @@ def start(is_shared_device: bool) -> Learner | Refusal:
 @dataclass(frozen=True)
 class Refusal:
     message: str
-    is_throttled: bool = False
 
 
 def wait_words(refused: Refused) -> str:
@@ -141,7 +138,7 @@ def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
     """
     ticket = take(LEARNER_CODES, client.key())
     if isinstance(ticket, Refused):
-        return Refusal(busy(ticket), is_throttled=True)
+        return Refusal(busy(ticket))
     code = normalize_code(typed)
     learner_id = store().find_learner(code) if code else None
     if code is None or learner_id is None:
