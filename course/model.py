@@ -8,6 +8,7 @@ Every model is frozen and rejects unknown keys. Rules that need only one object 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,13 +68,23 @@ def unique(attribute: str, what: str) -> AfterValidator:
 
 
 class Source(Model):
-    """A published source a step rests on."""
+    """A published source a step rests on: one entry of the course's bibliography."""
 
     id: Id
     title: Text
     publisher: Text
     url: Url
     year: int = Field(ge=1900, le=2100)
+    supports: Text | None = Field(
+        default=None, description="What the course uses this source for, in a sentence."
+    )
+    time_sensitive: bool = Field(
+        default=False,
+        description=(
+            "True for figures, laws, rules and services that change (death counts, drug supply, "
+            "prescribing rules, phone lines): the validator flags such a source when it is old."
+        ),
+    )
 
 
 class Review(Model):
@@ -161,8 +172,15 @@ class OrderItem(Model):
     text: Text
 
 
+MAX_ORDERS = 6
+
+
 class Ordering(QuestionBase):
-    """Items are written in the correct order; the app shows them shuffled."""
+    """Items are written in a correct order; the app shows them shuffled.
+
+    ``also_correct`` lists other orders that are just as right, each naming every item id once
+    (for example "give naloxone, then call 911" beside "call 911, then give naloxone").
+    """
 
     kind: Literal["ordering"]
     items: Annotated[
@@ -171,8 +189,47 @@ class Ordering(QuestionBase):
         unique("id", "item ids"),
         unique("text", "item texts"),
     ]
+    also_correct: list[list[Id]] = Field(
+        default=[],
+        max_length=MAX_ORDERS - 1,
+        description="Other orders that are also right; each lists every item id exactly once.",
+    )
     feedback_correct: Markdown
     feedback_incorrect: Markdown
+
+    @model_validator(mode="after")
+    def _orders_are_whole(self) -> Ordering:
+        written = [item.id for item in self.items]
+        seen = [written]
+        for n, order in enumerate(self.also_correct, start=1):
+            missing = [i for i in written if i not in order]
+            unknown = [i for i in order if i not in written]
+            repeated = _duplicates(order)
+            if missing or unknown or repeated:
+                said = [
+                    f"missing {', '.join(map(repr, missing))}" if missing else "",
+                    f"not an item: {', '.join(map(repr, unknown))}" if unknown else "",
+                    f"repeated: {', '.join(map(repr, repeated))}" if repeated else "",
+                ]
+                raise ValueError(
+                    f"also_correct order {n} must name every item id once; "
+                    + "; ".join(part for part in said if part)
+                )
+            if order in seen:
+                raise ValueError(
+                    f"also_correct order {n} repeats "
+                    + ("the written order" if order == written else "an earlier order")
+                )
+            seen.append(order)
+        if len(seen) >= math.factorial(len(written)):
+            raise ValueError(
+                "also_correct accepts every order there is; the question tests nothing"
+            )
+        return self
+
+    def correct_orders(self) -> list[list[str]]:
+        """Every order that counts as right: the written one first, then the others."""
+        return [[item.id for item in self.items], *map(list, self.also_correct)]
 
 
 class Pair(Model):
@@ -358,7 +415,16 @@ class Lesson(Model):
     minutes: int = Field(ge=1, le=240)
     objectives: list[Text] = Field(min_length=1, max_length=10)
     reviewed: Review
-    sources: Annotated[list[Source], Field(min_length=1), unique("id", "source ids")]
+    check_again_by: dt.date | None = Field(
+        default=None,
+        description=(
+            "For a lesson with figures or rules that change: the date to check them again; "
+            "'lint' reports it once past."
+        ),
+    )
+    # Lessons cite sources by id from the course bibliography (sources.yaml); the loader fills
+    # this in with the entries the lesson cites. A lesson file may not list sources itself.
+    sources: Annotated[list[Source], unique("id", "source ids")] = []
     steps: Annotated[list[Step], Field(min_length=1, max_length=40), unique("id", "step ids")]
     quiz: Id | None = None
 

@@ -104,7 +104,11 @@ def normalize_answer(question: AnyQuestion, answer: object) -> Answer:
 
 
 def correct_answer(question: AnyQuestion) -> Answer:
-    """Return the correct answer in the canonical shape for its kind."""
+    """Return the correct answer in the canonical shape for its kind.
+
+    An ordering question may accept other orders too (``correct_answers`` lists them all); this
+    is the order its items are written in.
+    """
     match question:
         case SingleChoice():
             return next(o.id for o in question.options if o.correct)
@@ -315,9 +319,16 @@ def _grade_true_false(question: TrueFalse, answer: object) -> Grade:
     return _grade(question, given == question.answer, (feedback,), [])
 
 
+def correct_answers(question: AnyQuestion) -> list[Answer]:
+    """Return every answer that counts as right: for an ordering, each accepted order."""
+    if isinstance(question, Ordering):
+        return list(question.correct_orders())
+    return [correct_answer(question)]
+
+
 def _grade_arrangement(question: Ordering | Matching, answer: object) -> Grade:
     """Grade an ordering or matching answer: all right or wrong as a whole."""
-    is_correct = normalize_answer(question, answer) == correct_answer(question)
+    is_correct = normalize_answer(question, answer) in correct_answers(question)
     feedback = question.feedback_correct if is_correct else question.feedback_incorrect
     return _grade(question, is_correct, (feedback,), [])
 

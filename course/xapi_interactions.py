@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import assert_never
 
 from course.model import AnyQuestion, Matching, MultipleChoice, Ordering, SingleChoice, TrueFalse
-from course.scoring import AnswerError, correct_answer, normalize_answer
+from course.scoring import AnswerError, correct_answers, normalize_answer
 
 Definition = dict[str, object]
 
@@ -57,8 +57,8 @@ def definition(question: AnyQuestion | None) -> Definition:
     if question is None:
         return {"interactionType": "other"}
     kind, lists = _kind_and_lists(question)
-    pattern = response(question, correct_answer(question))
-    return {"interactionType": kind, "correctResponsesPattern": [pattern], **lists}
+    patterns = [response(question, right) for right in correct_answers(question)]
+    return {"interactionType": kind, "correctResponsesPattern": patterns, **lists}
 
 
 def _kind_and_lists(question: AnyQuestion) -> tuple[str, dict[str, list[Definition]]]:

@@ -10,6 +10,7 @@ and each learner's step indexes count only the steps their audience sees.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -205,7 +206,11 @@ def _wrong(question: AnyQuestion, rng: random.Random) -> object:
     if isinstance(question, TrueFalse):
         return not question.answer
     if isinstance(question, Ordering):
-        return [item.id for item in reversed(question.items)]
+        right = question.correct_orders()
+        ids = [item.id for item in question.items]
+        # Reversed, or else the first order (lazily, of n!) that is not accepted.
+        tries = itertools.chain([ids[::-1]], map(list, itertools.permutations(ids)))
+        return next(order for order in tries if order not in right)
     ids = [pair.id for pair in question.pairs]
     return dict(zip(ids, ids[1:] + ids[:1], strict=True))
 

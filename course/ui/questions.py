@@ -102,9 +102,26 @@ def right_answer(question: AnyQuestion) -> str:
         return f"**The right answer:** {TRUE_FALSE[0] if question.answer else TRUE_FALSE[1]}"
     if isinstance(question, Ordering):
         steps = (f"{n}. {item.text}" for n, item in enumerate(question.items, start=1))
-        return "**The right order:**\n\n" + "\n".join(steps)
+        said = "**The right order:**\n\n" + "\n".join(steps)
+        others = [other_order(question, order) for order in question.also_correct]
+        return "\n\n".join([said, *others])
     pairs = (f"- {pair.left} → {pair.right}" for pair in question.pairs)
     return "**The right matches:**\n\n" + "\n".join(pairs)
+
+
+def other_order(question: Ordering, order: list[str]) -> str:
+    """Say another accepted order: as a swap of two steps when that is all it is."""
+    written = [item.id for item in question.items]
+    texts = {item.id: item.text for item in question.items}
+    differ = [n for n, (a, b) in enumerate(zip(written, order, strict=True)) if a != b]
+    if len(differ) == 2 and differ[1] == differ[0] + 1:
+        first, second = (texts[written[n]] for n in differ)
+        return (
+            f"**Also right:** steps {differ[0] + 1} and {differ[1] + 1} in either order "
+            f"({first} / {second})."
+        )
+    steps = (f"{n}. {texts[item]}" for n, item in enumerate(order, start=1))
+    return "**This order is also right:**\n\n" + "\n".join(steps)
 
 
 def _widgets(question: AnyQuestion, key: str, seed: int) -> Answer:
