@@ -28,11 +28,11 @@ AUDIENCE = {1: "learner", 2: "family", 3: "family", 4: "learner"}
 
 # (learner, lesson, current_step_id, current_index, furthest_index, furthest step after 0010)
 ROWS = [
-    # step 9 of each audience's ten is another step; both went back since
-    (1, MEDS, "staying-safer", 4, 8, "private-reflection"),
-    (2, MEDS, "what-changed", 2, 8, "family-support-on-medication"),
-    (3, MEDS, "group-discussion", 9, 9, "group-discussion"),
-    (4, MEDS, "check-naltrexone", 5, 9, "group-discussion"),
+    # step 10 of each audience's eleven is another step; both went back since
+    (1, MEDS, "staying-safer", 5, 9, "private-reflection"),
+    (2, MEDS, "what-changed", 3, 9, "family-support-on-medication"),
+    (3, MEDS, "group-discussion", 10, 10, "group-discussion"),
+    (4, MEDS, "check-naltrexone", 6, 10, "group-discussion"),
     (1, TRIGGERS, "six-kinds", 1, 7, "myths-and-facts"),
     (2, TRIGGERS, "six-kinds", 1, 7, "plan-for-a-slip"),
     (1, SLIPS, "lapse-is-not-failure", 0, 5, "long-road"),
