@@ -42,12 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--root", type=Path, default=None, help="content root")
     lint.add_argument("--json", action="store_true", help="print the report as JSON")
     lint.add_argument(
-        "--strict", action="store_true", help="fail on a lesson above grade 8 or any flagged word"
+        "--strict",
+        action="store_true",
+        help="fail on a lesson above grade 8, a flagged word or a passed check-again date",
     )
     lint.set_defaults(run=_lint)
     schema = commands.add_parser("schema", help="print the JSON Schema of content files")
     schema.add_argument("--kind", choices=sorted(KINDS), help="one kind of file (default: all)")
-    schema.add_argument("--out", type=Path, help="write lesson/quiz/course .schema.json here")
+    schema.add_argument("--out", type=Path, help="write each kind's .schema.json here")
     schema.set_defaults(run=_schema)
     _add_facilitator_parser(commands)
     return parser

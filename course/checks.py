@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from course.messages import did_you_mean, format_key, quoted
-from course.model import CardsStep, CheckStep, CourseManifest, FactualStep, Lesson, Quiz
+from course.model import CourseManifest, LessonFile, Quiz
 from course.problems import Problem, Severity
 from course.yamlsafe import Path
 
@@ -15,13 +15,11 @@ if TYPE_CHECKING:
 
 
 def cross_check(
-    manifest: Loaded[CourseManifest], lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+    manifest: Loaded[CourseManifest], lessons: list[Loaded[LessonFile]], quizzes: list[Loaded[Quiz]]
 ) -> list[Problem]:
     """Return every problem that needs more than one file to see."""
     problems = [*_ids_match_files(lessons), *_ids_match_files(quizzes)]
     problems += _quiz_references(lessons, quizzes)
-    problems += [p for item in lessons for p in _lesson_sources(item)]
-    problems += _quiz_sources(lessons, quizzes)
     problems += _manifest_references(manifest, lessons, quizzes)
     problems += _unused_quizzes(manifest, lessons, quizzes)
     return problems
@@ -32,7 +30,7 @@ def _problem(item: Loaded[Any], path: Path, message: str, severity: Severity = "
     return Problem(item.rel, line, format_key(path), message, severity)
 
 
-def _ids_match_files(items: Iterable[Loaded[Lesson] | Loaded[Quiz]]) -> Iterator[Problem]:
+def _ids_match_files(items: Iterable[Loaded[LessonFile] | Loaded[Quiz]]) -> Iterator[Problem]:
     seen: dict[str, str] = {}
     for item in items:
         if item.model is None:
@@ -63,7 +61,7 @@ def _unknown(what: str, value: str, known: Iterable[str], listed: str = "known")
 
 
 def _quiz_references(
-    lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+    lessons: list[Loaded[LessonFile]], quizzes: list[Loaded[Quiz]]
 ) -> Iterator[Problem]:
     quiz_stems = {q.stem for q in quizzes}
     used_by: dict[str, str] = {}
@@ -80,69 +78,8 @@ def _quiz_references(
         used_by.setdefault(quiz_id, item.rel)
 
 
-def _cited(lesson: Lesson) -> Iterator[tuple[Path, str]]:
-    """Yield (key path, source id) for every source a lesson's steps cite."""
-    for i, step in enumerate(lesson.steps):
-        for j, source in enumerate(step.sources):
-            yield ("steps", i, "sources", j), source
-        if isinstance(step, CardsStep):
-            for k, card in enumerate(step.cards):
-                for j, source in enumerate(card.sources):
-                    yield ("steps", i, "cards", k, "sources", j), source
-        if isinstance(step, CheckStep):
-            for j, source in enumerate(step.question.sources):
-                yield ("steps", i, "question", "sources", j), source
-
-
-def _lesson_sources(item: Loaded[Lesson]) -> Iterator[Problem]:
-    lesson = item.model
-    if lesson is None:
-        return
-    known = {s.id for s in lesson.sources}
-    cited = set()
-    for path, source in _cited(lesson):
-        cited.add(source)
-        if source not in known:
-            yield _problem(item, path, _unknown("source", source, known))
-    for i, listed in enumerate(lesson.sources):
-        if listed.id not in cited:
-            yield _problem(item, ("sources", i), f"source '{listed.id}' is never cited", "warning")
-    yield from _unsourced_steps(item, lesson)
-
-
-def _unsourced_steps(item: Loaded[Lesson], lesson: Lesson) -> Iterator[Problem]:
-    for i, step in enumerate(lesson.steps):
-        if not isinstance(step, FactualStep) or not step.factual or step.sources:
-            continue
-        if isinstance(step, CardsStep) and all(card.sources for card in step.cards):
-            continue
-        yield _problem(
-            item,
-            ("steps", i),
-            f"{step.kind} step '{step.id}' states facts but names no sources; "
-            "add 'sources:' or set 'factual: false'",
-            "warning",
-        )
-
-
-def _quiz_sources(lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]) -> Iterator[Problem]:
-    """Check quiz question sources against the sources of the lesson that uses the quiz."""
-    owners = {i.model.quiz: i.model for i in lessons if i.model and i.model.quiz}
-    for item in quizzes:
-        lesson = owners.get(item.stem)
-        if item.model is None or lesson is None:
-            continue
-        known = {s.id for s in lesson.sources}
-        for i, question in enumerate(item.model.questions):
-            for j, source in enumerate(question.sources):
-                if source not in known:
-                    listed = f"sources of lesson '{lesson.id}'"
-                    message = _unknown("source", source, known, listed)
-                    yield _problem(item, ("questions", i, "sources", j), message)
-
-
 def _manifest_references(
-    manifest: Loaded[CourseManifest], lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+    manifest: Loaded[CourseManifest], lessons: list[Loaded[LessonFile]], quizzes: list[Loaded[Quiz]]
 ) -> Iterator[Problem]:
     if manifest.model is None:
         return
@@ -177,7 +114,7 @@ def _raw(item: Loaded[Any], key: str) -> object:
 
 
 def _unused_quizzes(
-    manifest: Loaded[CourseManifest], lessons: list[Loaded[Lesson]], quizzes: list[Loaded[Quiz]]
+    manifest: Loaded[CourseManifest], lessons: list[Loaded[LessonFile]], quizzes: list[Loaded[Quiz]]
 ) -> Iterator[Problem]:
     used = {_raw(i, "quiz") for i in lessons}
     check = manifest.model.knowledge_check if manifest.model else None

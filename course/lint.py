@@ -1,4 +1,4 @@
-"""Content lint: reading grade, stigmatizing words, missing sources, stale reviews.
+"""Content lint: reading grade, stigmatizing words, missing sources, stale reviews, due checks.
 
 Pure over loaded content: the caller passes the course, the YAML documents (for lines) and
 ``today``. Learner-facing text is every string a learner reads: titles, bodies, callouts,
@@ -50,7 +50,7 @@ def _term(regex: str, say: str) -> Term:
     return Term(re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), say)
 
 
-# FACTS.md part C2: words to avoid and what to say instead.
+# Words to avoid and what to say instead (person-first language, as in NIDA's "Words Matter").
 TERMS = (
     _term(
         r"(?:former |reformed |fellow |heroin |drug |opioid )?addicts?",
@@ -126,6 +126,7 @@ class Report:
     stigma: list[Finding] = field(default_factory=list)
     unsourced: list[Finding] = field(default_factory=list)
     stale: list[Finding] = field(default_factory=list)
+    due: list[Finding] = field(default_factory=list)  # check_again_by dates that have passed
 
     @property
     def course_counts(self) -> Counts:
@@ -140,7 +141,7 @@ class Report:
         return [i for i, _, c in self.rows if c.grade > MAX_GRADE]
 
     def is_clean(self) -> bool:
-        return not (self.too_hard() or self.stigma or self.unsourced)
+        return not (self.too_hard() or self.stigma or self.unsourced or self.due)
 
 
 def lesson_texts(lesson: Lesson) -> Iterator[Text]:
@@ -271,13 +272,26 @@ def stale(lesson: Lesson, rel: str, doc: Document | None, today: dt.date) -> lis
     return [Finding(rel, line, "reviewed.date", message)]
 
 
+def due(lesson: Lesson, rel: str, doc: Document | None, today: dt.date) -> list[Finding]:
+    """Report a check_again_by date that has passed: its time-sensitive facts need checking."""
+    when = lesson.check_again_by
+    if when is None or when >= today:
+        return []
+    line = doc.line_of(("check_again_by",)) if doc else 1
+    message = (
+        f"check again by {when} has passed ({(today - when).days} days ago); check its "
+        "time-sensitive figures and sources, then set a new date"
+    )
+    return [Finding(rel, line, "check_again_by", message)]
+
+
 def graded(texts: list[Text]) -> Counts:
     return count(t.value for t in texts if t.is_graded)
 
 
 def lint(root: FsPath, today: dt.date) -> Report:
     """Lint every lesson that loads (with its quiz) and every quiz no lesson owns."""
-    course = load_course(root).course
+    course = load_course(root, today=today).course
     report = Report()
     if course is None:
         return report
@@ -289,6 +303,7 @@ def lint(root: FsPath, today: dt.date) -> Report:
         report.stigma += stigma(texts, rel, doc, raw)
         report.unsourced += unsourced(lesson, rel, doc)
         report.stale += stale(lesson, rel, doc, today)
+        report.due += due(lesson, rel, doc, today)
         counts = graded(texts)
         quiz = course.quiz_for(lesson)
         if quiz is not None:
@@ -334,6 +349,7 @@ def lint_text(report: Report) -> str:
         ("stigmatizing words", report.stigma),
         ("factual steps without sources", report.unsourced),
         ("reviews older than 12 months", report.stale),
+        ("lessons past their check-again date", report.due),
     ):
         lines.append(f"{title}: {len(items)}")
         lines += [f"  {item}" for item in items]
@@ -364,5 +380,6 @@ def lint_json(report: Report) -> dict[str, object]:
         "stigma": [vars(f) for f in report.stigma],
         "unsourced": [vars(f) for f in report.unsourced],
         "stale": [vars(f) for f in report.stale],
+        "due": [vars(f) for f in report.due],
         "is_clean": report.is_clean(),
     }

@@ -1,23 +1,27 @@
 """Load course content from YAML files into models, collecting every problem with its line.
 
-Layout under the content root: ``lessons/course.yaml`` (the manifest), ``lessons/<id>.yaml``
-and ``quizzes/<id>.yaml``. Loading never stops at the first problem: each file is read and
-checked on its own, then the whole course is cross-checked (``course.checks``). Lessons with
-errors (or whose quiz has errors) are left out of the ``Course``; the rest is served.
+Layout under the content root: ``lessons/course.yaml`` (the manifest), ``lessons/<id>.yaml``,
+``quizzes/<id>.yaml`` and ``bibliography.yaml`` (every source once; lessons cite by id).
+Loading never stops at the first problem: each file is read and checked on its own, then the
+whole course is cross-checked (``course.checks``, ``course.citations``). Lessons with errors
+(or whose quiz has errors) are left out of the ``Course``; the rest is served.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from course import checks
+from course import checks, citations
+from course.citations import BIBLIOGRAPHY
 from course.messages import explain, format_key
-from course.model import Course, CourseManifest, Lesson, Quiz
+from course.model import Bibliography, Course, CourseManifest, Lesson, LessonFile, Quiz, Source
 from course.problems import Problem, harden
 from course.yamlsafe import Document, YamlProblem, read
 
@@ -65,7 +69,18 @@ class LoadResult:
         return [p for p in self.problems if not p.is_error]
 
 
-def read_file(root: Path, rel: str, model: type[M]) -> Loaded[M]:
+# Keys a file may not have, with what to do instead.
+REFUSED_IN_LESSONS = {
+    "sources": (
+        "a lesson cites sources by id and does not list them; move each entry to "
+        f"{BIBLIOGRAPHY} (once, with what it supports) and keep the ids in the steps"
+    )
+}
+
+
+def read_file(
+    root: Path, rel: str, model: type[M], refused: Mapping[str, str] | None = None
+) -> Loaded[M]:
     """Read one file and validate it against a model, collecting its problems."""
     try:
         doc = read((root / rel).read_bytes())
@@ -77,8 +92,13 @@ def read_file(root: Path, rel: str, model: type[M]) -> Loaded[M]:
     if not isinstance(doc.data, dict):
         problems.append(Problem(rel, 1, "", "expected a mapping of keys to values at the top"))
         return Loaded(rel, doc, None, tuple(problems))
+    data = doc.data
+    for key, message in (refused or {}).items():
+        if key in data:
+            problems.append(Problem(rel, doc.line_of((key,)), key, message))
+            data = {k: v for k, v in data.items() if k != key}
     try:
-        instance: M | None = model.model_validate(doc.data)
+        instance: M | None = model.model_validate(data)
     except ValidationError as err:
         instance = None
         problems += [
@@ -88,23 +108,39 @@ def read_file(root: Path, rel: str, model: type[M]) -> Loaded[M]:
     return Loaded(rel, doc, instance, tuple(problems))
 
 
-def load_course(root: Path | str | None = None, *, strict: bool = False) -> LoadResult:
-    """Load and cross-check everything under root; never raises for content problems."""
+def load_course(
+    root: Path | str | None = None, *, strict: bool = False, today: dt.date | None = None
+) -> LoadResult:
+    """Load and cross-check everything under root; never raises for content problems.
+
+    ``today`` dates the checks that age (time-sensitive sources); it defaults to today.
+    """
     base = Path(root) if root is not None else default_root()
     if not (base / MANIFEST).is_file():
         problem = Problem(MANIFEST, 1, "", f"course manifest not found under {base}")
         return LoadResult(None, (problem,))
     manifest = read_file(base, MANIFEST, CourseManifest)
-    lessons = [read_file(base, rel, Lesson) for rel in _yaml_files(base, "lessons")]
+    lessons = [
+        read_file(base, rel, LessonFile, REFUSED_IN_LESSONS) for rel in _yaml_files(base, "lessons")
+    ]
     quizzes = [read_file(base, rel, Quiz) for rel in _yaml_files(base, "quizzes")]
-    files: list[Loaded[Any]] = [manifest, *lessons, *quizzes]
+    bibliography = _read_bibliography(base)
+    files: list[Loaded[Any]] = [manifest, *lessons, *quizzes, bibliography]
     problems = [p for f in files for p in f.problems]
     problems += checks.cross_check(manifest, lessons, quizzes)
+    problems += citations.check(bibliography, lessons, quizzes, today or dt.date.today())
     problems += _stray_files(base)
     if strict:
         problems = harden(problems)
-    course = _servable(manifest, lessons, quizzes, problems)
+    course = _servable(manifest, lessons, quizzes, citations.entries(bibliography), problems)
     return LoadResult(course, tuple(sorted(set(problems))))
+
+
+def _read_bibliography(base: Path) -> Loaded[Bibliography]:
+    """Read bibliography.yaml; a missing file is only a problem once something cites a source."""
+    if not (base / BIBLIOGRAPHY).is_file():
+        return Loaded(BIBLIOGRAPHY, None, None, ())
+    return read_file(base, BIBLIOGRAPHY, Bibliography)
 
 
 def _yaml_files(base: Path, folder: str) -> list[str]:
@@ -125,8 +161,9 @@ def _stray_files(base: Path) -> list[Problem]:
 
 def _servable(
     manifest: Loaded[CourseManifest],
-    lessons: list[Loaded[Lesson]],
+    lessons: list[Loaded[LessonFile]],
     quizzes: list[Loaded[Quiz]],
+    known: dict[str, Source],
     problems: list[Problem],
 ) -> Course | None:
     """Build the course from files without errors; a lesson needs its quiz to be clean too."""
@@ -140,9 +177,16 @@ def _servable(
         if lesson is None or item.rel in broken:
             continue
         if lesson.quiz is None or lesson.quiz in clean_quizzes:
-            served[lesson.id] = lesson
+            quiz = clean_quizzes.get(lesson.quiz) if lesson.quiz else None
+            served[lesson.id] = _with_sources(lesson, quiz, known)
     ordered = _track_order(manifest.model, served)
-    return Course(manifest.model, ordered, clean_quizzes)
+    return Course(manifest.model, ordered, clean_quizzes, known)
+
+
+def _with_sources(lesson: LessonFile, quiz: Quiz | None, known: dict[str, Source]) -> Lesson:
+    """Make the served lesson: the file's fields and the sources it and its quiz cite."""
+    fields = {name: getattr(lesson, name) for name in LessonFile.model_fields}
+    return Lesson(**fields, sources=citations.lesson_sources(lesson, quiz, known))
 
 
 def _track_order(manifest: CourseManifest, lessons: dict[str, Lesson]) -> dict[str, Lesson]:

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
@@ -75,9 +75,7 @@ class Source(Model):
     publisher: Text
     url: Url
     year: int = Field(ge=1900, le=2100)
-    supports: Text | None = Field(
-        default=None, description="What the course uses this source for, in a sentence."
-    )
+    supports: Text = Field(description="What the course uses this source for, in a sentence.")
     time_sensitive: bool = Field(
         default=False,
         description=(
@@ -85,6 +83,24 @@ class Source(Model):
             "prescribing rules, phone lines): the validator flags such a source when it is old."
         ),
     )
+
+
+class Bibliography(Model):
+    """The course's sources, each listed once (bibliography.yaml); lessons cite them by id."""
+
+    schema_version: Literal[1]
+    max_age_years: int = Field(
+        default=3,
+        ge=1,
+        le=30,
+        description="How many years old a time-sensitive source may be before it is flagged.",
+    )
+    sources: Annotated[
+        list[Source],
+        Field(min_length=1),
+        unique("id", "source ids"),
+        unique("url", "source addresses (each source once)"),
+    ]
 
 
 class Review(Model):
@@ -406,7 +422,9 @@ STEP_KINDS = (
 )
 
 
-class Lesson(Model):
+class LessonFile(Model):
+    """A lesson as its file is written: steps cite sources by id from the bibliography."""
+
     schema_version: Literal[1]
     id: Id
     title: Text
@@ -422,11 +440,14 @@ class Lesson(Model):
             "'lint' reports it once past."
         ),
     )
-    # Lessons cite sources by id from the course bibliography (sources.yaml); the loader fills
-    # this in with the entries the lesson cites. A lesson file may not list sources itself.
-    sources: Annotated[list[Source], unique("id", "source ids")] = []
     steps: Annotated[list[Step], Field(min_length=1, max_length=40), unique("id", "step ids")]
     quiz: Id | None = None
+
+
+class Lesson(LessonFile):
+    """A loaded lesson, with the bibliography entries that it and its quiz cite."""
+
+    sources: Annotated[list[Source], unique("id", "source ids")] = []
 
     def step_index(self, step_id: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.id == step_id)
@@ -493,6 +514,7 @@ class Course:
     manifest: CourseManifest
     lessons: Mapping[str, Lesson]
     quizzes: Mapping[str, Quiz]
+    sources: Mapping[str, Source] = field(default_factory=dict)  # the bibliography, by id
 
     @property
     def title(self) -> str:

@@ -201,6 +201,7 @@ def test_broken_lesson_is_listed_for_authors_and_the_rest_served(
     root = tmp_path / "content"
     shutil.copytree(REPO_ROOT / "lessons", root / "lessons")
     shutil.copytree(REPO_ROOT / "quizzes", root / "quizzes")
+    shutil.copy(REPO_ROOT / "bibliography.yaml", root / "bibliography.yaml")
     broken = root / "lessons" / "broken.yaml"
     broken.write_text("schema_version: 1\nid: broken\ntitle: [unclosed\n", encoding="utf-8")
     monkeypatch.setenv("COURSE_ROOT", str(root))

@@ -29,16 +29,25 @@ EXPECTED = {
         "lessons/sample.yaml:10: reviewed.date: expected a date written like 2026-11-28",
     ],
     "bad-id": [
-        "lessons/sample.yaml:23: steps[1].id: 'Think Again' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'nida-words-matter'",
+        "lessons/sample.yaml:17: steps[1].id: 'Think Again' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'nida-words-matter'",
     ],
     "bad-url": [
-        "lessons/sample.yaml:16: sources[0].url: 'nida.nih.gov/words-matter' is not a web address; start it with https://",
+        "bibliography.yaml:7: sources[0].url: 'nida.nih.gov/words-matter' is not a web address; start it with https://",
+    ],
+    "bibliography-no-supports": [
+        "bibliography.yaml:4: sources[0].supports: required key 'supports' is missing",
+    ],
+    "bibliography-source-twice": [
+        "bibliography.yaml:3: sources: source addresses (each source once) must be unique; repeated: 'https://nida.nih.gov/words-matter'",
+    ],
+    "bibliography-unused-source": [
+        "bibliography.yaml:10: sources[1]: warning: source 'strang-2003' is cited by no lesson or quiz; cite it or remove it",
     ],
     "comparison-ragged": [
-        "lessons/sample.yaml:23: steps[1]: rows[0] ('What it is') has 1 cells but there are 2 columns",
+        "lessons/sample.yaml:17: steps[1]: rows[0] ('What it is') has 1 cells but there are 2 columns",
     ],
     "deep-nesting": [
-        "lessons/sample.yaml:26: nesting is too deep (more than 24 levels)",
+        "lessons/sample.yaml:20: nesting is too deep (more than 24 levels)",
         "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
     ],
     "duplicate-key": [
@@ -51,20 +60,23 @@ EXPECTED = {
         "quizzes/sample-quiz.yaml:6: questions: question ids must be unique; repeated: 'tolerance'",
     ],
     "duplicate-step-ids": [
-        "lessons/sample.yaml:18: steps: step ids must be unique; repeated: 'intro'",
+        "lessons/sample.yaml:12: steps: step ids must be unique; repeated: 'intro'",
     ],
     "empty-file": [
         "lessons/sample.yaml:1: file is empty; expected a mapping of keys to values",
         "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
     ],
     "empty-steps": [
-        "lessons/sample.yaml:18: steps: needs at least 1 item(s)",
+        "lessons/sample.yaml:12: steps: needs at least 1 item(s)",
     ],
     "id-not-file-name": [
         "lessons/sample.yaml:3: id: id 'sample-lesson' must match the file name 'sample.yaml'; rename the file or change the id",
     ],
     "knowledge-check-unknown-quiz": [
         "lessons/course.yaml:15: knowledge_check.pre: unknown quiz 'check-a'; known: 'sample-quiz'",
+    ],
+    "lesson-lists-sources": [
+        "lessons/sample.yaml:12: sources: a lesson cites sources by id and does not list them; move each entry to bibliography.yaml (once, with what it supports) and keep the ids in the steps",
     ],
     "matching-duplicate-right": [
         "quizzes/sample-quiz.yaml:34: questions[2].pairs: right sides must be unique; repeated: 'Less effect from the same amount'",
@@ -79,7 +91,7 @@ EXPECTED = {
         "lessons/sample.yaml:1: summary: required key 'summary' is missing",
     ],
     "missing-step-kind": [
-        "lessons/sample.yaml:23: steps[1]: required key 'kind' is missing",
+        "lessons/sample.yaml:17: steps[1]: required key 'kind' is missing",
     ],
     "multiple-no-correct": [
         "quizzes/sample-quiz.yaml:7: questions[0]: a multiple-choice question needs at least one option with 'correct: true'",
@@ -94,6 +106,18 @@ EXPECTED = {
     "ordering-duplicate-items": [
         "quizzes/sample-quiz.yaml:34: questions[2].items: item ids must be unique; repeated: 'call'",
     ],
+    "ordering-every-order": [
+        "quizzes/sample-quiz.yaml:28: questions[2]: also_correct accepts every order there is; the question tests nothing",
+    ],
+    "ordering-other-order-incomplete": [
+        "quizzes/sample-quiz.yaml:28: questions[2]: also_correct order 1 must name every item id once; missing 'stay'",
+    ],
+    "ordering-other-order-is-written": [
+        "quizzes/sample-quiz.yaml:28: questions[2]: also_correct order 1 repeats the written order",
+    ],
+    "ordering-other-order-unknown-item": [
+        "quizzes/sample-quiz.yaml:28: questions[2]: also_correct order 1 must name every item id once; missing 'stay'; not an item: 'stay-close'",
+    ],
     "ordering-two-items": [
         "quizzes/sample-quiz.yaml:34: questions[2].items: needs at least 3 item(s)",
     ],
@@ -106,7 +130,7 @@ EXPECTED = {
     ],
     "quiz-used-twice": [
         "lessons/other.yaml:3: id: warning: lesson 'other' is in no track",
-        "lessons/sample.yaml:25: quiz: quiz 'sample-quiz' is already used by lessons/other.yaml",
+        "lessons/sample.yaml:19: quiz: quiz 'sample-quiz' is already used by lessons/other.yaml",
     ],
     "single-no-correct": [
         "quizzes/sample-quiz.yaml:7: questions[0]: a single-choice question needs exactly one option with 'correct: true'; found 0",
@@ -115,15 +139,15 @@ EXPECTED = {
         "quizzes/sample-quiz.yaml:7: questions[0]: a single-choice question needs exactly one option with 'correct: true'; found 2",
     ],
     "step-without-sources": [
-        "lessons/sample.yaml:13: sources[0]: warning: source 'nida-words' is never cited",
-        "lessons/sample.yaml:19: steps[0]: warning: text step 'intro' states facts but names no sources; add 'sources:' or set 'factual: false'",
+        "bibliography.yaml:6: sources[0]: warning: source 'nida-words' is cited by no lesson or quiz; cite it or remove it",
+        "lessons/sample.yaml:13: steps[0]: warning: text step 'intro' states facts but names no sources; add 'sources:' or set 'factual: false'",
     ],
     "syntax-error": [
         "lessons/sample.yaml:8: YAML syntax error: did not find expected node content (column 3)",
         "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
     ],
     "timeline-backwards": [
-        "lessons/sample.yaml:28: steps[1].events[0]: end (6) is before start (12)",
+        "lessons/sample.yaml:22: steps[1].events[0]: end (6) is before start (12)",
     ],
     "top-level-list": [
         "lessons/sample.yaml:1: expected a mapping of keys to values at the top",
@@ -133,26 +157,26 @@ EXPECTED = {
         "lessons/course.yaml:9: tracks[0].lessons[1]: unknown lesson 'withdrawal'; known: 'sample'",
     ],
     "two-documents": [
-        "lessons/sample.yaml:27: a file holds one YAML document; remove the extra '---'",
+        "lessons/sample.yaml:21: a file holds one YAML document; remove the extra '---'",
         "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
     ],
     "unknown-key": [
         "lessons/sample.yaml:1: summary: required key 'summary' is missing",
-        "lessons/sample.yaml:5: summery: unknown key 'summery' (did you mean 'summary'?); allowed: audience, id, minutes, objectives, quiz, reviewed, schema_version, sources, steps, summary, title",
+        "lessons/sample.yaml:5: summery: unknown key 'summery' (did you mean 'summary'?); allowed: audience, check_again_by, id, minutes, objectives, quiz, reviewed, schema_version, steps, summary, title",
     ],
     "unknown-question-source": [
-        "quizzes/sample-quiz.yaml:28: questions[1].sources[0]: unknown source 'strang-2003'; sources of lesson 'sample': 'nida-words'",
+        "quizzes/sample-quiz.yaml:28: questions[1].sources[0]: unknown source 'strang-2003'; sources in bibliography.yaml: 'nida-words'",
     ],
     "unknown-quiz": [
-        "lessons/sample.yaml:26: quiz: unknown quiz 'sample-quizz' (did you mean 'sample-quiz'?); known: 'sample-quiz'",
+        "lessons/sample.yaml:20: quiz: unknown quiz 'sample-quizz' (did you mean 'sample-quiz'?); known: 'sample-quiz'",
         "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
     ],
     "unknown-source": [
-        "lessons/sample.yaml:13: sources[0]: warning: source 'nida-words' is never cited",
-        "lessons/sample.yaml:22: steps[0].sources[0]: unknown source 'nida-2020'; known: 'nida-words'",
+        "bibliography.yaml:6: sources[0]: warning: source 'nida-words' is cited by no lesson or quiz; cite it or remove it",
+        "lessons/sample.yaml:16: steps[0].sources[0]: unknown source 'nida-2020'; sources in bibliography.yaml: 'nida-words'",
     ],
     "unknown-step-kind": [
-        "lessons/sample.yaml:23: steps[1]: unknown kind 'reflect' (did you mean 'reflection'?); allowed: 'text', 'callout', 'timeline', 'comparison', 'myth_fact', 'check', 'reflection', 'discussion'",
+        "lessons/sample.yaml:17: steps[1]: unknown kind 'reflect' (did you mean 'reflection'?); allowed: 'text', 'callout', 'timeline', 'comparison', 'myth_fact', 'check', 'reflection', 'discussion'",
     ],
     "unused-quiz": [
         "quizzes/spare-quiz.yaml:3: id: warning: quiz 'spare-quiz' is not used by any lesson",
@@ -166,7 +190,7 @@ EXPECTED = {
 }
 
 # Warnings that --strict turns into errors.
-STRICT_ONLY = {"unused-quiz", "step-without-sources"}
+STRICT_ONLY = {"unused-quiz", "step-without-sources", "bibliography-unused-source"}
 
 
 def install(case: Path, root: Path) -> Path:

@@ -45,8 +45,8 @@ def test_validate_prints_one_line_per_problem_and_exits_one(tmp_path: Path) -> N
     assert result.stdout.splitlines() == [
         "lessons/sample.yaml:1: summary: required key 'summary' is missing",
         "lessons/sample.yaml:4: summery: unknown key 'summery' (did you mean 'summary'?); "
-        "allowed: audience, id, minutes, objectives, quiz, reviewed, schema_version, sources, "
-        "steps, summary, title",
+        "allowed: audience, check_again_by, id, minutes, objectives, quiz, reviewed, "
+        "schema_version, steps, summary, title",
     ]
 
 
@@ -94,10 +94,16 @@ def test_schema_of_one_kind(kind: str) -> None:
 def test_combined_schema_accepts_every_kind_by_reference() -> None:
     schema = json.loads(run("schema").stdout)
     refs = {entry["$ref"] for entry in schema["anyOf"]}
-    assert refs == {"#/$defs/Lesson", "#/$defs/Quiz", "#/$defs/CourseManifest"}
+    assert refs == {
+        "#/$defs/LessonFile",
+        "#/$defs/Quiz",
+        "#/$defs/CourseManifest",
+        "#/$defs/Bibliography",
+    }
+    assert "sources" not in schema["$defs"]["LessonFile"]["properties"]  # cited by id only
     step_kinds = {
         ref["$ref"].rsplit("/", 1)[1]
-        for ref in schema["$defs"]["Lesson"]["properties"]["steps"]["items"]["oneOf"]
+        for ref in schema["$defs"]["LessonFile"]["properties"]["steps"]["items"]["oneOf"]
     }
     assert step_kinds == {
         "TextStep",

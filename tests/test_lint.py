@@ -75,7 +75,7 @@ def test_stigmatizing_word_is_reported_with_line_and_suggestion(tmp_path: Path) 
     )
     report = lint(root, TODAY)
     assert [str(f) for f in report.stigma] == [
-        "lessons/sample.yaml:22: steps[0].body: 'addict': say 'person with opioid use disorder; "
+        "lessons/sample.yaml:16: steps[0].body: 'addict': say 'person with opioid use disorder; "
         "person in recovery' instead"
     ]
     assert not report.is_clean()

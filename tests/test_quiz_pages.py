@@ -480,3 +480,35 @@ def test_an_inline_check_answered_right_explains_at_once(
 def test_right_answer_in_the_contents_words(question: AnyQuestion, expected: str) -> None:
     assert right_answer(question) == expected
     assert grade_answer(question, correct_answer(question)).is_correct
+
+
+# --- ordering questions with more than one right order --------------------------------------
+
+
+def test_the_overdose_steps_with_naloxone_first_are_right(
+    learner: tuple[int, str], course: Course
+) -> None:
+    """The naloxone package's order (spray first, then 911) is graded right, not only 911 first."""
+    lesson_id = "drug-supply-and-overdose"
+    quiz = course.quiz_for(course.lessons[lesson_id])
+    assert quiz is not None
+    question = quiz.questions[0]
+    assert isinstance(question, Ordering) and question.id == "overdose-steps-order"
+    naloxone_first = next(o for o in question.also_correct if o[0] == "give-naloxone")
+    at = answer(
+        open_page("quiz", code=learner[1], lesson=lesson_id), quiz, question, naloxone_first
+    )
+    assert at.success[0].value.startswith("**That's right.**")
+    assert "Not quite" not in texts(at)
+
+
+def test_the_right_order_says_which_steps_may_swap() -> None:
+    question = ORDERING.model_copy(update={"also_correct": [["b", "a", "c"]]})
+    assert right_answer(question) == (
+        "**The right order:**\n\n1. Call for help\n2. Give naloxone\n3. Rescue breathing\n\n"
+        "**Also right:** steps 1 and 2 in either order (Call for help / Give naloxone)."
+    )
+    further = ORDERING.model_copy(update={"also_correct": [["c", "a", "b"]]})
+    assert right_answer(further).endswith(
+        "**This order is also right:**\n\n1. Rescue breathing\n2. Call for help\n3. Give naloxone"
+    )

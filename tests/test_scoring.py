@@ -24,6 +24,7 @@ from course.scoring import (
     AnyQuestion,
     QuizScore,
     correct_answer,
+    correct_answers,
     grade_answer,
     is_quiz_complete,
     normalize_answer,
@@ -549,3 +550,54 @@ def test_seed_for_keeps_keys_apart() -> None:
 
 def test_seed_for_range() -> None:
     assert all(0 <= seed_for(f"learner-{n}", "q1") < 2**64 for n in range(100))
+
+
+# --- ordering questions that accept more than one order ----------------------------------
+
+OVERDOSE = Ordering(
+    kind="ordering",
+    id="overdose-steps",
+    prompt="Someone can't be woken. Put the steps in order.",
+    explanation="Call 911 and give naloxone, in either order. Then help them breathe and stay.",
+    safety_critical=True,
+    items=[
+        OrderItem(id="call-911", text="Call 911."),
+        OrderItem(id="give-naloxone", text="Give naloxone."),
+        OrderItem(id="breathe", text="Help them breathe."),
+        OrderItem(id="stay", text="Stay until help arrives."),
+    ],
+    also_correct=[["give-naloxone", "call-911", "breathe", "stay"]],
+    feedback_correct="Well done.",
+    feedback_incorrect="Not quite.",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "right"),
+    [
+        (["call-911", "give-naloxone", "breathe", "stay"], True),
+        (["give-naloxone", "call-911", "breathe", "stay"], True),
+        (["call-911", "breathe", "give-naloxone", "stay"], False),
+        (["stay", "breathe", "give-naloxone", "call-911"], False),
+        (["give-naloxone", "breathe", "call-911", "stay"], False),
+    ],
+)
+def test_an_ordering_accepts_each_listed_order_and_no_other(answer: list[str], right: bool) -> None:
+    grade = grade_answer(OVERDOSE, answer)
+    assert grade.is_correct is right
+    assert grade.feedback == (("Well done.",) if right else ("Not quite.",))
+
+
+def test_every_accepted_order_is_listed_written_order_first() -> None:
+    assert correct_answers(OVERDOSE) == [
+        ["call-911", "give-naloxone", "breathe", "stay"],
+        ["give-naloxone", "call-911", "breathe", "stay"],
+    ]
+    assert correct_answer(OVERDOSE) == ["call-911", "give-naloxone", "breathe", "stay"]
+    assert correct_answers(SINGLE) == [correct_answer(SINGLE)]
+
+
+def test_a_quiz_with_the_other_order_is_complete() -> None:
+    quiz = Quiz(schema_version=1, id="q", title="Q", pass_mark=1.0, questions=[OVERDOSE])
+    score = score_quiz(quiz, {"overdose-steps": ["give-naloxone", "call-911", "breathe", "stay"]})
+    assert score.safety_ok and is_quiz_complete(score)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
-from course.lint import MAX_GRADE, lint
+from course.lint import MAX_GRADE, lesson_texts, lint, quiz_texts
 from course.loader import REPO_ROOT, load_course
-from course.model import QUESTION_KINDS, STEP_KINDS, CheckStep
+from course.model import QUESTION_KINDS, STEP_KINDS, CheckStep, Course, Ordering
 
 
 def test_shipped_content_loads_strictly_with_no_problems() -> None:
@@ -135,4 +136,163 @@ def test_every_note_on_suicidal_thoughts_says_act_now_and_stay() -> None:
     assert "thought-traps/group-discussion" in checked
     assert "mental-health-and-recovery/group-discussion" in checked or any(
         c.startswith("mental-health-and-recovery/") for c in checked
+    )
+
+
+def _orderings(course: Course) -> Iterator[tuple[str, Ordering]]:
+    for quiz in course.quizzes.values():
+        for question in quiz.questions:
+            if isinstance(question, Ordering):
+                yield f"{quiz.id}/{question.id}", question
+    for lesson in course.lessons.values():
+        for step in lesson.steps:
+            if isinstance(step, CheckStep) and isinstance(step.question, Ordering):
+                yield f"{lesson.id}/{step.id}", step.question
+
+
+def test_every_overdose_ordering_accepts_911_first_and_naloxone_first() -> None:
+    """Both orders are right (the naloxone package: spray first; the lessons: call first).
+
+    Caught the overdose-response questions graded against "call 911" first only.
+    """
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    checked = []
+    for where, question in _orderings(course):
+        texts = {item.id: " ".join(item.text.lower().split()) for item in question.items}
+        call = [i for i, text in texts.items() if "911" in text]
+        give = [i for i, text in texts.items() if text.startswith("give naloxone")]
+        if not (call and give):
+            continue
+        checked.append(where.split("/")[0])
+        pair = (call[0], give[0])
+        orders = question.correct_orders()
+        assert question.safety_critical, where
+        assert any(o.index(pair[0]) < o.index(pair[1]) for o in orders), where
+        assert any(o.index(pair[1]) < o.index(pair[0]) for o in orders), where
+        # Only those two may trade places: every other step stays where it is written.
+        written = [i.id for i in question.items if i.id not in pair]
+        for order in orders:
+            assert [i for i in order if i not in pair] == written, (where, order)
+    for quiz_id in (
+        "drug-supply-and-overdose-quiz",
+        "family-overdose-be-ready-quiz",
+        "family-supporting-medication-quiz",
+        "knowledge-check-a",
+        "knowledge-check-b",
+    ):
+        assert quiz_id in checked, f"{quiz_id} has no overdose-response ordering question"
+
+
+def test_natural_consequences_is_not_safety_critical_but_giving_naloxone_is() -> None:
+    """The review found the two flags swapped in the family CRAFT quiz."""
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    quiz = course.quizzes["family-helping-without-blame-quiz"]
+    consequences = quiz.question("missed-work")
+    assert consequences is not None and not consequences.safety_critical
+    naloxone = [q for q in quiz.questions if "naloxone" in q.prompt.lower() or "naloxone" in q.id]
+    assert naloxone and all(q.safety_critical for q in naloxone), [q.id for q in naloxone]
+
+
+def _all_text(course: Course, lesson_id: str) -> str:
+    lesson = course.lessons[lesson_id]
+    texts = [t.value for t in lesson_texts(lesson)]
+    quiz = course.quiz_for(lesson)
+    if quiz is not None:
+        texts += [t.value for t in quiz_texts(quiz)]
+    return " ".join(" ".join(texts).split()).lower()
+
+
+WITHDRAWAL_LESSONS = (
+    "withdrawal-timeline",
+    "tolerance-dependence-addiction",
+    "family-what-your-loved-one-is-going-through",
+)
+
+
+def test_no_lesson_calls_withdrawal_rarely_dangerous() -> None:
+    """Medetomidine in fentanyl can make withdrawal an emergency: the old line is gone."""
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    for lesson_id in course.lessons:
+        text = _all_text(course, lesson_id)
+        assert "rarely life-threatening" not in text, lesson_id
+        assert "rarely dangerous" not in text, lesson_id
+
+
+def test_withdrawal_lessons_say_when_to_get_medical_care() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    for lesson_id in WITHDRAWAL_LESSONS:
+        text = _all_text(course, lesson_id)
+        assert "medetomidine" in text, lesson_id
+        assert "911" in text, lesson_id
+        cited = {s.id for s in course.lessons[lesson_id].sources}
+        sensitive = [course.sources[i] for i in cited if course.sources[i].time_sensitive]
+        assert any("medetomidine" in s.supports.lower() for s in sensitive), lesson_id
+
+
+def test_naltrexone_overdose_risk_is_not_only_after_stopping() -> None:
+    """The label names overriding the block, the end of a dose interval and a missed shot."""
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    for lesson_id in ("medications-for-oud", "family-supporting-medication"):
+        text = _all_text(course, lesson_id)
+        assert "missed" in text and "naltrexone" in text, lesson_id
+        assert "block" in text, lesson_id
+
+
+def test_the_bibliography_says_what_each_source_supports() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    assert course.sources
+    for source in course.sources.values():
+        assert "todo" not in source.supports.lower(), source.id
+        assert len(source.supports.split()) >= 4, source.id
+
+
+def test_the_project_needs_nothing_outside_itself() -> None:
+    """Users of the project do not have the team's notes: nothing may point at them."""
+    needles = ("../" + "shared", "FACTS" + ".md", "shared/" + "content")
+    files = [REPO_ROOT / "README.md", REPO_ROOT / "bibliography.yaml"]
+    for folder in ("course", "lessons", "quizzes"):
+        files += sorted((REPO_ROOT / folder).rglob("*.py")) + sorted(
+            (REPO_ROOT / folder).rglob("*.yaml")
+        )
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for needle in needles:
+            assert needle not in text, f"{path.relative_to(REPO_ROOT)} mentions {needle}"
+
+
+AUDIENCE = {"learner": "people in recovery", "family": "families", "both": "everyone"}
+
+
+def lesson_table(course: Course, grades: dict[str, float]) -> list[str]:
+    """The README's table of lessons: each track in order, with the lint's reading grade."""
+    rows = []
+    for track in course.manifest.tracks:
+        rows += [f"**{track.title}**", "", "| Lesson | For | Minutes | Reading grade |"]
+        rows.append("|---|---|---:|---:|")
+        for lesson in course.track_lessons(track):
+            rows.append(
+                f"| {lesson.title} (`{lesson.id}`) | {AUDIENCE[lesson.audience]} | "
+                f"{lesson.minutes} | {grades[lesson.id]:.1f} |"
+            )
+        rows.append("")
+    return rows
+
+
+def test_the_readme_lists_every_lesson_with_its_reading_grade() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    grades = {i: c.grade for i, _, c in lint(REPO_ROOT, today=dt.date.today()).rows}
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## The lessons\n", 1)[1].split("\n## ", 1)[0]
+    start = section.index("**")
+    shown = section[start:].rstrip("\n").split("\n")
+    expected = lesson_table(course, grades)
+    assert shown == expected[:-1], "README lesson table is out of date; it should read:\n" + (
+        "\n".join(expected)
     )

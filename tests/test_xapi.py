@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from course.model import Course
-from course.scoring import correct_answer
+from course.model import Course, Ordering, OrderItem
+from course.scoring import correct_answers
 from course.xapi import (
     VERBS,
     AnswerRecord,
@@ -28,6 +28,7 @@ from course.xapi import (
     statements,
     validate_statement,
 )
+from course.xapi_interactions import definition as interaction_definition
 
 BASE = "https://course.example.org/opioids"
 HOME = "https://course.example.org"
@@ -266,13 +267,37 @@ def test_a_right_answer_gives_its_pattern_for_every_shipped_question(course: Cou
     checked = set()
     for quiz in course.quizzes.values():
         for question in quiz.questions:
-            value = correct_answer(question)
-            s = shipped(course, quiz.id, question.id, value, True)
-            assert validate_statement(s) == [], (quiz.id, question.id)
-            definition = s["object"]["definition"]  # type: ignore[index]
-            assert [s["result"]["response"]] == definition["correctResponsesPattern"]  # type: ignore[index]
+            given = []
+            for value in correct_answers(question):
+                s = shipped(course, quiz.id, question.id, value, True)
+                assert validate_statement(s) == [], (quiz.id, question.id)
+                definition = s["object"]["definition"]  # type: ignore[index]
+                given.append(s["result"]["response"])  # type: ignore[index]
+            # Every accepted answer is a pattern, so an LRS scores each one as right.
+            assert given == definition["correctResponsesPattern"]  # type: ignore[index]
             checked.add(question.kind)
     assert checked == {"single", "multiple", "true_false", "ordering", "matching"}
+
+
+def test_an_ordering_with_another_right_order_has_a_pattern_for_each() -> None:
+    question = Ordering(
+        kind="ordering",
+        id="steps",
+        prompt="Put the steps in order.",
+        explanation="Call 911 and give naloxone, in either order; then stay.",
+        items=[
+            OrderItem(id="call-911", text="Call 911."),
+            OrderItem(id="give-naloxone", text="Give naloxone."),
+            OrderItem(id="stay", text="Stay."),
+        ],
+        also_correct=[["give-naloxone", "call-911", "stay"]],
+        feedback_correct="Yes.",
+        feedback_incorrect="No.",
+    )
+    assert interaction_definition(question)["correctResponsesPattern"] == [
+        "call-911[,]give-naloxone[,]stay",
+        "give-naloxone[,]call-911[,]stay",
+    ]
 
 
 def test_an_answer_that_no_longer_fits_its_question_is_written_as_it_was(course: Course) -> None:

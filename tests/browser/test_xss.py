@@ -72,6 +72,7 @@ def _hostile_course(root: Path) -> None:
     """Copy the shipped content to root and poison one lesson, its quiz and the manifest."""
     shutil.copytree(REPO / "lessons", root / "lessons")
     shutil.copytree(REPO / "quizzes", root / "quizzes")
+    shutil.copy(REPO / "bibliography.yaml", root / "bibliography.yaml")
 
     lesson_path = root / "lessons" / f"{LESSON_ID}.yaml"
     lesson = yaml.safe_load(lesson_path.read_text(encoding="utf-8"))
