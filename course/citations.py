@@ -181,13 +181,28 @@ def _stale(bibliography: Loaded[Bibliography], today: dt.date) -> Iterator[Probl
     if model is None:
         return
     for i, source in enumerate(model.sources):
-        age = today.year - source.year
-        if source.time_sensitive and age > model.max_age_years:
+        if not source.time_sensitive:
+            continue
+        if source.last_checked is not None:
+            checked = source.last_checked
+            age = _whole_years(checked, today)
+            said = f"was last checked on {checked}"
+            key: Path = ("sources", i, "last_checked")
+        else:
+            age = today.year - source.year
+            said = f"is from {source.year}"
+            key = ("sources", i, "year")
+        if age > model.max_age_years:
             yield _problem(
                 bibliography,
-                ("sources", i, "year"),
-                f"source '{source.id}' backs time-sensitive facts but is from {source.year}, "
-                f"{age} years ago (the limit is max_age_years: {model.max_age_years}); "
-                "find a newer source, or check the facts still hold and update it",
+                key,
+                f"source '{source.id}' backs time-sensitive facts but {said}, {age} years ago "
+                f"(the limit is max_age_years: {model.max_age_years}); find a newer source, or "
+                "confirm the facts on the live page and set last_checked",
                 "warning",
             )
+
+
+def _whole_years(start: dt.date, end: dt.date) -> int:
+    """Count the whole years from start to end."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))

@@ -83,6 +83,13 @@ class Source(Model):
             "prescribing rules, phone lines): the validator flags such a source when it is old."
         ),
     )
+    last_checked: dt.date | None = Field(
+        default=None,
+        description=(
+            "For a time-sensitive source: the day someone confirmed on the live page that the "
+            "facts it backs still hold. Its age is counted from this day instead of its year."
+        ),
+    )
 
 
 class Bibliography(Model):

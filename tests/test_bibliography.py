@@ -79,7 +79,7 @@ def test_an_old_time_sensitive_source_is_flagged_and_strict_fails(tmp_path: Path
     assert warnings == [
         "bibliography.yaml:9: sources[0].year: warning: source 'nida-words' backs "
         "time-sensitive facts but is from 2022, 4 years ago (the limit is max_age_years: 3); "
-        "find a newer source, or check the facts still hold and update it"
+        "find a newer source, or confirm the facts on the live page and set last_checked"
     ]
     assert load_course(root, strict=True, today=TODAY).errors
 
@@ -126,3 +126,24 @@ def test_lint_reports_a_passed_check_again_date_and_strict_fails(tmp_path: Path)
     result = subprocess.run(run, capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 1
     assert "lessons past their check-again date: 1" in result.stdout
+
+
+def test_a_recent_check_keeps_an_old_time_sensitive_source_current(tmp_path: Path) -> None:
+    root = copy_good(tmp_path)
+    time_sensitive(root, 2019)
+    edit(root / "lessons" / "sample.yaml", "steps:", "check_again_by: 2027-06-30\nsteps:")
+    edit(
+        root / "bibliography.yaml",
+        "    time_sensitive: true",
+        "    time_sensitive: true\n    last_checked: 2026-11-20",
+    )
+    assert load_course(root, strict=True, today=TODAY).problems == ()
+    # Three whole years after the check it still passes; four years on it is flagged.
+    assert load_course(root, strict=True, today=dt.date(2029, 11, 20)).problems == ()
+    warnings = [str(p) for p in load_course(root, today=dt.date(2030, 11, 20)).warnings]
+    assert warnings == [
+        "bibliography.yaml:11: sources[0].last_checked: warning: source 'nida-words' backs "
+        "time-sensitive facts but was last checked on 2026-11-20, 4 years ago (the limit is "
+        "max_age_years: 3); find a newer source, or confirm the facts on the live page and set "
+        "last_checked"
+    ]
