@@ -80,9 +80,16 @@ def my_lessons(
 
 
 def next_lesson(course: Course, lesson_id: str, audience: str) -> Lesson | None:
-    """Return the lesson after this one in its track for this audience (None after the last)."""
-    for track in tracks_for(course, audience):
-        ids = [lesson.id for lesson in course.track_lessons(track)]
+    """Return the lesson after this one for this audience (None after the last).
+
+    A reader's own tracks (theirs, then the ones for everyone) run on as one list, so the end
+    of one leads into the next; in another reader's track, the next lesson of that track.
+    """
+    tracks = tracks_for(course, audience)
+    own = [t for t in tracks if t.audience in (audience, "both")]
+    sequences = [own, *([t] for t in tracks if t not in own)]
+    for group in sequences:
+        ids = [lesson.id for track in group for lesson in course.track_lessons(track)]
         if lesson_id in ids:
             after = ids[ids.index(lesson_id) + 1 :]
             return course.lessons[after[0]] if after else None

@@ -31,6 +31,7 @@ NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 SHARED = [
     "three-medicines",
     "side-by-side",
+    "starting-buprenorphine",
     "what-changed",
     "medication-and-survival",
     "staying-safer",
@@ -79,31 +80,31 @@ def test_the_funnel_puts_each_audience_on_the_step_it_reached(app_url: str, cour
         Cohorts(store.engine).join(learner_id, cohort.code, NOW)
         people[name] = code
 
-    # Each sees ten steps. "me" stops on step 9, the reflection; "mum" reads to the end, step
-    # 10, then goes back one; "dad" only opens the lesson.
-    assert walk(people["me"], nexts=8) == "Step 9 of 10"
-    assert walk(people["mum"], nexts=9, backs=1) == "Step 9 of 10"
-    assert walk(people["dad"], nexts=0) == "Step 1 of 10"
+    # Each sees eleven steps. "me" stops on step 10, the reflection; "mum" reads to the end,
+    # step 11, then goes back one; "dad" only opens the lesson.
+    assert walk(people["me"], nexts=9) == "Step 10 of 11"
+    assert walk(people["mum"], nexts=10, backs=1) == "Step 10 of 11"
+    assert walk(people["dad"], nexts=0) == "Step 1 of 11"
 
     reports = Reports(store.engine, cohort.id)
     funnels = {f.audience: f for f in lesson_funnel(reports, course.lessons[LESSON])}
     assert set(funnels) == {"learner", "family"}
     mine = funnels["learner"].steps
     assert list(mine["step_id"]) == FOR_MYSELF
-    assert list(mine["learners"]) == [1] * 9 + [0]
-    assert list(mine["share"]) == [100.0] * 9 + [0.0]
+    assert list(mine["learners"]) == [1] * 10 + [0]
+    assert list(mine["share"]) == [100.0] * 10 + [0.0]
     family = funnels["family"].steps
     assert list(family["step_id"]) == FAMILY
-    assert list(family["learners"]) == [2] + [1] * 9
-    assert list(family["share"]) == [100.0] + [50.0] * 9
+    assert list(family["learners"]) == [2] + [1] * 10
+    assert list(family["share"]) == [100.0] + [50.0] * 10
     assert [funnels[a].name for a in ("learner", "family")] == [
         "For myself",
         "For someone I care about",
     ]
-    # Numbered as each audience sees them on the lesson page ("Step 9 of 10").
-    assert list(mine["step"])[8] == "9. Just for you"
-    assert list(family["step"])[8] == (
-        "9. For family and friends: backing someone who takes medication"
+    # Numbered as each audience sees them on the lesson page ("Step 10 of 11").
+    assert list(mine["step"])[9] == "10. Just for you"
+    assert list(family["step"])[9] == (
+        "10. For family and friends: backing someone who takes medication"
     )
     store.close()
 
@@ -113,8 +114,8 @@ def test_the_dashboard_page_draws_a_funnel_per_audience(app_url: str) -> None:
     lead = Facilitators(store.engine).add("lead", "a long pass phrase", NOW)
     cohort = Cohorts(store.engine).create(lead, "Tuesday group", NOW)
     for audience, step_id, index in (
-        ("learner", "private-reflection", 8),
-        ("family", "group-discussion", 9),
+        ("learner", "private-reflection", 9),
+        ("family", "group-discussion", 10),
     ):
         learner_id, _ = store.create_learner(NOW)
         store.set_audience(learner_id, audience)
@@ -127,11 +128,11 @@ def test_the_dashboard_page_draws_a_funnel_per_audience(app_url: str) -> None:
     assert names.index("For myself") < names.index("For someone I care about")
     # The step tables: step names first, then how many reached each step.
     tables = [t.value for t in at.dataframe if str(t.value.iloc[0, 0]).startswith("1. ")]
-    assert [list(t.iloc[:, 0])[8] for t in tables] == [
-        "9. Just for you",
-        "9. For family and friends: backing someone who takes medication",
+    assert [list(t.iloc[:, 0])[9] for t in tables] == [
+        "10. Just for you",
+        "10. For family and friends: backing someone who takes medication",
     ]
-    assert [list(t.iloc[:, 1]) for t in tables] == [[1] * 9 + [0], [1] * 10]
+    assert [list(t.iloc[:, 1]) for t in tables] == [[1] * 10 + [0], [1] * 11]
     store.close()
 
 

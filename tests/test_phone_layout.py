@@ -108,9 +108,14 @@ def test_map_opens_the_learners_own_track_and_folds_the_other(
     track = {t.audience: t for t in course.manifest.tracks}
     inside = [s.value for s in folded[0].subheader]
     assert inside == [lesson.title for lesson in course.track_lessons(track[other])]
+    # Open: the reader's own track, then the track for everyone.
     shown = [s.value for s in at.main.subheader if s.value not in inside]
-    assert shown == [lesson.title for lesson in course.track_lessons(track[audience])]
-    assert at.header[0].value == TRACKS[audience]
+    assert shown == [
+        lesson.title for key in (audience, "both") for lesson in course.track_lessons(track[key])
+    ]
+    headers = [h.value for h in at.main.header]
+    assert headers[0] == TRACKS[audience]
+    assert headers.index(track["both"].title) > 0
 
 
 def test_the_check_before_starting_is_a_small_offer_below_the_lessons_button(

@@ -263,9 +263,11 @@ def test_a_passed_quiz_offers_the_next_lesson_of_the_track(
 @pytest.mark.parametrize(
     ("audience", "lesson", "after"),
     [
-        ("learner", "mental-health-and-recovery", None),  # the last of the self-paced track
-        ("family", "family-caring-for-yourself", None),  # the last of the family track
-        ("family", "family-helping-without-blame", "family-overdose-be-ready"),
+        # the last of the self-paced track leads on to the track for everyone
+        ("learner", "pain-care-in-recovery", "infections-and-your-health"),
+        ("learner", "your-rights-and-privacy", None),  # the last of both of a reader's tracks
+        ("family", "family-grief-after-overdose", "infections-and-your-health"),
+        ("family", "family-helping-without-blame", "family-safety-at-home"),
     ],
 )
 def test_the_result_points_along_the_learners_own_track(

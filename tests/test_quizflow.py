@@ -158,13 +158,27 @@ def test_next_lesson(course: Course, lesson: int, audience: str, expected: int |
     assert (found.id if found else None) == (ids[expected] if expected is not None else None)
 
 
+def test_the_end_of_a_readers_track_leads_into_the_track_for_everyone(course: Course) -> None:
+    a, b, c, d, e = list(course.lessons)
+    everyone = Track(id="all", title="All", audience="both", lessons=[e])
+    tracks = [*course.manifest.tracks, everyone]
+    mixed = Course(course.manifest.model_copy(update={"tracks": tracks}), course.lessons, {})
+    found = [next_lesson(mixed, here, "learner") for here in (c, e)]
+    assert [f.id if f else None for f in found] == [e, None]
+    assert next_lesson(mixed, d, "family").id == b  # type: ignore[union-attr]
+    after_kin = next_lesson(mixed, b, "family")  # the next in kin is not served: on to "all"
+    assert after_kin is not None and after_kin.id == e
+
+
 def test_next_lesson_in_the_shipped_tracks() -> None:
     shipped = load_course(REPO_ROOT).course
     assert shipped is not None
-    for track in shipped.manifest.tracks:
-        ids = [lesson.id for lesson in shipped.track_lessons(track)]
+    for audience in ("learner", "family"):
+        own = [t for t in shipped.manifest.tracks if t.audience in (audience, "both")]
+        ids = [lesson.id for track in own for lesson in shipped.track_lessons(track)]
+        assert len(own) == 2, "each reader has their own track and the one for everyone"
         for here, after in zip(ids, [*ids[1:], None], strict=True):
-            found = next_lesson(shipped, here, track.audience)
+            found = next_lesson(shipped, here, audience)
             assert (found.id if found else None) == after
 
 

@@ -187,8 +187,18 @@ SEQUENCING = {
     "correctResponsesPattern": ["craft[,]confrontation[,]al-anon"],
     "choices": [
         {"id": "craft", "description": {"en-US": "CRAFT"}},
-        {"id": "confrontation", "description": {"en-US": "A Johnson-style confrontation"}},
-        {"id": "al-anon", "description": {"en-US": "Help to join Al-Anon"}},
+        {
+            "id": "confrontation",
+            "description": {
+                "en-US": "The Johnson Institute intervention (planning a family confrontation)"
+            },
+        },
+        {
+            "id": "al-anon",
+            "description": {
+                "en-US": "Al-Anon facilitation (a counselor guides family members to Al-Anon)"
+            },
+        },
     ],
 }
 MATCHING = {
