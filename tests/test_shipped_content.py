@@ -305,3 +305,40 @@ def test_the_readme_lists_every_lesson_with_its_reading_grade() -> None:
     section = readme.split("\n## The lessons\n", 1)[1].split("\n## ", 1)[0]
     expected = "\n".join(lesson_table(course, grades))
     assert expected in section, f"README lesson table is out of date; it should read:\n{expected}"
+
+
+# What the clinical review found wrong, as the course once said it (issue 15, items 7 and 8).
+CORRECTED = {
+    "build more slowly": "smoked heroin is fast, and smoking is now the usual route in deaths",
+    "often it was alcohol": "with fentanyl, stimulants are the drugs most often found too",
+    "less of a high": "no source says methadone gives less of a high than heroin",
+    "first two weeks of methadone": "the riskiest time on methadone is its first 4 weeks",
+    "than the other family approaches": "CRAFT is compared with the trial arms it beat",
+    "will time the first dose": "buprenorphine starts after fentanyl are explained",
+}
+
+
+def test_what_the_review_corrected_is_not_said_again() -> None:
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    quizzes = [q for q in course.quizzes.values() if q.id.startswith("knowledge-check")]
+    texts = {lesson_id: _all_text(course, lesson_id) for lesson_id in course.lessons}
+    texts |= {
+        q.id: " ".join(" ".join(t.value for t in quiz_texts(q)).split()).lower() for q in quizzes
+    }
+    for where, text in texts.items():
+        for phrase, why in CORRECTED.items():
+            assert phrase not in text, f"{where} says {phrase!r}: {why}"
+
+
+def test_the_drug_supply_lesson_rests_on_current_counts() -> None:
+    """The death counts were from 2023; they now come from 2024 and 2025 sources, dated."""
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    lesson = course.lessons["drug-supply-and-overdose"]
+    assert lesson.check_again_by is not None
+    sensitive = [s for s in lesson.sources if s.time_sensitive]
+    assert max(s.year for s in sensitive) >= 2025
+    text = _all_text(course, "drug-supply-and-overdose")
+    for word in ("medetomidine", "nitazene", "carfentanil", "xylazine"):
+        assert word in text, word
