@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_scoring import OVERDOSE
 
-from course.model import Course, Ordering, OrderItem
+from course.model import Course
 from course.scoring import correct_answers
 from course.xapi import (
     VERBS,
@@ -290,23 +291,9 @@ def test_a_right_answer_gives_its_pattern_for_every_shipped_question(course: Cou
 
 
 def test_an_ordering_with_another_right_order_has_a_pattern_for_each() -> None:
-    question = Ordering(
-        kind="ordering",
-        id="steps",
-        prompt="Put the steps in order.",
-        explanation="Call 911 and give naloxone, in either order; then stay.",
-        items=[
-            OrderItem(id="call-911", text="Call 911."),
-            OrderItem(id="give-naloxone", text="Give naloxone."),
-            OrderItem(id="stay", text="Stay."),
-        ],
-        also_correct=[["give-naloxone", "call-911", "stay"]],
-        feedback_correct="Yes.",
-        feedback_incorrect="No.",
-    )
-    assert interaction_definition(question)["correctResponsesPattern"] == [
-        "call-911[,]give-naloxone[,]stay",
-        "give-naloxone[,]call-911[,]stay",
+    assert interaction_definition(OVERDOSE)["correctResponsesPattern"] == [
+        "call-911[,]give-naloxone[,]breathe[,]stay",
+        "give-naloxone[,]call-911[,]breathe[,]stay",
     ]
 
 
