@@ -26,7 +26,8 @@ from course.yamlsafe import read  # noqa: E402
 
 
 def content_files(root: Path) -> list[Path]:
-    return sorted([*(root / "lessons").glob("*.yaml"), *(root / "quizzes").glob("*.yaml")])
+    files = [*(root / "lessons").glob("*.yaml"), *(root / "quizzes").glob("*.yaml")]
+    return sorted([*files, root / "bibliography.yaml"])
 
 
 def raw_parse(root: Path) -> None:
@@ -79,6 +80,7 @@ def generate(count: int, into: Path) -> Path:
         f"      - {i}\n" for i in ids
     )
     (into / "lessons" / "course.yaml").write_text(head + track + resources, encoding="utf-8")
+    shutil.copy(ROOT / "bibliography.yaml", into / "bibliography.yaml")  # the sources, once
     return into
 
 
