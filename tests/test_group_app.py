@@ -247,7 +247,9 @@ def test_summary_csv_is_spreadsheet_safe(db_url: str, monkeypatch: pytest.Monkey
 
 
 def texts_on(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """Everything the page says: Markdown, plain text (what people typed) and captions."""
+    parts = [*at.markdown, *at.text, *at.caption]
+    return "\n".join(str(m.value) for m in parts)
 
 
 def test_shared_thoughts_reach_the_projector_only_once_approved(db_url: str) -> None:
@@ -283,4 +285,5 @@ def test_shared_thoughts_reach_the_projector_only_once_approved(db_url: str) -> 
     assert "weak" not in texts_on(projector), "a thought not approved stays off the screen"
     summary = open_page("summary", {"facilitator": facilitator})
     listed = texts_on(summary)
-    assert "weak" in listed and "(shown on the big screen)" in listed
+    assert "I thought needing more meant <b>weak</b> will" in listed  # as typed, not Markdown
+    assert "Shown on the big screen" in listed

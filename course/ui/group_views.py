@@ -23,7 +23,8 @@ STATIC = {"displayModeBar": False, "staticPlot": True}
 # Type a room can read from across it: the projector and a family's shared screen.
 LARGE_TYPE = """<style>
 [data-testid="stMain"] p:not(button p, label p, summary p), [data-testid="stMain"] li,
-[data-testid="stMain"] td, [data-testid="stMain"] th { font-size: 1.9rem; line-height: 1.45; }
+[data-testid="stMain"] td, [data-testid="stMain"] th,
+[data-testid="stMain"] [data-testid="stText"] { font-size: 1.9rem; line-height: 1.45; }
 [data-testid="stMain"] h1 { font-size: 3.2rem; }
 [data-testid="stMain"] h2 { font-size: 2.6rem; }
 [data-testid="stMetricValue"] { font-size: 4rem; }

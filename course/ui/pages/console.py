@@ -132,7 +132,7 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
     st.markdown(f"**Open for thoughts:** {share.label} · {len(found)} shared")
     for index, thought in enumerate(found):
         with st.container(border=True):
-            st.markdown(safe_markdown(str(thought.answer)))
+            st.text(str(thought.answer))  # as typed: plain text, never Markdown
             if thought.is_approved:
                 st.caption("On the big screen")
             elif st.button("Show on the big screen", key=f"approve-{share.key}-{index}"):

@@ -68,7 +68,7 @@ def _thoughts(room_id: int, share: Share) -> None:
     st.metric("Thoughts shared", sessions().tally(room_id, share.key).responses)
     for text in sessions().approved_texts(room_id, share.key):
         with st.container(border=True):
-            st.markdown(safe_markdown(text))
+            st.text(text)  # as typed: plain text, never Markdown
 
 
 show()

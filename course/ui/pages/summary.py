@@ -19,7 +19,6 @@ from course.group import (
     summarize,
 )
 from course.store.sessions import NotAllowed
-from course.text import safe_markdown
 from course.ui import room, staff
 from course.ui.group_views import STATIC
 from course.ui.resources import course_result, sessions
@@ -92,8 +91,10 @@ def show() -> None:
     if shared:
         st.header("Thoughts people shared")
         for r in shared:
-            shown = " *(shown on the big screen)*" if r.is_approved else ""
-            st.markdown(safe_markdown(f"- {r.answer}") + shown)
+            with st.container(border=True):
+                st.text(answer_text(r.answer))  # as typed: plain text, never Markdown
+                if r.is_approved:
+                    st.caption("Shown on the big screen")
     csv = to_csv(
         ["question", "answer", "correct", "answered_at"],
         [(r.question_key, answer_text(r.answer), r.is_correct, r.answered_at.isoformat())

@@ -1,0 +1,125 @@
+"""What participants type in a group session is shown as plain text on every screen.
+
+Found with a counselor laptop, a projector and phones in Chromium: a shared thought written as
+a Markdown link became a live link on the console, the projector and the summary, bare web
+addresses were linked too, a thought starting with "<" lost the projector's large type, and
+"*" showed up in the summary. Here two phones share such thoughts and one joins under such a
+name; every screen must show them exactly as typed, with no link, in the projector's large type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from browser_kit import Server, choose, click_button, main_area, open_app, screenshot
+from playwright.sync_api import expect
+from test_group_session import (
+    LESSON,
+    add_facilitator,
+    check_join_screen,
+    heading,
+    join,
+    projector_link,
+    serve,
+    shows,
+    sign_in,
+    start_session,
+)
+
+pytestmark = pytest.mark.browser
+
+DISCUSSION = next(s for s in LESSON["steps"] if s["kind"] == "discussion")
+SHARE_LABEL = f"Share a thought: {DISCUSSION['title']}"
+THOUGHTS = [
+    "[free naloxone](https://phish.example/n)",
+    "<b>bold?</b> see https://phish.example/bare and *stars* _here_",
+]
+NAME = "*Kai* [me](https://phish.example/name)"
+# The projector's large type (group_views.LARGE_TYPE: 1.9rem at a 16 px root).
+LARGE_PX = 28
+
+
+def links_to_phish(page: Any) -> list[str]:
+    """Every link on the page that points at the address participants typed."""
+    found: list[str] = page.locator("a[href*='phish.example']").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    return found
+
+
+def exactly(page: Any, text: str) -> Any:
+    """The element that shows this text exactly as typed (not split up by Markdown)."""
+    return main_area(page).get_by_text(text, exact=True)
+
+
+def font_px(locator: Any) -> float:
+    size: str = locator.evaluate("el => getComputedStyle(el).fontSize")
+    return float(size.removesuffix("px"))
+
+
+def share(page: Any, text: str) -> None:
+    expect(heading(page, "Share a thought")).to_be_visible(timeout=10_000)
+    main_area(page).get_by_role("textbox", name="Your thought (no names, please)").fill(text)
+    main_area(page).get_by_role("button", name="Send my thought").click()
+    shows(page, "Thank you. Your thought is in.")
+
+
+def test_typed_thoughts_and_names_are_plain_text_everywhere(
+    open_page: Callable[[str], Any],
+    servers: list[Server],
+    workdir: Path,
+    test_name: str,
+) -> None:
+    db_url = f"sqlite:///{workdir / 'thoughts.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    console = open_page("desktop")
+    sign_in(console, server.base)
+    code = start_session(console)
+    projector = open_page("projector")
+    open_app(projector, urljoin(server.base, projector_link(console, code)))
+    link = check_join_screen(projector, code)
+    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+    phones = [open_page("phone") for _ in THOUGHTS]
+    for page, name in zip(phones, [NAME, ""], strict=True):
+        join(page, phone_link, name, code)
+
+    # The counselor opens the discussion prompt; each phone shares a thought.
+    choose(console, "Question to ask", SHARE_LABEL)
+    click_button(console, "Open question", exact=True)
+    # The console (drawn again as the prompt opened) lists the person under the name as typed.
+    expect(exactly(console, f"“{NAME}” (chosen name)")).to_be_visible()
+    for page, text in zip(phones, THOUGHTS, strict=True):
+        share(page, text)
+
+    # The console shows both as typed, and approves both for the big screen.
+    for text in THOUGHTS:
+        expect(exactly(console, text)).to_be_visible(timeout=10_000)
+    approve = main_area(console).get_by_role("button", name="Show on the big screen")
+    for left in reversed(range(len(THOUGHTS))):
+        approve.first.click()
+        expect(approve).to_have_count(left)
+    expect(main_area(console).get_by_text("On the big screen")).to_have_count(len(THOUGHTS))
+    screenshot(console, test_name, "console")
+
+    # The projector shows them as typed, in its large type, and links nothing.
+    for text in THOUGHTS:
+        shown = exactly(projector, text)
+        expect(shown).to_be_visible(timeout=10_000)
+        assert font_px(shown) >= LARGE_PX, (text, font_px(shown))
+    screenshot(projector, test_name, "projector")
+
+    # The summary lists them as typed (no stray "*", no link), each marked if it was shown.
+    click_button(console, "Summary of this session")
+    expect(heading(console, "Session summary")).to_be_visible()
+    for text in THOUGHTS:
+        expect(exactly(console, text)).to_be_visible()
+    expect(main_area(console).get_by_text("Shown on the big screen")).to_have_count(len(THOUGHTS))
+    screenshot(console, test_name, "summary")
+
+    for page in (console, projector, *phones):
+        assert links_to_phish(page) == [], links_to_phish(page)
