@@ -120,3 +120,35 @@ def test_family_sessions_are_rate_limited_for_the_whole_app(store: Store) -> Non
     assert refused.value.wait_seconds == pytest.approx(50 * 60)
     room, _, _ = hosts.start("naloxone", "intro", NOW + timedelta(minutes=61))  # one left the hour
     assert room.kind == "family"
+
+
+def test_a_family_sessions_mode_is_kept_with_the_session(store: Store) -> None:
+    """A reload reads the mode from here, so it is the session's, not one browser tab's."""
+    from course.store import NotAllowed, RoomClosed
+
+    hosts, sessions = Hosts(store.engine), Sessions(store.engine)
+    room, host, _ = hosts.start("naloxone", "intro", NOW, mode="screen")
+    other_room, other_host, _ = hosts.start("naloxone", "intro", NOW, mode="phones")
+    assert room.family_mode == "screen"
+    assert sessions.owned(room.id, host).family_mode == "screen"
+    sessions.set_family_mode(room.id, host, "phones", NOW)
+    assert sessions.owned(room.id, host).family_mode == "phones"
+    assert sessions.owned(other_room.id, other_host).family_mode == "phones"
+    with pytest.raises(ValueError, match="family_mode must be one of screen, phones; got 'tv'"):
+        sessions.set_family_mode(room.id, host, "tv", NOW)
+    with pytest.raises(NotAllowed):
+        sessions.set_family_mode(other_room.id, host, "screen", NOW)
+    with pytest.raises(ValueError, match="family_mode must be one of screen, phones"):
+        hosts.start("naloxone", "intro", NOW, mode="")
+    # A counselor's group session has no family mode.
+    counselor = Facilitators(store.engine).add("counselor", "a long pass phrase", NOW)
+    group = sessions.start(counselor, "naloxone", "group", "intro", NOW)
+    assert group.family_mode is None
+    with pytest.raises(ValueError, match="only a family session has a family_mode"):
+        sessions.set_family_mode(group.id, counselor, "screen", NOW)
+    with pytest.raises(ValueError, match="only a family session has a family_mode"):
+        sessions.start(counselor, "naloxone", "group", "intro", NOW, family_mode="screen")
+    sessions.set_status(room.id, host, "closed", NOW)
+    with pytest.raises(RoomClosed):
+        sessions.set_family_mode(room.id, host, "screen", NOW)
+    assert sessions.owned(room.id, host).family_mode == "phones"

@@ -182,7 +182,9 @@ def test_start_draws_again_while_a_live_session_holds_the_code(
 
     amy, bob = counselors
     first = sessions.start(amy, "l", "group", "s", NOW, rng=Replay("AAAAAA"))
-    second = sessions.start(bob, "l", "family", "s", NOW, rng=Replay("AAAAAABBBBBB"))
+    second = sessions.start(
+        bob, "l", "family", "s", NOW, family_mode="phones", rng=Replay("AAAAAABBBBBB")
+    )
     assert (first.join_code, second.join_code) == ("AAAAAA", "BBBBBB")
     sessions.set_status(first.id, amy, "closed", NOW)
     again = sessions.start(bob, "l", "group", "s", NOW, rng=Replay("AAAAAA"))
@@ -213,7 +215,7 @@ def test_start_refuses_bad_values(
 def test_sessions_of_lists_only_ones_own(sessions: Sessions, counselors: tuple[int, int]) -> None:
     amy, bob = counselors
     first = start(sessions, amy).session
-    second = sessions.start(amy, "craft", "family", "s", at(1))
+    second = sessions.start(amy, "craft", "family", "s", at(1), family_mode="screen")
     start(sessions, bob)
     assert sessions.sessions_of(amy) == [second, first]
 

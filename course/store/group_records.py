@@ -29,6 +29,9 @@ class GroupSession:
     expires_at: datetime
     closed_at: datetime | None
     seat_cap: int = DEFAULT_SEAT_CAP
+    # A family session's mode, kept with the session so a reload finds it: "screen" (one
+    # shared screen) or "phones" (everyone on their own phone); None for a group session.
+    family_mode: str | None = None
 
     @property
     def is_joinable(self) -> bool:

@@ -257,6 +257,8 @@ group_sessions = Table(
     # The most seats the room gives out (set when the session starts): a stranger with the
     # code cannot fill it with hundreds of fake phones.
     Column("seat_cap", Integer, nullable=False, server_default="40"),
+    # A family session's mode ("screen" or "phones"): the session's, not one browser's.
+    Column("family_mode", String(_WORD_LENGTH), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),

@@ -65,6 +65,8 @@ __all__ = [
 ]
 
 KINDS = ("group", "family")
+# How a family follows its session: one shared screen, or everyone on their own phone.
+FAMILY_MODES = ("screen", "phones")
 STATUSES = ("open", "locked", "closed")
 # Phones poll every few seconds; noting "seen" on each poll would make every poll a write.
 SEEN_EVERY = timedelta(minutes=1)
@@ -90,12 +92,17 @@ class Sessions:
         min_group_size: int = 3,
         hours: float = 12,
         seat_cap: int = DEFAULT_SEAT_CAP,
+        family_mode: str | None = None,
         rng: secrets.SystemRandom | None = None,
     ) -> GroupSession:
-        """Open a session on the lesson's first step, with a join code no live session has."""
+        """Open a session on the lesson's first step, with a join code no live session has.
+
+        A family session has a family_mode ("screen" or "phones"); a group session has none.
+        """
         now = utc(now)
         check_ids(lesson_id=lesson_id, step_id=first_step_id)
         _check_choice("kind", kind, KINDS)
+        _check_family_mode(kind, family_mode)
         if min_group_size < 1 or hours <= 0:
             raise ValueError("min_group_size must be 1 or more and hours more than 0")
         _check_seat_cap(seat_cap, min_group_size)
@@ -108,6 +115,7 @@ class Sessions:
             "step_id": first_step_id,
             "min_group_size": min_group_size,
             "seat_cap": seat_cap,
+            "family_mode": family_mode,
             "created_at": now,
             "expires_at": now + timedelta(hours=hours),
         }
@@ -232,6 +240,15 @@ class Sessions:
             session = rows.owned(conn, session_id, facilitator_id, for_update=True)
             _check_seat_cap(seat_cap, session.min_group_size)
             rows.control(conn, session_id, facilitator_id, seat_cap=seat_cap)
+
+    def set_family_mode(
+        self, session_id: int, facilitator_id: int, mode: str, now: datetime
+    ) -> None:
+        """Switch a family session between one shared screen and everyone's own phone."""
+        with write(self.engine) as conn:
+            session = rows.owned(conn, session_id, facilitator_id, for_update=True)
+            _check_family_mode(session.kind, mode)
+            rows.control(conn, session_id, facilitator_id, family_mode=mode)
 
     def remove_participant(
         self, session_id: int, facilitator_id: int, participant_id: int, now: datetime
@@ -393,6 +410,14 @@ class Sessions:
         )
         with write(self.engine) as conn:
             conn.execute(query.values(last_seen_at=now))
+
+
+def _check_family_mode(kind: str, mode: str | None) -> None:
+    """A family session needs one of the family modes; a group session has none."""
+    if kind == "family":
+        _check_choice("family_mode", mode or "", FAMILY_MODES)
+    elif mode is not None:
+        raise ValueError(f"only a family session has a family_mode; this is a {kind} session")
 
 
 def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:

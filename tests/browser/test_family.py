@@ -171,3 +171,54 @@ def _print_views(page: Any, test_name: str, name: str) -> None:
     page.emulate_media(media="print")
     page.screenshot(path=str(SCREENSHOTS / f"{test_name}-{name}-print.png"), full_page=True)
     page.pdf(path=str(SCREENSHOTS / f"{test_name}-{name}-print.pdf"), format="Letter")
+
+
+def _mode_caption(page: Any, mode: str) -> Any:
+    return main_area(page).get_by_text(f"{LESSON['title']} · {mode}", exact=True)
+
+
+def _reload(page: Any) -> None:
+    page.reload()
+    page.wait_for_selector("[data-testid='stAppViewContainer']")
+    wait_for_app_run(page)
+
+
+def test_a_family_session_keeps_its_mode_through_a_reload(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, test_name: str
+) -> None:
+    """Found in Chromium: "One shared screen" came back as phones, with a join code, on reload."""
+    db_url = f"sqlite:///{workdir / 'family-mode.db'}"
+    server = start_server(workdir, {"COURSE_DATABASE_URL": db_url, "COURSE_ROOT": ""})
+    servers.append(server)
+    screen = open_page("desktop")
+    open_app(screen, f"{server.base}/family")
+    choose(screen, "Lesson", LESSON["title"])
+    main_area(screen).get_by_text("One shared screen", exact=True).click()
+    click_button(screen, "Start the family session", exact=True)
+    code_heading = main_area(screen).get_by_role("heading", name=re.compile(r"^Join code: "))
+    questions = main_area(screen).get_by_role("combobox", name="Question to ask")
+    for reloaded in (False, True):
+        if reloaded:
+            _reload(screen)
+        expect(_mode_caption(screen, "One shared screen")).to_be_visible()
+        expect(code_heading).to_have_count(0)
+        expect(questions).to_have_count(0)
+    screenshot(screen, test_name, "shared-screen-after-reload")
+
+    # Switched to phones, it stays on phones through a reload, in another tab of the same
+    # browser too.
+    click_button(screen, "Switch to: everyone on their own phone", exact=True)
+    expect(_mode_caption(screen, "Everyone on their own phone")).to_be_visible()
+    _reload(screen)
+    expect(_mode_caption(screen, "Everyone on their own phone")).to_be_visible()
+    expect(code_heading).to_be_visible()
+    expect(questions).to_be_visible()
+    other_tab = screen.context.new_page()
+    open_app(other_tab, f"{server.base}/family")
+    expect(_mode_caption(other_tab, "Everyone on their own phone")).to_be_visible()
+
+    # And back to the shared screen, which the other tab then shows too.
+    click_button(screen, "Switch to: one shared screen", exact=True)
+    expect(_mode_caption(screen, "One shared screen")).to_be_visible()
+    _reload(other_tab)
+    expect(_mode_caption(other_tab, "One shared screen")).to_be_visible()

@@ -92,7 +92,11 @@ def _begin(lesson: Lesson, mode: str) -> str | None:
         return "Many family sessions were started from here lately. " + identity.wait_words(ticket)
     try:
         started, host_id, token = Hosts(store().engine).start(
-            lesson.id, lesson.steps[0].id, identity.now(), min_group_size=FAMILY_MIN_GROUP
+            lesson.id,
+            lesson.steps[0].id,
+            identity.now(),
+            min_group_size=FAMILY_MIN_GROUP,
+            mode=mode,
         )
     except Throttled as busy:
         limits().release(ticket)
@@ -101,13 +105,12 @@ def _begin(lesson: Lesson, mode: str) -> str | None:
             f"{int(busy.wait_seconds / 60) + 1} minutes."
         )
     st.session_state[HOST] = (started.id, host_id)
-    st.session_state["family_mode"] = mode
     st.session_state["family_token"] = token  # kept in a cookie in the next run
     return None
 
 
 def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
-    mode = st.session_state.get("family_mode", "phones")
+    mode = current.family_mode or "phones"  # the session's, so a reload keeps it
     # The host's screen is the one the family watches: wide, in type read from the sofa.
     st.set_page_config(layout="wide")
     st.html(LARGE_TYPE)  # safe: a fixed style sheet of ours, no content
@@ -139,7 +142,7 @@ def _host_tools(current: GroupSession, lesson: Lesson, host_id: int, mode: str) 
     handout.offer(lesson.id, audience="family")
     other = "phones" if mode == "screen" else "screen"
     if st.button(f"Switch to: {MODES[other].lower()}"):
-        st.session_state["family_mode"] = other
+        sessions().set_family_mode(current.id, host_id, other, identity.now())
         st.rerun()
     with st.expander("End the family session"):
         if st.button("End session", type="primary"):
