@@ -35,6 +35,7 @@ Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,15}$")]
 ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
 Audience = Literal["learner", "family", "both"]
 
 
@@ -509,6 +510,18 @@ class CourseManifest(Model):
     tracks: Annotated[list[Track], Field(min_length=1), unique("id", "track ids")]
     knowledge_check: KnowledgeCheck | None = None
     crisis_resources: list[CrisisResource] = Field(min_length=1)
+    risk_phrases: list[ShortText] = Field(
+        default=[],
+        description=(
+            "More words that, in a thought shared in a group, suggest someone may be at risk "
+            "(added to the built-in list): such a thought never reaches the projector and "
+            "alerts the counselor privately."
+        ),
+    )
+    crisis_policy: Text | None = Field(
+        default=None,
+        description="The program's own steps for a counselor when someone may be at risk.",
+    )
 
 
 # --- a loaded course ----------------------------------------------------------------------

@@ -252,6 +252,78 @@ def texts_on(at: AppTest) -> str:
     return "\n".join(str(m.value) for m in parts)
 
 
+def test_a_risky_thought_alerts_the_counselor_and_never_reaches_the_projector(
+    db_url: str,
+) -> None:
+    console = start_session()
+    code = room_code(db_url)
+    phones = [join(code), join(code)]
+    facilitator = console.session_state["facilitator"]
+    key = "share:group-discussion"
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
+    console.selectbox[0].set_value(key)
+    console = click(console, "Open question")
+    risky, calm = "Honestly I might overdose tonight", "Now I see it is the body"
+    for n, (phone, thought) in enumerate(zip(phones, [risky, calm], strict=True)):
+        phone = phone.run()
+        phone.text_area[0].input(thought)
+        phone = click(phone, "Send my thought")
+        assert not phone.exception
+        reach_out = [w.value for w in phone.warning if "What you wrote matters" in w.value]
+        assert len(reach_out) == (1 if n == 0 else 0)  # only the writer, only if at risk
+        if n == 0:
+            assert "Call or text 988 now" in reach_out[0]
+            assert 'href="tel:988"' in "".join(h.proto.body for h in phone.get("html"))
+
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
+    alert = [e.value for e in console.error if "may be at risk" in e.value]
+    assert alert == [
+        "**A shared thought suggests that someone in the room may be at risk.** It is kept "
+        "off the big screen, and no one knows who wrote it."
+    ]
+    policy = load_course(REPO_ROOT).course.manifest.crisis_policy  # type: ignore[union-attr]
+    assert policy is not None and policy in texts_on(console)
+    shown = "".join(h.proto.body for h in console.get("html"))
+    assert "988 Suicide &amp; Crisis Lifeline" in shown
+    approve = [b for b in console.button if b.label == "Show on the big screen"]
+    assert len(approve) == 1, "the risky thought cannot be approved"
+    assert "Kept off the big screen: it may mean someone is at risk." in texts_on(console)
+
+    # Even approved by mistake (straight in the store), it never reaches the room.
+    sessions = Sessions(Store(db_url).engine)
+    sessions.approve(1, facilitator.id, key, 0, datetime.now(UTC), expected=risky)
+    sessions.approve(1, facilitator.id, key, 1, datetime.now(UTC), expected=calm)
+    projector = open_page("projector", room=code)
+    assert calm in texts_on(projector) and "overdose" not in texts_on(projector)
+    listed = texts_on(open_page("summary", {"facilitator": facilitator}))
+    assert risky in listed and calm in listed
+    assert "Kept off the big screen: it may have meant someone was at risk." in listed
+
+
+def test_an_approved_thought_can_be_hidden_again(db_url: str) -> None:
+    console = start_session()
+    code = room_code(db_url)
+    phone = join(code)
+    facilitator = console.session_state["facilitator"]
+    key = "share:group-discussion"
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
+    console.selectbox[0].set_value(key)
+    console = click(console, "Open question")
+    phone = phone.run()
+    phone.text_area[0].input("Now I see it is the body")
+    click(phone, "Send my thought")
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
+    click(console, "Show on the big screen")
+    assert "Now I see it is the body" in texts_on(open_page("projector", room=code))
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
+    click(console, "Hide from the big screen")
+    console = open_page("console", {"facilitator": facilitator, "group_session_id": 1})
+    assert "Now I see it is the body" not in texts_on(open_page("projector", room=code))
+    assert [b.label for b in console.button if "big screen" in b.label] == [
+        "Show on the big screen"
+    ]
+
+
 def test_shared_thoughts_reach_the_projector_only_once_approved(db_url: str) -> None:
     console = start_session()
     code = room_code(db_url)

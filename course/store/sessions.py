@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.store import session_rows as rows
@@ -343,20 +343,25 @@ class Sessions:
         """
         now = utc(now)
         with write(self.engine) as conn:
-            rows.owned(conn, session_id, facilitator_id)
-            query = rows.counted_answers(
-                session_id, question_key, responses.c.id, responses.c.answer
-            )
-            found = conn.execute(query).all()
-            if not 0 <= response_index < len(found):
-                raise IndexError(f"question {question_key!r} has {len(found)} response(s)")
-            chosen = found[response_index]
-            if expected is not None and json.loads(chosen.answer) != expected:
-                raise NotAllowed("the answers changed meanwhile; look again before approving")
+            chosen = _pick(conn, session_id, facilitator_id, question_key, response_index, expected)
             first = rows.first_time(responses.c.approved_at, now)
             conn.execute(
-                update(responses).where(responses.c.id == chosen.id).values(approved_at=first)
+                update(responses).where(responses.c.id == chosen).values(approved_at=first)
             )
+
+    def hide(
+        self,
+        session_id: int,
+        facilitator_id: int,
+        question_key: str,
+        response_index: int,
+        *,
+        expected: object,
+    ) -> None:
+        """Take an approved answer off the projector again (by its position, as approve)."""
+        with write(self.engine) as conn:
+            chosen = _pick(conn, session_id, facilitator_id, question_key, response_index, expected)
+            conn.execute(update(responses).where(responses.c.id == chosen).values(approved_at=None))
 
     def approved_texts(self, session_id: int, question_key: str) -> list[str]:
         """Return the approved answers to a question as text, oldest first."""
@@ -410,6 +415,30 @@ class Sessions:
         )
         with write(self.engine) as conn:
             conn.execute(query.values(last_seen_at=now))
+
+
+def _pick(
+    conn: Connection,
+    session_id: int,
+    facilitator_id: int,
+    question_key: str,
+    response_index: int,
+    expected: object,
+) -> int:
+    """Return the id of the counted answer at this position, if it still holds `expected`.
+
+    A participant removed meanwhile shifts the positions: the wrong thought must never be the
+    one that reaches (or leaves) the screen. With expected None, any answer there will do.
+    """
+    rows.owned(conn, session_id, facilitator_id)
+    query = rows.counted_answers(session_id, question_key, responses.c.id, responses.c.answer)
+    found = conn.execute(query).all()
+    if not 0 <= response_index < len(found):
+        raise IndexError(f"question {question_key!r} has {len(found)} response(s)")
+    chosen = found[response_index]
+    if expected is not None and json.loads(chosen.answer) != expected:
+        raise NotAllowed("the answers changed meanwhile; look again")
+    return int(chosen.id)
 
 
 def _check_family_mode(kind: str, mode: str | None) -> None:

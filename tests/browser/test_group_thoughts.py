@@ -123,3 +123,60 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
 
     for page in (console, projector, *phones):
         assert links_to_phish(page) == [], links_to_phish(page)
+
+
+RISKY = "Honestly I might overdose tonight, there is no reason to live"
+CALM = "Knowing it is the body helps me stop blaming myself"
+
+
+def test_a_thought_that_suggests_risk_alerts_the_counselor_and_stays_off_the_projector(
+    open_page: Callable[[str], Any],
+    servers: list[Server],
+    workdir: Path,
+    test_name: str,
+) -> None:
+    db_url = f"sqlite:///{workdir / 'risk.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    console = open_page("desktop")
+    sign_in(console, server.base)
+    code = start_session(console)
+    projector = open_page("projector")
+    open_app(projector, urljoin(server.base, projector_link(console, code)))
+    link = check_join_screen(projector, code)
+    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+    phones = [open_page("phone"), open_page("phone")]
+    for page in phones:
+        join(page, phone_link, "", code)
+    choose(console, "Question to ask", SHARE_LABEL)
+    click_button(console, "Open question", exact=True)
+    for page, text in zip(phones, [RISKY, CALM], strict=True):
+        share(page, text)
+
+    # The writer's phone, and only theirs, answers at once with help they can tap.
+    reach_out = main_area(phones[0]).locator(".st-key-reach-out")
+    expect(reach_out).to_contain_text("What you wrote matters.")
+    expect(reach_out.get_by_role("link", name="Call 988")).to_be_visible()
+    expect(reach_out.get_by_role("link", name="Text 988")).to_be_visible()
+    expect(main_area(phones[1]).locator(".st-key-reach-out")).to_have_count(0)
+    screenshot(phones[0], test_name, "phone-reach-out")
+
+    # The console alerts the counselor privately, with the crisis lines and the policy.
+    alert = main_area(console).locator(".st-key-risk-alert")
+    expect(alert).to_be_visible(timeout=10_000)
+    expect(alert).to_contain_text("someone in the room may be at risk")
+    expect(alert).to_contain_text("988 Suicide & Crisis Lifeline")
+    expect(alert).to_contain_text("do not leave a person at risk alone")
+    expect(exactly(console, RISKY)).to_be_visible()
+    approve = main_area(console).get_by_role("button", name="Show on the big screen")
+    expect(approve).to_have_count(1)  # only the calm thought can go up
+    approve.click()
+    expect(approve).to_have_count(0)
+    screenshot(console, test_name, "console-alert")
+
+    # The projector shows the calm thought and never the other, nor the alert.
+    expect(exactly(projector, CALM)).to_be_visible(timeout=10_000)
+    body = projector.locator("body")
+    expect(body).not_to_contain_text("overdose tonight")
+    expect(body).not_to_contain_text("may be at risk")
+    screenshot(projector, test_name, "projector")

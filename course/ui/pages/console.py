@@ -7,7 +7,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
+from course.helplinks import help_list_html
 from course.model import Course, DiscussionStep, Lesson
+from course.risk import is_risky
 from course.store.joincodes import participant_label
 from course.store.sessions import (
     DEFAULT_SEAT_CAP,
@@ -15,10 +17,11 @@ from course.store.sessions import (
     MIN_SEATS,
     GroupSession,
     NotAllowed,
+    Response,
     RoomClosed,
 )
 from course.text import safe_markdown
-from course.ui import group_controls, identity, nav, room, staff
+from course.ui import frame, group_controls, identity, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.resources import course_result, sessions
 
@@ -125,26 +128,62 @@ def _live(room_id: int, facilitator_id: int) -> None:
 
 
 def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
-    """List the shared thoughts; only those the counselor approves reach the projector."""
+    """List the shared thoughts; only those the counselor approves reach the projector.
+
+    A thought that suggests someone may be at risk can never be approved: it raises a private
+    alert here, with the crisis steps, and stays off the big screen.
+    """
     found = [
         r for r in sessions().responses(room_id, facilitator_id) if r.question_key == share.key
     ]
+    course = course_result().course
+    extra = course.manifest.risk_phrases if course else []
+    risky = {n for n, r in enumerate(found) if is_risky(str(r.answer), extra)}
     st.markdown(f"**Open for thoughts:** {share.label} · {len(found)} shared")
+    if risky:
+        _risk_alert(len(risky))
     for index, thought in enumerate(found):
         with st.container(border=True):
             st.text(str(thought.answer))  # as typed: plain text, never Markdown
-            if thought.is_approved:
-                st.caption("On the big screen")
-            elif st.button("Show on the big screen", key=f"approve-{share.key}-{index}"):
-                try:
-                    sessions().approve(
-                        room_id, facilitator_id, share.key, index, identity.now(),
-                        expected=thought.answer,
-                    )  # fmt: skip
-                except NotAllowed:
-                    st.warning("The list changed meanwhile. Please look again.")
-                    return
+            if index in risky:
+                st.caption("Kept off the big screen: it may mean someone is at risk.")
+            else:
+                _approval(room_id, facilitator_id, share, index, thought)
+
+
+def _risk_alert(count: int) -> None:
+    """Tell the counselor, and only the counselor, what to do now."""
+    course = course_result().course
+    said = "A shared thought suggests" if count == 1 else f"{count} shared thoughts suggest"
+    with st.container(border=True, key="risk-alert"):
+        st.error(
+            f"**{said} that someone in the room may be at risk.** It is kept off the big "
+            "screen, and no one knows who wrote it.",
+            icon=":material/emergency:",
+        )
+        if course and course.manifest.crisis_policy:
+            st.markdown(safe_markdown(course.manifest.crisis_policy))
+        st.html(help_list_html(frame.crisis_resources()))  # our tags; content escaped
+
+
+def _approval(
+    room_id: int, facilitator_id: int, share: Share, index: int, thought: Response
+) -> None:
+    """Offer to show a thought on the big screen, or to take it off again."""
+    now = identity.now()
+    try:
+        if thought.is_approved:
+            st.caption("On the big screen")
+            if st.button("Hide from the big screen", key=f"hide-{share.key}-{index}"):
+                sessions().hide(room_id, facilitator_id, share.key, index, expected=thought.answer)
                 st.rerun(scope="fragment")
+        elif st.button("Show on the big screen", key=f"approve-{share.key}-{index}"):
+            sessions().approve(
+                room_id, facilitator_id, share.key, index, now, expected=thought.answer
+            )
+            st.rerun(scope="fragment")
+    except NotAllowed:
+        st.warning("The list changed meanwhile. Please look again.")
 
 
 def _bucketer(askable: Askable) -> Callable[[object], list[str]]:

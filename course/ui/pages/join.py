@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
+from course.helplinks import links_html, one_tap_links
+from course.risk import is_risky
 from course.scoring import grade_answer
 from course.store.limits import JOIN_CODES, ROOM_JOINS, Refused, Ticket
 from course.store.sessions import NotAllowed, RoomClosed, RoomFull, RoomLocked, RoomNotFound
-from course.ui import client, cookies, identity, room
+from course.ui import client, cookies, frame, identity, room
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.questions import ask, show_grade
 from course.ui.resources import course_result, limits, sessions, take
@@ -175,6 +177,22 @@ def _share(token: str, room_id: int, share: Share) -> None:
         st.success("Thank you. Your thought is in.")
     else:
         st.info("You had already shared a thought here, so your first one is kept.")
+    course = course_result().course
+    if is_risky(mine[slot]["answer"], course.manifest.risk_phrases if course else []):
+        _reach_out()
+
+
+def _reach_out() -> None:
+    """Answer a thought that suggests risk, on this phone only: help is there right now."""
+    with st.container(border=True, key="reach-out"):
+        st.warning(
+            "**What you wrote matters.** If you are thinking about hurting yourself or might "
+            "overdose, you do not have to wait or be alone with it. Call or text 988 now, or "
+            "call 911 if you are in danger. You can also tell the counselor.",
+            icon=":material/favorite:",
+        )
+        resources = frame.crisis_resources()
+        st.html(f"<p>{links_html(one_tap_links(resources[:3]))}</p>")  # our tags; escaped
 
 
 def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
+from course.risk import is_risky
 from course.store.sessions import normalize_join_code
 from course.text import safe_markdown
 from course.ui import identity, room
@@ -66,7 +67,11 @@ def _thoughts(room_id: int, share: Share) -> None:
     st.header("Share a thought")
     st.markdown(safe_markdown(share.prompt))
     st.metric("Thoughts shared", sessions().tally(room_id, share.key).responses)
+    course = course_result().course
+    extra = course.manifest.risk_phrases if course else []
     for text in sessions().approved_texts(room_id, share.key):
+        if is_risky(text, extra):
+            continue  # never before the room, even if approved by mistake
         with st.container(border=True):
             st.text(text)  # as typed: plain text, never Markdown
 

@@ -18,6 +18,7 @@ from course.group import (
     shares,
     summarize,
 )
+from course.risk import is_risky
 from course.store.sessions import NotAllowed
 from course.ui import room, staff
 from course.ui.group_views import STATIC
@@ -90,10 +91,13 @@ def show() -> None:
             st.markdown(f"- {tag.replace('-', ' ')}: {count}")
     if shared:
         st.header("Thoughts people shared")
+        extra = course.manifest.risk_phrases
         for r in shared:
             with st.container(border=True):
                 st.text(answer_text(r.answer))  # as typed: plain text, never Markdown
-                if r.is_approved:
+                if is_risky(answer_text(r.answer), extra):
+                    st.caption("Kept off the big screen: it may have meant someone was at risk.")
+                elif r.is_approved:
                     st.caption("Shown on the big screen")
     csv = to_csv(
         ["question", "answer", "correct", "answered_at"],

@@ -1,0 +1,70 @@
+"""Words in a shared thought that suggest someone may be at risk of suicide or overdose.
+
+A thought shared anonymously in a group is read by the counselor first. One that matches these
+phrases never reaches the projector (even if approved by mistake) and raises a private alert on
+the console with the crisis steps. Matching errs on the side of caution: a false alarm only
+keeps a thought off the big screen; a missed one could put a person in front of the room.
+Authors extend the list in ``course.yaml`` (``risk_phrases``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Phrases as people write them on a phone; matching ignores case, punctuation and apostrophes
+# ("don't" and "dont" are one word).
+BUILT_IN = (
+    "kill myself",
+    "killing myself",
+    "end my life",
+    "ending my life",
+    "end it all",
+    "take my own life",
+    "take my life",
+    "suicide",
+    "suicidal",
+    "want to die",
+    "wanna die",
+    "wish i was dead",
+    "wish i were dead",
+    "better off dead",
+    "better off without me",
+    "no reason to live",
+    "nothing to live for",
+    "not worth living",
+    "hurt myself",
+    "hurting myself",
+    "overdose tonight",
+    "od tonight",
+    "overdose on purpose",
+    "od on purpose",
+    "use it all tonight",
+    "take it all tonight",
+    "never wake up",
+)
+_APOSTROPHES = str.maketrans({"\u2019": None, "\u2018": None, "`": None, "'": None})
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalize(text: str) -> str:
+    """Fold text to lower-case words, without apostrophes or punctuation."""
+    folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+def matches(text: str, extra: Iterable[str] = ()) -> list[str]:
+    """Return the phrases (built-in, then the course's own) found in the text, each once."""
+    words = f" {normalize(text)} "
+    found = []
+    for phrase in (*BUILT_IN, *extra):
+        wanted = normalize(phrase)
+        if wanted and f" {wanted} " in words and wanted not in found:
+            found.append(wanted)
+    return found
+
+
+def is_risky(text: str, extra: Iterable[str] = ()) -> bool:
+    """Tell whether a shared thought suggests someone may be at risk."""
+    return bool(matches(text, extra))
