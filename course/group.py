@@ -21,6 +21,7 @@ from course.model import (
     SingleChoice,
     TrueFalse,
 )
+from course.readability import plain_text
 from course.scoring import AnswerError, Grade, grade_answer
 from course.store.inputs import clean_text
 
@@ -32,17 +33,30 @@ class Askable:
     question: AnyQuestion
 
 
+# A picker's line: enough of the question to tell it from the others at a glance.
+LABEL_CHARS = 70
+
+
+def question_label(kind: str, question: AnyQuestion) -> str:
+    """Name a question by its own words: "Quiz 3: Why does tolerance drop after a…"."""
+    words = " ".join(plain_text(question.prompt).split())
+    if len(words) > LABEL_CHARS:
+        cut = words[:LABEL_CHARS].rsplit(" ", 1)[0]
+        words = cut.rstrip(",;:.") + "…"
+    return f"{kind}: {words}"
+
+
 def askables(course: Course, lesson: Lesson) -> list[Askable]:
     """List the questions a facilitator can open: inline checks, then the lesson's quiz."""
     found = [
-        Askable(f"step:{s.id}", f"Quick check: {s.title or s.id}", s.question)
+        Askable(f"step:{s.id}", question_label("Quick check", s.question), s.question)
         for s in lesson.steps
         if isinstance(s, CheckStep)
     ]
     quiz = course.quiz_for(lesson)
     if quiz is not None:
         found += [
-            Askable(f"quiz:{q.id}", f"Quiz question {n}", q)
+            Askable(f"quiz:{q.id}", question_label(f"Quiz {n}", q), q)
             for n, q in enumerate(quiz.questions, start=1)
         ]
     return found

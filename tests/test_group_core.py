@@ -6,6 +6,7 @@ import pytest
 
 from course.export import safe_cell, to_csv
 from course.group import (
+    LABEL_CHARS,
     SHARE_CHARS,
     Askable,
     askables,
@@ -13,10 +14,12 @@ from course.group import (
     clean_share,
     find_share,
     misconception_rows,
+    question_label,
     shares,
     summarize,
 )
 from course.loader import REPO_ROOT, load_course
+from course.model import Option, SingleChoice
 from course.scoring import correct_answer
 
 LESSON = "tolerance-dependence-addiction"
@@ -108,3 +111,26 @@ def test_every_discussion_prompt_can_be_shared() -> None:
     assert [s.key for s in found] == ["share:group-discussion"]
     assert find_share(lesson, "share:group-discussion") == found[0]
     assert find_share(lesson, "step:group-discussion") is None
+
+
+def test_the_console_names_each_question_by_its_own_words() -> None:
+    """Not "Quiz question 4": the picker shows the question itself, cut at a word."""
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    labels = [a.label for a in askables(course, course.lessons["tolerance-dependence-addiction"])]
+    assert "Quiz 1: What does tolerance mean?" in labels
+    assert all(label.startswith(("Quick check: ", "Quiz ")) for label in labels)
+    long = SingleChoice(
+        kind="single",
+        id="q",
+        prompt="**Maria** takes an opioid for pain, just as her doctor prescribed. When a "
+        "dose wears off she feels sick. What is going on?",
+        explanation="Dependence.",
+        options=[
+            Option(id="a", text="Dependence", correct=True, feedback="Yes."),
+            Option(id="b", text="Addiction", feedback="No."),
+        ],
+    )
+    label = question_label("Quiz 4", long)
+    assert label == "Quiz 4: Maria takes an opioid for pain, just as her doctor prescribed. When a…"
+    assert len(label) <= len("Quiz 4: ") + LABEL_CHARS + 1

@@ -27,6 +27,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from course.group import question_label
+from course.loader import load_course
 from course.store import Store, read
 from course.store.schema import support_plans
 
@@ -84,7 +86,9 @@ def test_family_session_on_a_shared_screen_with_two_phones(
         expect(main_area(phone).get_by_role("heading", name=LESSON["steps"][0]["title"]))
     expect(screen.get_by_test_id("stMetricValue").first).to_have_text("2", timeout=10_000)
 
-    choose(screen, "Question to ask", f"Quiz question {QUESTION_NUMBER}")
+    quiz = load_course(REPO).course.quizzes[QUIZ["id"]]  # type: ignore[union-attr]
+    label = question_label(f"Quiz {QUESTION_NUMBER}", quiz.questions[QUESTION_NUMBER - 1])
+    choose(screen, "Question to ask", label)
     click_button(screen, "Open question", exact=True)
     for phone, option in zip(phones, [RIGHT, WRONG], strict=True):
         expect(main_area(phone).get_by_role("button", name="Send my answer")).to_be_visible(

@@ -50,6 +50,8 @@ from browser_kit import (
 from PIL import Image
 from playwright.sync_api import expect
 
+from course.group import question_label
+from course.loader import load_course
 from course.store import Facilitators, Store, Tally
 from course.store.sessions import Response, Sessions
 
@@ -65,6 +67,11 @@ OPTIONS = [o["text"] for o in QUESTION["options"]]
 RIGHT = next(o["text"] for o in QUESTION["options"] if o.get("correct"))
 WRONG = next(o["text"] for o in QUESTION["options"] if not o.get("correct"))
 assert QUESTION["kind"] == "single", "these tests answer a single-choice question"
+# The console names a question by its own words (not "Quiz question 1"), as course.group does.
+QUESTION_LABEL = question_label(
+    "Quiz 1",
+    load_course(REPO).course.quizzes[LESSON["quiz"]].questions[0],  # type: ignore[union-attr]
+)
 
 FACILITATOR = "counselor"
 PASSWORD = "a-long-pass-phrase-2026"
@@ -226,9 +233,9 @@ def start_session(page: Any) -> str:
 
 
 def open_question(page: Any) -> None:
-    choose(page, "Question to ask", "Quiz question 1")
+    choose(page, "Question to ask", QUESTION_LABEL)
     click_button(page, "Open question", exact=True)
-    shows(page, "Open question: Quiz question 1")
+    shows(page, f"Open question: {QUESTION_LABEL}")
 
 
 def projector_link(console: Any, code: str) -> str:
@@ -444,7 +451,7 @@ def run_one_question(
     expect(heading(console, "Session summary")).to_be_visible()
     cells = main_area(console).get_by_test_id("stDataFrame").locator("[role='gridcell']")
     expect(cells).to_have_count(4, timeout=CHART_MS)
-    expect(cells.nth(0)).to_have_text("Quiz question 1")
+    expect(cells.nth(0)).to_have_text(QUESTION_LABEL)
     expect(cells.nth(1)).to_have_text(str(len(PHONES)))
     expect(cells.nth(2)).to_have_text(str(round(100 * right / len(PHONES))))  # 60
     shows(console, f"tolerance equals addiction: {wrong}")  # the wrong answer's misconception
@@ -541,9 +548,9 @@ def test_kill_9_mid_question_loses_no_answer(
     expect(main_area(console).get_by_text(f"join code {code}")).to_be_visible()
     expect(heading(console, step_title(1))).to_be_visible()
     expect(metric_value(console, "People in the room")).to_have_text(str(len(answers)))
-    shows(console, "Open question: Quiz question 1")
+    shows(console, f"Open question: {QUESTION_LABEL}")
     box = main_area(console).get_by_role("combobox", name="Question to ask", exact=True)
-    expect(box).to_have_value("Quiz question 1")  # not the first question, ready to reopen
+    expect(box).to_have_value(QUESTION_LABEL)  # not the first question, ready to reopen
     shows(console, f"{len(answers)} answer(s).")
     expect(charts(console)).to_be_visible(timeout=CHART_MS)  # the counselor sees live counts
     assert chart_counts(console) == {text: 0 for text in OPTIONS} | {
