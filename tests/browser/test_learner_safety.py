@@ -135,7 +135,8 @@ def test_delete_my_data_deletes_and_lands_on_the_start_page(
     main.get_by_test_id("stCheckbox").filter(has_text="Yes, I want to delete all my data").click()
     wait_for_app_run(page)
     click_button(page, "Delete everything")
-    expect(main.get_by_text("All your data was deleted.")).to_be_visible()
+    # Deleting, then moving to the start page, is two runs: on a busy machine allow for both.
+    expect(main.get_by_text("All your data was deleted.")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
     expect(main.get_by_role("button", name="Start the course")).to_be_visible()
     assert urlparse(page.url).path in ("", "/")
