@@ -115,7 +115,7 @@ def test_a_question_end_to_end(db_url: str) -> None:
         assert not phone.exception
         assert "Your answer is in." in phone.success[0].value
     projector = open_page("projector", room=code)
-    assert "Answers so far" in [m.label for m in projector.metric]
+    assert "Answered" in [m.label for m in projector.metric]
     console = click(console, "Reveal results")
     projector = open_page("projector", room=code)
     assert projector.get("plotly_chart"), "results show after reveal"

@@ -9,12 +9,18 @@ import streamlit as st
 from course.charts import tally_figure
 from course.group import Askable, bucket_labels
 from course.model import (
+    AnyQuestion,
     CardsStep,
     CheckStep,
     DiscussionStep,
+    MultipleChoice,
+    Ordering,
     ReflectionStep,
+    SingleChoice,
     Step,
+    TrueFalse,
 )
+from course.scoring import presentation_order
 from course.store.sessions import Tally
 from course.text import safe_markdown
 from course.ui.steps import draw_plain
@@ -28,6 +34,12 @@ LARGE_TYPE = """<style>
 [data-testid="stMain"] h1 { font-size: 3.2rem; }
 [data-testid="stMain"] h2 { font-size: 2.6rem; }
 [data-testid="stMetricValue"] { font-size: 4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.6rem; }
+</style>"""
+# A projector shows the room, not the app: no toolbar, menu, sidebar arrow or quick exit.
+PROJECTOR_CHROME = """<style>
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], .st-key-quick_exit_top { display: none !important; }
 </style>"""
 # Answers are drawn as the bars' labels; on a phone a long one would be cut off at the left.
 LABEL_CHARS = 22
@@ -64,6 +76,24 @@ def draw_tally(askable: Askable, tally: Tally, min_group_size: int, *, large: bo
         alt=f"Answers to the question: {described}",
     )
     st.caption(f"{tally.responses} answer(s).")
+
+
+def choice_lines(question: AnyQuestion, seed: int) -> list[str]:
+    """What a room reads before answering: the choices, lettered as a phone can't cut them.
+
+    Choices in their written order; the items of an ordering question shuffled (their written
+    order is the answer), the same way for every screen that uses the same seed.
+    """
+    if isinstance(question, SingleChoice | MultipleChoice):
+        texts = [o.text for o in question.options]
+    elif isinstance(question, TrueFalse):
+        texts = ["True", "False"]
+    elif isinstance(question, Ordering):
+        found = {i.id: i.text for i in question.items}
+        texts = [found[i] for i in presentation_order(list(found), seed)]
+    else:
+        texts = [f"{p.left} → ?" for p in question.pairs]
+    return [f"**{chr(ord('A') + n)}.** {text}" for n, text in enumerate(texts)]
 
 
 def _wrap(label: str, width: int) -> str:

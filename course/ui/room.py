@@ -48,13 +48,20 @@ def qr_png(link: str) -> bytes:
     return out.getvalue()
 
 
-def show_join(room: GroupSession, *, large: bool) -> None:
-    """Show the join code and a QR code of the join link while the room is open."""
+def show_join(room: GroupSession, *, large: bool, compact: bool = False) -> None:
+    """Show the join code and a QR code of the join link while the room is open.
+
+    Compact: only the code and a small QR code, for a corner of a screen once the lesson runs.
+    """
     if room.status != "open":
         st.caption("The room is locked: no one new can join.")
         return
     link = join_link(room)
     code = " ".join(room.join_code[i : i + 3] for i in range(0, len(room.join_code), 3))
+    if compact:
+        st.markdown(f"**Join:** {code}")
+        st.image(qr_png(link), width=140, alt=f"QR code for {link}")
+        return
     (st.title if large else st.subheader)(f"Join code: {code}")
     st.markdown(f"Go to **{base_url()}/join** or scan the code with your phone's camera.")
     st.image(qr_png(link), width=330 if large else 198, alt=f"QR code for {link}")

@@ -383,7 +383,17 @@ def run_one_question(
         "the question reached every phone",
     )
     assert took <= FOLLOW_SECONDS, f"the question took {took:.1f} s to reach the phones"
-    expect(metric_value(projector, "Answers so far")).to_have_text("0")
+    # The projector fills with the question: its choices, lettered, and how many answered.
+    expect(metric_value(projector, "Answered")).to_have_text(f"0 of {len(PHONES)}")
+    for n, text in enumerate(OPTIONS):
+        expect(main_area(projector).get_by_text(f"{chr(ord('A') + n)}. {text}")).to_be_visible()
+    # The room sees the lesson, not the app: no toolbar, menu, sidebar arrow or quick exit.
+    for chrome in ("stToolbar", "stHeader"):
+        expect(projector.get_by_test_id(chrome)).to_be_hidden()
+    expect(projector.get_by_role("button", name="Exit")).to_be_hidden()
+    # Once the lesson runs, the join code keeps to a corner.
+    expect(heading(projector, f"Join code: {code[:3]} {code[3:]}")).to_have_count(0)
+    expect(main_area(projector).get_by_text(f"Join: {code[:3]} {code[3:]}")).to_be_visible()
     look(phones[0], "03-phone-question")
 
     for page, (_, is_right) in zip(phones, PHONES, strict=True):
@@ -403,7 +413,7 @@ def run_one_question(
     shows(again, "You had already answered this question")
     expect(main_area(again).get_by_text("Your answer is in.")).to_have_count(0)
 
-    expect(metric_value(projector, "Answers so far")).to_have_text(str(len(PHONES)))
+    expect(metric_value(projector, "Answered")).to_have_text(f"{len(PHONES)} of {len(PHONES)}")
     expect(metric_value(console, "People in the room")).to_have_text(str(len(PHONES)))
     for page in [projector, *phones]:
         expect(charts(page)).to_have_count(0)  # no results anywhere before the reveal
@@ -437,7 +447,11 @@ def run_one_question(
     for page in [projector, *phones]:
         assert chart_counts(page) == expected
         assert not clipped_chart_labels(page), clipped_chart_labels(page)
-    expect(metric_value(projector, "Answers so far")).to_have_count(0)
+    expect(metric_value(projector, "Answered")).to_have_count(0)
+    # On reveal the projector marks the right answer and says why.
+    marked = main_area(projector).get_by_test_id("stAlertContentSuccess")
+    expect(marked).to_contain_text(f"The right answer: {RIGHT}")
+    expect(main_area(projector).get_by_text("Why:")).to_be_visible()
     for page, (_, is_right) in zip(phones[:RELOADER], PHONES, strict=False):
         verdict = "That's right." if is_right else "Not quite."
         expect(main_area(page).get_by_text(verdict, exact=True)).to_be_visible()

@@ -6,17 +6,19 @@ import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
 from course.risk import is_risky
+from course.scoring import seed_for
 from course.store.sessions import normalize_join_code
 from course.text import safe_markdown
 from course.ui import identity, room
-from course.ui.group_views import LARGE_TYPE, draw_step, draw_tally
+from course.ui.group_views import LARGE_TYPE, PROJECTOR_CHROME, choice_lines, draw_step, draw_tally
+from course.ui.questions import right_answer
 from course.ui.resources import course_result, sessions
 
 
 def show() -> None:
     # A projector is a wide screen read from across a room: use all of it.
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
-    st.html(LARGE_TYPE)  # safe: a fixed style sheet of ours, no content
+    st.html(LARGE_TYPE + PROJECTOR_CHROME)  # safe: fixed style sheets of ours, no content
     code = normalize_join_code(st.query_params.get("room", ""))
     if code is None:
         st.title("Projector")
@@ -35,9 +37,11 @@ def _screen(code: str) -> None:
         st.title("This session has ended. Thank you for taking part.")
         return
     step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
-    main, side = st.columns([2, 1], gap="large")
+    # Before the lesson starts the join code fills the side; then it keeps to a corner.
+    is_starting = current.step_index == 0 and current.open_question is None
+    main, side = st.columns([2, 1] if is_starting else [5, 1], gap="large")
     with side:
-        room.show_join(current, large=True)
+        room.show_join(current, large=is_starting, compact=not is_starting)
     with main:
         askable = find_askable(course, lesson, current.open_question or "")
         share = find_share(lesson, current.open_question or "")
@@ -50,16 +54,21 @@ def _screen(code: str) -> None:
 
 
 def _question(room_id: int, askable: Askable, min_group_size: int) -> None:
-    """Show the open question: the answer count until reveal, then the chart."""
+    """Fill the screen with the open question: its choices and how many answered; on reveal,
+    the chart, the right answer marked and why."""
+    question = askable.question
     st.header("Question")
-    st.markdown(safe_markdown(askable.question.prompt))
-    tally = sessions().tally(
-        room_id, askable.key, keys=lambda answer: buckets(askable.question, answer)
-    )
-    if tally.revealed:
-        draw_tally(askable, tally, min_group_size, large=True)
-    else:
-        st.metric("Answers so far", tally.responses)
+    st.markdown(safe_markdown(question.prompt))
+    tally = sessions().tally(room_id, askable.key, keys=lambda answer: buckets(question, answer))
+    if not tally.revealed:
+        lines = choice_lines(question, seed_for("projector", askable.key))
+        st.markdown(safe_markdown("\n".join(f"- {line}" for line in lines)))
+        seated = sessions().participant_count(room_id)
+        st.metric("Answered", f"{tally.responses} of {seated}")
+        return
+    draw_tally(askable, tally, min_group_size, large=True)
+    st.success(safe_markdown(right_answer(question)), icon=":material/check_circle:")
+    st.markdown(safe_markdown(f"**Why:** {question.explanation}"))
 
 
 def _thoughts(room_id: int, share: Share) -> None:
