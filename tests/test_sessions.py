@@ -677,3 +677,19 @@ def test_approval_checks_the_thought_it_was_shown(room: Room, sessions: Sessions
     assert sessions.approved_texts(sid, "why") == []
     sessions.approve(sid, me, "why", 0, at(5), expected="a thought the counselor read")
     assert sessions.approved_texts(sid, "why") == ["a thought the counselor read"]
+
+
+def test_a_seat_finds_only_its_own_answer_again(room: Room, sessions: Sessions) -> None:
+    """A phone that reloads finds its answer before anyone taps; it never sees another's."""
+    mine, other = room.join(), room.join()
+    room.ask("q1")
+    assert sessions.own_answer(mine, "q1") is None
+    assert sessions.answer(mine, "q1", ["b", "a"], False, NOW)
+    assert sessions.answer(other, "q1", ["c"], True, NOW)
+    assert sessions.own_answer(mine, "q1") == ["b", "a"]
+    assert sessions.own_answer(other, "q1") == ["c"]
+    assert sessions.own_answer(mine, "q2") is None
+    assert sessions.own_answer("not-a-token", "q1") is None
+    (person, _) = [p for p in sessions.participants(room.session.id, room.facilitator)][:2]
+    sessions.remove_participant(room.session.id, room.facilitator, person.id, NOW)
+    assert sessions.own_answer(mine, "q1") is None, "a removed seat gets nothing back"

@@ -319,6 +319,22 @@ class Sessions:
         tally = self.tally(found[0].id, question_key, keys=keys)
         return tally if tally.revealed else None
 
+    def own_answer(self, token: str, question_key: str) -> object | None:
+        """Return the answer this seat gave to the question (only the seat's own), or None.
+
+        A phone that reloads finds its answer again before anyone taps anything.
+        """
+        with read(self.engine) as conn:
+            found = rows.seat_of(conn, token)
+            if found is None or found[1].is_removed:
+                return None
+            query = select(responses.c.answer).where(
+                responses.c.participant_id == found[1].id,
+                responses.c.question_key == question_key,
+            )
+            answer = conn.scalar(query)
+        return None if answer is None else json.loads(answer)
+
     def responses(self, session_id: int, facilitator_id: int) -> list[Response]:
         """Return every counted answer in the session, oldest first, with no participant ids."""
         query = rows.counted_answers(session_id)

@@ -32,16 +32,18 @@ def ask(
     submit_label: str = "Check my answer",
     show_result: bool = True,
     ask_confidence: bool = False,
+    lettered: bool = False,
 ) -> None:
     """Draw the question in a form; on submit call on_answer; show feedback for `latest`.
 
     on_answer gets the answer in its canonical form (what every caller stores and counts).
     The form is for a question with a try left, so `latest` gets the hint, not the explanation.
+    Lettered: choices in their written order as "A. ...", the letters a projector shows.
     """
     seed = seed_for(seed_key, question.id)
     with st.form(key=key, border=True):
         st.markdown(safe_markdown(question.prompt))
-        answer = _widgets(question, key, seed)
+        answer = _widgets(question, key, seed, lettered=lettered)
         if ask_confidence:  # read back by the caller from st.session_state[f"{key}-sure"]
             st.radio("How sure are you?", SURE, index=None, horizontal=True, key=f"{key}-sure")
         submitted = st.form_submit_button(submit_label, type="primary", key=f"{key}-submit")
@@ -124,10 +126,20 @@ def other_order(question: Ordering, order: list[str]) -> str:
     return "**This order is also right:**\n\n" + "\n".join(steps)
 
 
-def _widgets(question: AnyQuestion, key: str, seed: int) -> Answer:
-    if isinstance(question, SingleChoice):
+def letters_of(question: SingleChoice | MultipleChoice) -> dict[str, str]:
+    """Letter each option in its written order: A, B, C..., as the projector lists them."""
+    return {o.id: chr(ord("A") + n) for n, o in enumerate(question.options)}
+
+
+def _widgets(question: AnyQuestion, key: str, seed: int, *, lettered: bool = False) -> Answer:
+    if isinstance(question, SingleChoice | MultipleChoice) and lettered:
+        letters = letters_of(question)
+        texts = {o.id: f"{letters[o.id]}. {o.text}" for o in question.options}
+        order = [o.id for o in question.options]
+    elif isinstance(question, SingleChoice | MultipleChoice):
         texts = {o.id: o.text for o in question.options}
         order = presentation_order([o.id for o in question.options], seed)
+    if isinstance(question, SingleChoice):
         return st.radio(
             "Choose one answer",
             order,
@@ -137,8 +149,6 @@ def _widgets(question: AnyQuestion, key: str, seed: int) -> Answer:
         )
     if isinstance(question, MultipleChoice):
         st.caption("Choose every answer that is right.")
-        order = presentation_order([o.id for o in question.options], seed)
-        texts = {o.id: o.text for o in question.options}
         return [oid for oid in order if st.checkbox(texts[oid], key=f"{key}-{oid}")]
     if isinstance(question, TrueFalse):
         choice = st.radio(

@@ -94,7 +94,8 @@ def test_family_session_on_a_shared_screen_with_two_phones(
         expect(main_area(phone).get_by_role("button", name="Send my answer")).to_be_visible(
             timeout=10_000
         )
-        main_area(phone).get_by_text(option, exact=True).click()
+        letter = chr(ord("A") + [o["text"] for o in QUESTION["options"]].index(option))
+        main_area(phone).get_by_text(f"{letter}. {option}", exact=True).click()
         click_button(phone, "Send my answer")
         expect(main_area(phone).get_by_text("Your answer is in.")).to_be_visible()
     answers = main_area(screen).get_by_test_id("stMetric").filter(has_text="Answers so far")

@@ -81,7 +81,7 @@ FOLLOW_SECONDS = 5.0
 CHART_MS = 20_000
 # (display name, answers right?) for the five phones: 3 right and 2 wrong, so 60 % right.
 PHONES = [("Sam", True), ("", True), ("River", True), ("", False), ("Ash", False)]
-RELOADER = 4  # this phone reloads after answering and tries to answer again
+RELOADER = 4  # this phone reloads after answering: its answer is still in, no second try
 
 
 def add_facilitator(db_url: str) -> None:
@@ -307,10 +307,16 @@ def join(page: Any, link: str, name: str, code: str) -> None:
         shows(page, f"You joined as “{name}”.")
 
 
+def lettered(text: str) -> str:
+    """An option as phones and the projector show it: "B. The person has an addiction."."""
+    return f"{chr(ord('A') + OPTIONS.index(text))}. {text}"
+
+
 def choose_and_send(page: Any, text: str) -> None:
-    pattern = re.compile(rf"^\s*{re.escape(text)}\s*$")
+    label = lettered(text)
+    pattern = re.compile(rf"^\s*{re.escape(label)}\s*$")
     main_area(page).get_by_test_id("stRadioOption").filter(has_text=pattern).click()
-    expect(main_area(page).get_by_role("radio", name=text, exact=True)).to_be_checked()
+    expect(main_area(page).get_by_role("radio", name=label, exact=True)).to_be_checked()
     main_area(page).get_by_role("button", name="Send my answer").click()
 
 
@@ -409,9 +415,9 @@ def run_one_question(
     expect(heading(again, step_title(2))).to_be_visible()
     expect(main_area(again).get_by_role("button", name="Join", exact=True)).to_have_count(0)
     assert seat_cookie(again) == seat and "seat" not in again.url
-    choose_and_send(again, RIGHT)  # it answered wrong before
-    shows(again, "You had already answered this question")
-    expect(main_area(again).get_by_text("Your answer is in.")).to_have_count(0)
+    # Before anyone taps anything, the phone shows its answer is in: no form to answer again.
+    shows(again, "Your answer is in.")
+    expect(again.get_by_role("button", name="Send my answer")).to_have_count(0)
 
     expect(metric_value(projector, "Answered")).to_have_text(f"{len(PHONES)} of {len(PHONES)}")
     expect(metric_value(console, "People in the room")).to_have_text(str(len(PHONES)))
@@ -452,9 +458,13 @@ def run_one_question(
     marked = main_area(projector).get_by_test_id("stAlertContentSuccess")
     expect(marked).to_contain_text(f"The right answer: {RIGHT}")
     expect(main_area(projector).get_by_text("Why:")).to_be_visible()
-    for page, (_, is_right) in zip(phones[:RELOADER], PHONES, strict=False):
+    for page, (_, is_right) in zip(phones, PHONES, strict=True):
         verdict = "That's right." if is_right else "Not quite."
         expect(main_area(page).get_by_text(verdict, exact=True)).to_be_visible()
+        # Each phone says what it chose, in the projector's letters.
+        chosen = lettered(RIGHT if is_right else WRONG)[0]
+        said = f"You chose {chosen}: {'right' if is_right else 'not right'}."
+        expect(main_area(page).get_by_text(said, exact=True)).to_be_visible()
     assert recorded(db_url, code)[0].revealed
     look(projector, "07-projector-revealed")
     look(phones[0], "08-phone-after-reveal")
@@ -580,8 +590,8 @@ def test_kill_9_mid_question_loses_no_answer(
     assert old.evaluate("() => window.__beforeKill === true"), "the page was reloaded"
     expect(heading(old, step_title(1))).to_be_visible()
     expect(main_area(old).get_by_role("button", name="Join", exact=True)).to_have_count(0)
-    choose_and_send(old, WRONG)
-    shows(old, "You had already answered this question")
+    shows(old, "Your answer is in.")  # found again in the database, before any tap
+    expect(old.get_by_role("button", name="Send my answer")).to_have_count(0)
     newcomer = open_page("phone")
     join(newcomer, link, "Late", code)
     expect(metric_value(console, "People in the room")).to_have_text(str(len(answers) + 1))

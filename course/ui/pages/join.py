@@ -6,13 +6,14 @@ import streamlit as st
 
 from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
 from course.helplinks import links_html, one_tap_links
+from course.model import AnyQuestion, MultipleChoice, SingleChoice
 from course.risk import is_risky
 from course.scoring import grade_answer
 from course.store.limits import JOIN_CODES, ROOM_JOINS, Refused, Ticket
 from course.store.sessions import NotAllowed, RoomClosed, RoomFull, RoomLocked, RoomNotFound
 from course.ui import client, cookies, frame, identity, room
 from course.ui.group_views import draw_step, draw_tally
-from course.ui.questions import ask, show_grade
+from course.ui.questions import ask, letters_of, show_grade
 from course.ui.resources import course_result, limits, sessions, take
 
 TOKEN = "participant_token"
@@ -199,6 +200,8 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
     st.header("Your turn")
     mine = st.session_state.setdefault("answers", {})
     slot = f"{room_id}:{askable.key}"
+    if slot not in mine and (earlier := sessions().own_answer(token, askable.key)) is not None:
+        mine[slot] = {"answer": earlier, "counted": True}  # after a reload: found, not re-asked
     if slot not in mine:
 
         def send(answer: object) -> None:
@@ -214,7 +217,8 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
             mine[slot] = {"answer": answer, "counted": counted}
 
         ask(askable.question, key=f"room-{room_id}-{askable.key}", seed_key=token[:8],
-            latest=None, on_answer=send, submit_label="Send my answer")  # fmt: skip
+            latest=None, on_answer=send, submit_label="Send my answer",
+            lettered=True)  # fmt: skip
         if slot not in mine:
             return  # no rerun after sending: the lines below show the answer is in
     answered = mine[slot]
@@ -229,7 +233,20 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
     if tally.revealed:
         draw_tally(askable, tally, min_group_size)
         if answered["counted"]:  # the grade of an answer that did not count would mislead
-            show_grade(grade_answer(askable.question, answered["answer"]), can_retry=False)
+            grade = grade_answer(askable.question, answered["answer"])
+            if said := _you_chose(askable.question, answered["answer"], grade.is_correct):
+                st.markdown(said)
+            show_grade(grade, can_retry=False)
+
+
+def _you_chose(question: AnyQuestion, answer: object, is_right: bool) -> str | None:
+    """Say which letters this phone chose, as the projector letters them: "You chose B: right"."""
+    if not isinstance(question, SingleChoice | MultipleChoice):
+        return None
+    letters = letters_of(question)
+    chosen = [answer] if isinstance(answer, str) else answer if isinstance(answer, list) else []
+    named = ", ".join(letters[c] for c in letters if c in chosen) or "nothing"
+    return f"**You chose {named}: {'right' if is_right else 'not right'}.**"
 
 
 show()
