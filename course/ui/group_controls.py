@@ -60,8 +60,15 @@ def _set_status(current: GroupSession, owner_id: int, status: str) -> None:
     st.rerun()
 
 
+PENDING_MOVE = "pending_move"
+
+
 def pace(current: GroupSession, lesson: Lesson, owner_id: int) -> Step:
-    """Show where the room is, with back and next; return the current step."""
+    """Show where the room is, with back and next; return the current step.
+
+    While a question is open the projector shows it, not the step: moving on first asks
+    whether to close it, so the room never looks at a question that is no longer asked.
+    """
     index = min(current.step_index, len(lesson.steps) - 1)
     total = len(lesson.steps)
     st.progress((index + 1) / total, text=f"Step {index + 1} of {total}")
@@ -72,12 +79,37 @@ def pace(current: GroupSession, lesson: Lesson, owner_id: int) -> Step:
         "Next", type="primary", icon=":material/arrow_forward:", width="stretch"
     ):
         _move(current, lesson, index + 1, owner_id)
+    _confirm_move(current, lesson, owner_id)
     return lesson.steps[index]
 
 
 def _move(current: GroupSession, lesson: Lesson, to: int, owner_id: int) -> None:
+    if current.open_question:
+        st.session_state[PENDING_MOVE] = (current.id, to)
+        return  # asked below the buttons, in this same run
     sessions().move(current.id, owner_id, to, lesson.steps[to].id, identity.now())
     st.rerun()
+
+
+def _confirm_move(current: GroupSession, lesson: Lesson, owner_id: int) -> None:
+    """Ask before leaving a step while its question is still open."""
+    pending = st.session_state.get(PENDING_MOVE)
+    if pending is None or pending[0] != current.id or not current.open_question:
+        st.session_state.pop(PENDING_MOVE, None)
+        return
+    to = pending[1]
+    with st.container(border=True, key="confirm-move"):
+        st.warning("A question is still open on the big screen. Close it and move on?")
+        go, stay = st.columns(2)
+        if go.button("Close it and move on", type="primary", width="stretch"):
+            st.session_state.pop(PENDING_MOVE, None)
+            now = identity.now()
+            sessions().close_question(current.id, owner_id, now)
+            sessions().move(current.id, owner_id, to, lesson.steps[to].id, now)
+            st.rerun()
+        if stay.button("Stay on this step", width="stretch"):
+            st.session_state.pop(PENDING_MOVE, None)
+            st.rerun()
 
 
 def questions(current: GroupSession, lesson: Lesson, owner_id: int, *, with_shares: bool) -> None:

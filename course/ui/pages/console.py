@@ -105,9 +105,22 @@ def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilita
     if isinstance(step, DiscussionStep):
         with st.expander("Facilitator notes (only you see these)", expanded=True):
             st.markdown(safe_markdown(step.facilitator_notes))
-    _live(current.id, facilitator.id)
+    # The buttons first, then the answers: Reveal stays put while answers arrive.
     group_controls.questions(current, lesson, facilitator.id, with_shares=True)
+    _live(current.id, facilitator.id)
     _room(current, facilitator)
+
+
+@st.fragment(run_every=3.0)
+def _people(room_id: int, facilitator_id: int) -> None:
+    """List who is in the room, live, each with a way to remove them."""
+    people = sessions().participants(room_id, facilitator_id)
+    for n, person in enumerate(people, start=1):
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.text(participant_label(person.display_name, n))  # plain text, never Markdown
+        if right.button("Remove", key=f"remove-{person.id}"):
+            sessions().remove_participant(room_id, facilitator_id, person.id, identity.now())
+            st.rerun(scope="fragment")
 
 
 @st.fragment(run_every=3.0)
@@ -194,13 +207,7 @@ def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
     st.subheader("The room")
     now = identity.now()
     _seats(current, facilitator)
-    people = sessions().participants(current.id, facilitator.id)
-    for n, person in enumerate(people, start=1):
-        left, right = st.columns([3, 1], vertical_alignment="center")
-        left.text(participant_label(person.display_name, n))  # plain text, never Markdown
-        if right.button("Remove", key=f"remove-{person.id}"):
-            sessions().remove_participant(current.id, facilitator.id, person.id, now)
-            st.rerun()
+    _people(current.id, facilitator.id)
     with st.expander("End the session"):
         st.markdown("Ending closes the room. The anonymous answers stay for the summary.")
         if st.button("End session", type="primary"):

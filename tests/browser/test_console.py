@@ -1,0 +1,95 @@
+"""The counselor's console as a room of phones sees it change, in a real browser.
+
+- the list of people fills in live, with no click on the console;
+- "Reveal results" stays where it is while answers arrive and the chart appears;
+- Next while a question is open asks first, so the projector never shows a question that is
+  no longer being asked; "Stay on this step" keeps everything as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from browser_kit import Server, choose, click_button, main_area, open_app, screenshot
+from playwright.sync_api import expect
+from test_group_session import (
+    QUESTION_LABEL,
+    add_facilitator,
+    answer,
+    charts,
+    check_join_screen,
+    heading,
+    join,
+    projector_link,
+    serve,
+    shows,
+    sign_in,
+    start_session,
+    step_title,
+)
+
+pytestmark = pytest.mark.browser
+
+NAMES = ["Sam", "River", ""]
+
+
+def reveal_top(page: Any) -> float:
+    box = main_area(page).get_by_role("button", name="Reveal results").bounding_box()
+    assert box is not None
+    return float(box["y"])
+
+
+def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, test_name: str
+) -> None:
+    db_url = f"sqlite:///{workdir / 'console.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    console = open_page("desktop")
+    sign_in(console, server.base)
+    code = start_session(console)
+    projector = open_page("projector")
+    open_app(projector, urljoin(server.base, projector_link(console, code)))
+    link = check_join_screen(projector, code)
+    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+
+    # People appear on the console as they join, with nothing pressed there.
+    phones = [open_page("phone") for _ in NAMES]
+    for n, (page, name) in enumerate(zip(phones, NAMES, strict=True), start=1):
+        join(page, phone_link, name, code)
+        who = f"“{name}” (chosen name)" if name else f"Participant {n}"
+        expect(main_area(console).get_by_text(who, exact=True)).to_be_visible(timeout=10_000)
+
+    choose(console, "Question to ask", QUESTION_LABEL)
+    click_button(console, "Open question", exact=True)
+    shows(console, f"Open question: {QUESTION_LABEL}")
+    before = reveal_top(console)
+    for page, right in zip(phones, [True, True, False], strict=True):
+        answer(page, right)
+    # Three answers: the console draws its chart (below the buttons, so nothing moves).
+    expect(charts(console)).to_be_visible(timeout=20_000)
+    assert reveal_top(console) == pytest.approx(before, abs=1), "Reveal moved as answers came"
+    screenshot(console, test_name, "question-open")
+
+    # Next with the question open: asked first; staying keeps the question on the big screen.
+    click_button(console, "Next")
+    confirm = main_area(console).locator(".st-key-confirm-move")
+    expect(confirm).to_contain_text("A question is still open on the big screen.")
+    click_button(console, "Stay on this step")
+    expect(confirm).to_have_count(0)
+    expect(heading(console, step_title(1))).to_be_visible()
+    expect(heading(projector, "Question")).to_be_visible()
+
+    # Moving on closes it: the projector leaves the question for the next step.
+    click_button(console, "Next")
+    click_button(console, "Close it and move on")
+    expect(heading(console, step_title(2))).to_be_visible()
+    expect(heading(projector, step_title(2))).to_be_visible(timeout=10_000)
+    expect(heading(projector, "Question")).to_have_count(0)
+    for page in phones:
+        expect(heading(page, step_title(2))).to_be_visible(timeout=10_000)
+    screenshot(projector, test_name, "projector-next-step")
