@@ -390,6 +390,12 @@ def run_one_question(
     )
     assert took <= FOLLOW_SECONDS, f"the question took {took:.1f} s to reach the phones"
     # The projector fills with the question: its choices, lettered, and how many answered.
+    # Each phone shows the question alone: its prompt once, and Send without scrolling.
+    prompt = " ".join(QUESTION["prompt"].replace("**", "").split())
+    for page in phones:
+        expect(main_area(page).get_by_text(prompt, exact=True)).to_have_count(1)
+        send = main_area(page).get_by_role("button", name="Send my answer").bounding_box()
+        assert send is not None and send["y"] + send["height"] <= page.viewport_size["height"]
     expect(metric_value(projector, "Answered")).to_have_text(f"0 of {len(PHONES)}")
     for n, text in enumerate(OPTIONS):
         expect(main_area(projector).get_by_text(f"{chr(ord('A') + n)}. {text}")).to_be_visible()
@@ -412,7 +418,7 @@ def run_one_question(
     seat = seat_cookie(again)
     assert seat and seat not in again.url  # the token grants the seat: never in the address
     reload(again)
-    expect(heading(again, step_title(2))).to_be_visible()
+    expect(heading(again, "Your turn")).to_be_visible()  # the question is still open
     expect(main_area(again).get_by_role("button", name="Join", exact=True)).to_have_count(0)
     assert seat_cookie(again) == seat and "seat" not in again.url
     # Before anyone taps anything, the phone shows its answer is in: no form to answer again.
@@ -588,7 +594,7 @@ def test_kill_9_mid_question_loses_no_answer(
     old = phones[0]
     wait_for_app_run(old)  # connected to the new server, and its script has run there
     assert old.evaluate("() => window.__beforeKill === true"), "the page was reloaded"
-    expect(heading(old, step_title(1))).to_be_visible()
+    expect(heading(old, "Your turn")).to_be_visible()  # the question is still open
     expect(main_area(old).get_by_role("button", name="Join", exact=True)).to_have_count(0)
     shows(old, "Your answer is in.")  # found again in the database, before any tap
     expect(old.get_by_role("button", name="Send my answer")).to_have_count(0)
@@ -597,6 +603,7 @@ def test_kill_9_mid_question_loses_no_answer(
     expect(metric_value(console, "People in the room")).to_have_text(str(len(answers) + 1))
 
     click_button(console, "Next")
+    click_button(console, "Close it and move on")  # the question was still open
     everywhere(
         [old, newcomer],
         lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=10_000),

@@ -11,6 +11,7 @@ from course.risk import is_risky
 from course.scoring import grade_answer
 from course.store.limits import JOIN_CODES, ROOM_JOINS, Refused, Ticket
 from course.store.sessions import NotAllowed, RoomClosed, RoomFull, RoomLocked, RoomNotFound
+from course.text import safe_markdown
 from course.ui import client, cookies, frame, identity, room
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.questions import ask, letters_of, show_grade
@@ -141,18 +142,22 @@ def _follow(token: str) -> None:
     st.caption(lesson.title)
     if participant.display_name:
         st.text(f"You joined as “{participant.display_name}”.")  # plain text, never Markdown
-    draw_step(lesson.steps[min(current.step_index, len(lesson.steps) - 1)])
     askable = find_askable(course, lesson, current.open_question or "")
+    share = find_share(lesson, current.open_question or "")
+    # While a question is open the phone is for answering: the question alone, its prompt
+    # once and Send within reach; the step comes back when the counselor closes it.
     if askable is not None:
         _question(token, current.id, askable, current.min_group_size)
-    share = find_share(lesson, current.open_question or "")
-    if share is not None:
+    elif share is not None:
         _share(token, current.id, share)
+    else:
+        draw_step(lesson.steps[min(current.step_index, len(lesson.steps) - 1)])
 
 
 def _share(token: str, room_id: int, share: Share) -> None:
     """Take one short, anonymous thought; the counselor picks which ones the big screen shows."""
     st.header("Share a thought")
+    st.markdown(safe_markdown(share.prompt))
     mine = st.session_state.setdefault("answers", {})
     slot = f"{room_id}:{share.key}"
     if slot not in mine:
