@@ -693,3 +693,24 @@ def test_a_seat_finds_only_its_own_answer_again(room: Room, sessions: Sessions) 
     (person, _) = [p for p in sessions.participants(room.session.id, room.facilitator)][:2]
     sessions.remove_participant(room.session.id, room.facilitator, person.id, NOW)
     assert sessions.own_answer(mine, "q1") is None, "a removed seat gets nothing back"
+
+
+def test_a_countdown_runs_for_the_open_question_only(
+    room: Room, sessions: Sessions, counselors: tuple[int, int]
+) -> None:
+    session_id, amy = room.session.id, room.facilitator
+    with pytest.raises(NotAllowed, match="open a question before starting a countdown"):
+        sessions.start_countdown(session_id, amy, 30, NOW)
+    room.ask("q1")
+    sessions.start_countdown(session_id, amy, 30, NOW)
+    assert sessions.owned(session_id, amy).countdown_until == NOW + timedelta(seconds=30)
+    for seconds in (4, 601):
+        with pytest.raises(ValueError, match="a countdown lasts 5 to 600 seconds"):
+            sessions.start_countdown(session_id, amy, seconds, NOW)
+    with pytest.raises(NotAllowed):
+        sessions.start_countdown(session_id, counselors[1], 30, NOW)
+    room.ask("q2")  # a new question starts without a countdown
+    assert sessions.owned(session_id, amy).countdown_until is None
+    sessions.start_countdown(session_id, amy, 60, NOW)
+    sessions.close_question(session_id, amy, NOW)
+    assert sessions.owned(session_id, amy).countdown_until is None

@@ -32,6 +32,8 @@ class GroupSession:
     # A family session's mode, kept with the session so a reload finds it: "screen" (one
     # shared screen) or "phones" (everyone on their own phone); None for a group session.
     family_mode: str | None = None
+    # When the counselor's countdown for the open question ends (None: no countdown).
+    countdown_until: datetime | None = None
 
     @property
     def is_joinable(self) -> bool:

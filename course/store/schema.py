@@ -259,6 +259,8 @@ group_sessions = Table(
     Column("seat_cap", Integer, nullable=False, server_default="40"),
     # A family session's mode ("screen" or "phones"): the session's, not one browser's.
     Column("family_mode", String(_WORD_LENGTH), nullable=True),
+    # The end of a countdown the counselor started for the open question (every screen shows it).
+    Column("countdown_until", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),

@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 KINDS = ("group", "family")
+MAX_COUNTDOWN_SECONDS = 600
 # How a family follows its session: one shared screen, or everyone on their own phone.
 FAMILY_MODES = ("screen", "phones")
 STATUSES = ("open", "locked", "closed")
@@ -193,13 +194,27 @@ class Sessions:
         check_ids(question_key=question_key)
         key = {"session_id": session_id, "question_key": question_key}
         with write(self.engine) as conn:
-            rows.control(conn, session_id, facilitator_id, open_question=question_key)
+            rows.control(
+                conn, session_id, facilitator_id, open_question=question_key, countdown_until=None
+            )
             stmt = dialect_insert(conn, session_questions).values(**key, opened_at=utc(now))
             conn.execute(stmt.on_conflict_do_nothing())
 
     def close_question(self, session_id: int, facilitator_id: int, now: datetime) -> None:
         """Stop taking answers to the open question."""
-        self._control(session_id, facilitator_id, open_question=None)
+        self._control(session_id, facilitator_id, open_question=None, countdown_until=None)
+
+    def start_countdown(
+        self, session_id: int, facilitator_id: int, seconds: int, now: datetime
+    ) -> None:
+        """Give the room `seconds` to answer the open question; every screen counts down."""
+        if not 5 <= seconds <= MAX_COUNTDOWN_SECONDS:
+            raise ValueError(f"a countdown lasts 5 to {MAX_COUNTDOWN_SECONDS} seconds")
+        with write(self.engine) as conn:
+            if rows.owned(conn, session_id, facilitator_id).open_question is None:
+                raise NotAllowed("open a question before starting a countdown")
+            ends = utc(now) + timedelta(seconds=seconds)
+            rows.control(conn, session_id, facilitator_id, countdown_until=ends)
 
     def reveal(
         self, session_id: int, facilitator_id: int, question_key: str, now: datetime

@@ -16,6 +16,7 @@ from course.ui import identity
 from course.ui.resources import course_result, sessions
 
 LOCK_HINT = "Everyone is in? Lock the room so no one else can join with the code."
+TIMER_SECONDS = (15, 30, 60, 90, 120)
 
 
 @st.fragment(run_every=3.0)
@@ -141,4 +142,17 @@ def questions(current: GroupSession, lesson: Lesson, owner_id: int, *, with_shar
         st.rerun()
     if current.open_question and close.button("Close question", width="stretch"):
         sessions().close_question(current.id, owner_id, now)
+        st.rerun()
+    if poll:
+        _timer(current, owner_id)
+
+
+def _timer(current: GroupSession, owner_id: int) -> None:
+    """Offer a countdown for the open question; the projector shows the time left."""
+    length, start = st.columns([2, 1], vertical_alignment="bottom")
+    seconds = length.selectbox(
+        "Time to answer", TIMER_SECONDS, index=1, format_func=lambda n: f"{n} seconds"
+    )
+    if start.button("Start the timer", icon=":material/timer:", width="stretch") and seconds:
+        sessions().start_countdown(current.id, owner_id, int(seconds), identity.now())
         st.rerun()

@@ -2,12 +2,14 @@
 
 - the list of people fills in live, with no click on the console;
 - "Reveal results" stays where it is while answers arrive and the chart appears;
+- a countdown the counselor starts runs on the projector;
 - Next while a question is open asks first, so the projector never shows a question that is
   no longer being asked; "Stay on this step" keeps everything as it was.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from test_group_session import (
     check_join_screen,
     heading,
     join,
+    metric_value,
     projector_link,
     serve,
     shows,
@@ -74,6 +77,13 @@ def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     expect(charts(console)).to_be_visible(timeout=20_000)
     assert reveal_top(console) == pytest.approx(before, abs=1), "Reveal moved as answers came"
     screenshot(console, test_name, "question-open")
+
+    # A countdown the counselor starts runs on the projector, down to "Time is up".
+    choose(console, "Time to answer", "15 seconds")
+    click_button(console, "Start the timer")
+    left = metric_value(projector, "Time left")
+    expect(left).to_have_text(re.compile(r"^0:(1[0-5]|0\d)$"), timeout=10_000)
+    expect(left).to_have_text("Time is up", timeout=30_000)
 
     # Next with the question open: asked first; staying keeps the question on the big screen.
     click_button(console, "Next")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
@@ -46,14 +49,16 @@ def _screen(code: str) -> None:
         askable = find_askable(course, lesson, current.open_question or "")
         share = find_share(lesson, current.open_question or "")
         if askable is not None:
-            _question(current.id, askable, current.min_group_size)
+            _question(current.id, askable, current.min_group_size, current.countdown_until)
         elif share is not None:
             _thoughts(current.id, share)
         else:
             draw_step(step)
 
 
-def _question(room_id: int, askable: Askable, min_group_size: int) -> None:
+def _question(
+    room_id: int, askable: Askable, min_group_size: int, countdown_until: datetime | None
+) -> None:
     """Fill the screen with the open question: its choices and how many answered; on reveal,
     the chart, the right answer marked and why."""
     question = askable.question
@@ -64,7 +69,12 @@ def _question(room_id: int, askable: Askable, min_group_size: int) -> None:
         lines = choice_lines(question, seed_for("projector", askable.key))
         st.markdown(safe_markdown("\n".join(f"- {line}" for line in lines)))
         seated = sessions().participant_count(room_id)
-        st.metric("Answered", f"{tally.responses} of {seated}")
+        answered, left = st.columns(2)
+        answered.metric("Answered", f"{tally.responses} of {seated}")
+        if countdown_until is not None:
+            seconds = max(0, math.ceil((countdown_until - identity.now()).total_seconds()))
+            said = f"{seconds // 60}:{seconds % 60:02d}" if seconds else "Time is up"
+            left.metric("Time left", said)
         return
     draw_tally(askable, tally, min_group_size, large=True)
     st.success(safe_markdown(right_answer(question)), icon=":material/check_circle:")
