@@ -113,8 +113,18 @@ def _confirm_move(current: GroupSession, lesson: Lesson, owner_id: int) -> None:
             st.rerun()
 
 
-def questions(current: GroupSession, lesson: Lesson, owner_id: int, *, with_shares: bool) -> None:
-    """Pick a question (or, with_shares, a discussion prompt) to open, reveal or close."""
+def questions(
+    current: GroupSession,
+    lesson: Lesson,
+    owner_id: int,
+    *,
+    with_shares: bool,
+    narrow: bool = False,
+) -> None:
+    """Pick a question (or, with_shares, a discussion prompt) to open, reveal or close.
+
+    Narrow (a side column): the buttons one above the other, so each label reads whole.
+    """
     course = course_result().course
     if course is None:
         return
@@ -129,7 +139,7 @@ def questions(current: GroupSession, lesson: Lesson, owner_id: int, *, with_shar
     # not reopen the first question by mistake.
     at = keys.index(current.open_question) if current.open_question in options else 0
     chosen = st.selectbox("Question to ask", keys, index=at, format_func=options.__getitem__)
-    ask, reveal, close = st.columns(3)
+    ask, reveal, close = (st.container(),) * 3 if narrow else st.columns(3)
     now = identity.now()
     if ask.button("Open question", width="stretch") and chosen:
         sessions().open_question(current.id, owner_id, chosen, now)

@@ -63,5 +63,6 @@ def show_join(room: GroupSession, *, large: bool, compact: bool = False) -> None
         st.image(qr_png(link), width=140, alt=f"QR code for {link}")
         return
     (st.title if large else st.subheader)(f"Join code: {code}")
-    st.markdown(f"Go to **{base_url()}/join** or scan the code with your phone's camera.")
-    st.image(qr_png(link), width=330 if large else 198, alt=f"QR code for {link}")
+    # The QR code right under the code: on a laptop both stay above the fold.
+    st.image(qr_png(link), width=330 if large else 180, alt=f"QR code for {link}")
+    st.markdown(f"Scan the code with your phone's camera, or go to **{base_url()}/join**.")

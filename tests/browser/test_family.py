@@ -227,3 +227,36 @@ def test_a_family_session_keeps_its_mode_through_a_reload(
     expect(_mode_caption(screen, "One shared screen")).to_be_visible()
     _reload(other_tab)
     expect(_mode_caption(other_tab, "One shared screen")).to_be_visible()
+
+
+def test_family_phones_mode_fits_a_laptop_screen(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, test_name: str
+) -> None:
+    """Found at 1280x800: buttons cut to "Op..." / "Rev...", the QR code below the fold."""
+    db_url = f"sqlite:///{workdir / 'family-laptop.db'}"
+    server = start_server(workdir, {"COURSE_DATABASE_URL": db_url, "COURSE_ROOT": ""})
+    servers.append(server)
+    screen = open_page("desktop")  # 1280x800, a family's laptop
+    open_app(screen, f"{server.base}/family")
+    choose(screen, "Lesson", LESSON["title"])
+    main_area(screen).get_by_text("Everyone on their own phone", exact=True).click()
+    click_button(screen, "Start the family session", exact=True)
+    main = main_area(screen)
+    code = main.get_by_role("heading", name=re.compile(r"^Join code: "))
+    qr = main.get_by_role("img", name=re.compile("^QR code for "))
+    expect(qr).to_be_visible()
+    height = screen.viewport_size["height"]
+    for what in (code, qr):
+        box = what.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, (what, box)
+    # Every control reads whole: no label cut short with an ellipsis.
+    for name in ("Open question", "Next"):
+        button = main.get_by_role("button", name=name, exact=True)
+        expect(button).to_be_visible()
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), name
+    cut = screen.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] button p')]
+              .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent)"""
+    )
+    assert cut == [], cut
+    screenshot(screen, test_name, "family-phones-laptop")

@@ -112,10 +112,11 @@ def _begin(lesson: Lesson, mode: str) -> str | None:
 def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
     mode = current.family_mode or "phones"  # the session's, so a reload keeps it
     # The host's screen is the one the family watches: wide, in type read from the sofa.
-    st.set_page_config(layout="wide")
+    # The sidebar folds away (help stays in the top line) so a laptop gives the lesson room.
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(LARGE_TYPE)  # safe: a fixed style sheet of ours, no content
     st.caption(f"{lesson.title} · {MODES.get(mode, '')}")
-    main, side = st.columns([2, 1], gap="large")
+    main, side = st.columns([3, 2], gap="large")
     with main:
         step = group_controls.pace(current, lesson, host_id)
         with st.container(border=True):
@@ -126,12 +127,11 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
         if isinstance(step, DiscussionStep):
             with st.expander("Tips for leading this talk"):
                 st.markdown(safe_markdown(step.facilitator_notes))
-        if mode == "phones":
-            _answers(current.id, host_id)
-    with side:
+    with side:  # with phones: the code first (above the fold), the controls, the answers
         if mode == "phones":
             room.show_join(current, large=False)
-            group_controls.questions(current, lesson, host_id, with_shares=False)
+            group_controls.questions(current, lesson, host_id, with_shares=False, narrow=True)
+            _answers(current.id, host_id)
         _host_tools(current, lesson, host_id, mode)
     # Last on the page, so the live part keeps its place (and its fragment name) after this run.
     if token := st.session_state.pop("family_token", None):
@@ -141,7 +141,7 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
 def _host_tools(current: GroupSession, lesson: Lesson, host_id: int, mode: str) -> None:
     handout.offer(lesson.id, audience="family")
     other = "phones" if mode == "screen" else "screen"
-    if st.button(f"Switch to: {MODES[other].lower()}"):
+    if st.button(f"Switch to: {MODES[other].lower()}", width="stretch"):
         sessions().set_family_mode(current.id, host_id, other, identity.now())
         st.rerun()
     with st.expander("End the family session"):
