@@ -714,3 +714,16 @@ def test_a_countdown_runs_for_the_open_question_only(
     sessions.start_countdown(session_id, amy, 60, NOW)
     sessions.close_question(session_id, amy, NOW)
     assert sessions.owned(session_id, amy).countdown_until is None
+
+
+def test_the_counselor_can_show_the_join_code_large_again(
+    room: Room, sessions: Sessions, counselors: tuple[int, int]
+) -> None:
+    session_id, amy = room.session.id, room.facilitator
+    assert sessions.owned(session_id, amy).join_large is False
+    sessions.show_join_large(session_id, amy, True, NOW)
+    assert sessions.owned(session_id, amy).join_large is True
+    with pytest.raises(NotAllowed):
+        sessions.show_join_large(session_id, counselors[1], False, NOW)
+    sessions.show_join_large(session_id, amy, False, NOW)
+    assert sessions.owned(session_id, amy).join_large is False

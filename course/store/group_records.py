@@ -34,6 +34,8 @@ class GroupSession:
     family_mode: str | None = None
     # When the counselor's countdown for the open question ends (None: no countdown).
     countdown_until: datetime | None = None
+    # The counselor asked the projector to show the join code large again (for latecomers).
+    join_large: bool = False
 
     @property
     def is_joinable(self) -> bool:

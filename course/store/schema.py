@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.types import TypeDecorator
 
 # Ids come from lesson and quiz files, request keys from the client; both are short.
@@ -261,6 +262,8 @@ group_sessions = Table(
     Column("family_mode", String(_WORD_LENGTH), nullable=True),
     # The end of a countdown the counselor started for the open question (every screen shows it).
     Column("countdown_until", UTCDateTime, nullable=True),
+    # Show the join code large on the projector again, once the lesson has started.
+    Column("join_large", Boolean, nullable=False, server_default=sa_false()),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),

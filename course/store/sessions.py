@@ -204,6 +204,12 @@ class Sessions:
         """Stop taking answers to the open question."""
         self._control(session_id, facilitator_id, open_question=None, countdown_until=None)
 
+    def show_join_large(
+        self, session_id: int, facilitator_id: int, large: bool, now: datetime
+    ) -> None:
+        """Show the join code large on the projector again (for latecomers), or small."""
+        self._control(session_id, facilitator_id, join_large=large)
+
     def start_countdown(
         self, session_id: int, facilitator_id: int, seconds: int, now: datetime
     ) -> None:

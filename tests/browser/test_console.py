@@ -3,6 +3,7 @@
 - the list of people fills in live, with no click on the console;
 - "Reveal results" stays where it is while answers arrive and the chart appears;
 - a countdown the counselor starts runs on the projector;
+- the join code comes back large on the projector when the counselor asks;
 - Next while a question is open asks first, so the projector never shows a question that is
   no longer being asked; "Stay on this step" keeps everything as it was.
 """
@@ -103,3 +104,11 @@ def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     for page in phones:
         expect(heading(page, step_title(2))).to_be_visible(timeout=10_000)
     screenshot(projector, test_name, "projector-next-step")
+
+    # The lesson runs, so the join code keeps to a corner; for a latecomer it comes back large.
+    large_code = heading(projector, f"Join code: {code[:3]} {code[3:]}")
+    expect(large_code).to_have_count(0)
+    click_button(console, "Show the join code large")
+    expect(large_code).to_be_visible(timeout=10_000)
+    click_button(console, "Make the join code small")
+    expect(large_code).to_have_count(0, timeout=10_000)

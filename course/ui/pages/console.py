@@ -97,7 +97,14 @@ def _begin(lesson: Lesson, facilitator: staff.Facilitator, size: int, seats: int
 
 def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
     st.caption(f"{lesson.title} · join code {current.join_code} · {current.status}")
-    st.link_button("Open the projector view", f"/projector?room={current.join_code}")
+    with st.container(horizontal=True):
+        st.link_button("Open the projector view", f"/projector?room={current.join_code}")
+        if current.status == "open":
+            large = not current.join_large
+            label = "Show the join code large" if large else "Make the join code small"
+            if st.button(label, icon=":material/qr_code_2:"):
+                sessions().show_join_large(current.id, facilitator.id, large, identity.now())
+                st.rerun()
     group_controls.door(current.id, facilitator.id)
     step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):

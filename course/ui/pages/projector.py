@@ -40,8 +40,9 @@ def _screen(code: str) -> None:
         st.title("This session has ended. Thank you for taking part.")
         return
     step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
-    # Before the lesson starts the join code fills the side; then it keeps to a corner.
-    is_starting = current.step_index == 0 and current.open_question is None
+    # Before the lesson starts (or when the counselor asks) the join code fills the side; then
+    # it keeps to a corner.
+    is_starting = current.join_large or (current.step_index == 0 and current.open_question is None)
     main, side = st.columns([2, 1] if is_starting else [5, 1], gap="large")
     with side:
         room.show_join(current, large=is_starting, compact=not is_starting)
