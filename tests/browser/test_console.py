@@ -14,25 +14,19 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlparse
 
 import pytest
-from browser_kit import Server, choose, click_button, main_area, open_app, screenshot
+from browser_kit import Server, choose, click_button, main_area, screenshot
 from playwright.sync_api import expect
 from test_group_session import (
     QUESTION_LABEL,
-    add_facilitator,
     answer,
     charts,
-    check_join_screen,
     heading,
     join,
     metric_value,
-    projector_link,
-    serve,
+    open_room,
     shows,
-    sign_in,
-    start_session,
     step_title,
 )
 
@@ -50,16 +44,7 @@ def reveal_top(page: Any) -> float:
 def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     open_page: Callable[[str], Any], servers: list[Server], workdir: Path, test_name: str
 ) -> None:
-    db_url = f"sqlite:///{workdir / 'console.db'}"
-    add_facilitator(db_url)
-    server = serve(servers, workdir, db_url)
-    console = open_page("desktop")
-    sign_in(console, server.base)
-    code = start_session(console)
-    projector = open_page("projector")
-    open_app(projector, urljoin(server.base, projector_link(console, code)))
-    link = check_join_screen(projector, code)
-    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+    console, projector, code, phone_link = open_room(open_page, servers, workdir, "console")
 
     # People appear on the console as they join, with nothing pressed there.
     phones = [open_page("phone") for _ in NAMES]

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
@@ -289,6 +289,32 @@ def check_join_screen(page: Any, code: str) -> str:
     want = qr_matrix(link)
     assert qr_modules(served.body(), len(want)) == want, f"the QR image does not encode {link}"
     return link
+
+
+class OpenRoom(NamedTuple):
+    """A session started on one server: the console, the projector, the code, the join link."""
+
+    console: Any
+    projector: Any
+    code: str
+    phone_link: str
+
+
+def open_room(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, name: str
+) -> OpenRoom:
+    """Start a server on a fresh database, sign in, start a session, open its projector."""
+    db_url = f"sqlite:///{workdir / f'{name}.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    console = open_page("desktop")
+    sign_in(console, server.base)
+    code = start_session(console)
+    projector = open_page("projector")
+    open_app(projector, urljoin(server.base, projector_link(console, code)))
+    link = check_join_screen(projector, code)
+    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+    return OpenRoom(console, projector, code, phone_link)
 
 
 # --- a participant's moves ---------------------------------------------------------------------

@@ -12,22 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlparse
 
 import pytest
-from browser_kit import Server, choose, click_button, main_area, open_app, screenshot
+from browser_kit import Server, choose, click_button, main_area, screenshot
 from playwright.sync_api import expect
 from test_group_session import (
     LESSON,
-    add_facilitator,
-    check_join_screen,
     heading,
     join,
-    projector_link,
-    serve,
+    open_room,
     shows,
-    sign_in,
-    start_session,
 )
 
 pytestmark = pytest.mark.browser
@@ -74,16 +68,7 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
     workdir: Path,
     test_name: str,
 ) -> None:
-    db_url = f"sqlite:///{workdir / 'thoughts.db'}"
-    add_facilitator(db_url)
-    server = serve(servers, workdir, db_url)
-    console = open_page("desktop")
-    sign_in(console, server.base)
-    code = start_session(console)
-    projector = open_page("projector")
-    open_app(projector, urljoin(server.base, projector_link(console, code)))
-    link = check_join_screen(projector, code)
-    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+    console, projector, code, phone_link = open_room(open_page, servers, workdir, "thoughts")
     phones = [open_page("phone") for _ in THOUGHTS]
     for page, name in zip(phones, [NAME, ""], strict=True):
         join(page, phone_link, name, code)
@@ -135,16 +120,7 @@ def test_a_thought_that_suggests_risk_alerts_the_counselor_and_stays_off_the_pro
     workdir: Path,
     test_name: str,
 ) -> None:
-    db_url = f"sqlite:///{workdir / 'risk.db'}"
-    add_facilitator(db_url)
-    server = serve(servers, workdir, db_url)
-    console = open_page("desktop")
-    sign_in(console, server.base)
-    code = start_session(console)
-    projector = open_page("projector")
-    open_app(projector, urljoin(server.base, projector_link(console, code)))
-    link = check_join_screen(projector, code)
-    phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
+    console, projector, code, phone_link = open_room(open_page, servers, workdir, "risk")
     phones = [open_page("phone"), open_page("phone")]
     for page in phones:
         join(page, phone_link, "", code)
