@@ -54,12 +54,15 @@ def normalize(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
+# Folded once: the console and projector check every shared thought on each refresh.
+_BUILT_IN_FOLDED = tuple(normalize(phrase) for phrase in BUILT_IN)
+
+
 def matches(text: str, extra: Iterable[str] = ()) -> list[str]:
     """Return the phrases (built-in, then the course's own) found in the text, each once."""
     words = f" {normalize(text)} "
-    found = []
-    for phrase in (*BUILT_IN, *extra):
-        wanted = normalize(phrase)
+    found: list[str] = []
+    for wanted in (*_BUILT_IN_FOLDED, *(normalize(phrase) for phrase in extra)):
         if wanted and f" {wanted} " in words and wanted not in found:
             found.append(wanted)
     return found

@@ -161,7 +161,7 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
     risky = {n for n, r in enumerate(found) if is_risky(str(r.answer), extra)}
     st.markdown(f"**Open for thoughts:** {share.label} · {len(found)} shared")
     if risky:
-        _risk_alert(len(risky))
+        _risk_alert(len(risky), course.manifest.crisis_policy if course else None)
     for index, thought in enumerate(found):
         with st.container(border=True):
             st.text(str(thought.answer))  # as typed: plain text, never Markdown
@@ -171,9 +171,8 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
                 _approval(room_id, facilitator_id, share, index, thought)
 
 
-def _risk_alert(count: int) -> None:
+def _risk_alert(count: int, policy: str | None) -> None:
     """Tell the counselor, and only the counselor, what to do now."""
-    course = course_result().course
     said = "A shared thought suggests" if count == 1 else f"{count} shared thoughts suggest"
     with st.container(border=True, key="risk-alert"):
         st.error(
@@ -181,8 +180,8 @@ def _risk_alert(count: int) -> None:
             "screen, and no one knows who wrote it.",
             icon=":material/emergency:",
         )
-        if course and course.manifest.crisis_policy:
-            st.markdown(safe_markdown(course.manifest.crisis_policy))
+        if policy:
+            st.markdown(safe_markdown(policy))
         st.html(help_list_html(frame.crisis_resources()))  # our tags; content escaped
 
 

@@ -205,8 +205,13 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
     st.header("Your turn")
     mine = st.session_state.setdefault("answers", {})
     slot = f"{room_id}:{askable.key}"
-    if slot not in mine and (earlier := sessions().own_answer(token, askable.key)) is not None:
-        mine[slot] = {"answer": earlier, "counted": True}  # after a reload: found, not re-asked
+    # After a reload (or a server restart) the answer is found again, not asked for again.
+    # Looked up once per question in a browser session, not on every two-second poll.
+    looked = st.session_state.setdefault("answers_looked_up", set())
+    if slot not in mine and slot not in looked:
+        looked.add(slot)
+        if (earlier := sessions().own_answer(token, askable.key)) is not None:
+            mine[slot] = {"answer": earlier, "counted": True}
     if slot not in mine:
 
         def send(answer: object) -> None:
