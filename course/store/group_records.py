@@ -36,6 +36,8 @@ class GroupSession:
     countdown_until: datetime | None = None
     # The counselor asked the projector to show the join code large again (for latecomers).
     join_large: bool = False
+    # How the projector shows approved thoughts: "list", or "cloud" for a word cloud.
+    thoughts_view: str = "list"
 
     @property
     def is_joinable(self) -> bool:

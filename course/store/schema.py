@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -264,6 +265,8 @@ group_sessions = Table(
     Column("countdown_until", UTCDateTime, nullable=True),
     # Show the join code large on the projector again, once the lesson has started.
     Column("join_large", Boolean, nullable=False, server_default=sa_false()),
+    # How the projector shows approved thoughts: "list" or "cloud" (a word cloud).
+    Column("thoughts_view", String(_WORD_LENGTH), nullable=False, server_default="list"),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
@@ -379,8 +382,50 @@ cohort_members = Table(
     Index(None, "cohort_id", "program_id", unique=True),
 )
 
+def _cohort_id() -> Column[int]:
+    """Make a cohort_id column whose rows go away with their cohort."""
+    fk = ForeignKey("cohorts.id", ondelete="CASCADE")
+    return Column("cohort_id", Integer, fk, nullable=False)
+
+
+# A cohort's lesson series: the group sessions a counselor plans, each with its date, and the
+# live session that ran it once it did (a planned session not yet held has none).
+series_sessions = Table(
+    "series_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _cohort_id(),
+    _key("lesson_id"),
+    Column("planned_on", Date, nullable=False),
+    # SET NULL: deleting a session's rows leaves the plan, as not held.
+    Column(
+        "group_session_id",
+        Integer,
+        ForeignKey("group_sessions.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "cohort_id"),
+    # One live session runs one planned session.
+    Index(None, "group_session_id", unique=True),
+    sqlite_autoincrement=True,
+)
+
+# Lessons a counselor gives a cohort to do between sessions ("From your group" on the map).
+take_homes = Table(
+    "take_homes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _cohort_id(),
+    _key("lesson_id"),
+    Column("due_on", Date, nullable=True),
+    Column("assigned_at", UTCDateTime, nullable=False),
+    UniqueConstraint("cohort_id", "lesson_id"),
+    sqlite_autoincrement=True,
+)
+
 # Tables of a program, not of any learner (memberships are the learners', above).
-PROGRAM_TABLES: tuple[Table, ...] = (cohorts,)
+PROGRAM_TABLES: tuple[Table, ...] = (cohorts, series_sessions, take_homes)
 
 # Every table holding a learner's data, children first (the order deletes must run in).
 # A new table with learner data must be added here so export and delete cover it.

@@ -40,6 +40,7 @@ from course.store.schema import (
     group_sessions,
     participants,
     responses,
+    series_sessions,
     session_questions,
 )
 from course.store.session_rows import AnswerKeys
@@ -69,6 +70,8 @@ MAX_COUNTDOWN_SECONDS = 600
 # How a family follows its session: one shared screen, or everyone on their own phone.
 FAMILY_MODES = ("screen", "phones")
 STATUSES = ("open", "locked", "closed")
+# How the projector shows approved thoughts: one by one, or as a word cloud.
+THOUGHTS_VIEWS = ("list", "cloud")
 # Phones poll every few seconds; noting "seen" on each poll would make every poll a write.
 SEEN_EVERY = timedelta(minutes=1)
 # A collision needs two equal codes among live sessions; five in a row means a fault.
@@ -209,6 +212,13 @@ class Sessions:
     ) -> None:
         """Show the join code large on the projector again (for latecomers), or small."""
         self._control(session_id, facilitator_id, join_large=large)
+
+    def show_thoughts_as(
+        self, session_id: int, facilitator_id: int, view: str, now: datetime
+    ) -> None:
+        """Show approved thoughts on the projector as a "list" or a word "cloud"."""
+        _check_choice("thoughts_view", view, THOUGHTS_VIEWS)
+        self._control(session_id, facilitator_id, thoughts_view=view)
 
     def start_countdown(
         self, session_id: int, facilitator_id: int, seconds: int, now: datetime
@@ -411,6 +421,9 @@ class Sessions:
         """Delete the session and every row it has, in one transaction; return rows deleted."""
         with write(self.engine) as conn:
             rows.owned(conn, session_id, facilitator_id, for_update=True)
+            # A planned session it ran is no longer held (nothing rests on ON DELETE alone).
+            link = series_sessions.c.group_session_id == session_id
+            conn.execute(update(series_sessions).where(link).values(group_session_id=None))
             # Explicit deletes, child tables first: nothing rests on ON DELETE CASCADE alone.
             return sum(
                 conn.execute(delete(table).where(column == session_id)).rowcount
