@@ -86,7 +86,9 @@ def test_deleting_a_session_leaves_its_plan_not_held(store: Store, leads: tuple[
     assert series.planned(cohort.id, lead) == []
 
 
-def test_one_session_runs_one_plan_and_only_its_owners(store: Store, leads: tuple[int, int]) -> None:
+def test_one_session_runs_one_plan_and_only_its_owners(
+    store: Store, leads: tuple[int, int]
+) -> None:
     lead, other = leads
     cohort = Cohorts(store.engine).create(lead, "Group", NOW)
     series = Series(store.engine)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.store.db import dialect_insert, read, write
@@ -326,8 +327,12 @@ class Series:
             return []
         member = cohort_members.c
         query = (
-            select(member.learner_id, member.program_id, lesson_progress.c.lesson_id,
-                   lesson_progress.c.completed_at)  # fmt: skip
+            select(
+                member.learner_id,
+                member.program_id,
+                lesson_progress.c.lesson_id,
+                lesson_progress.c.completed_at,
+            )  # fmt: skip
             .join(lesson_progress, lesson_progress.c.learner_id == member.learner_id)
             .where(
                 member.cohort_id == cohort_id,
@@ -376,10 +381,18 @@ class Series:
                 select(member.learner_id, member.program_id).where(member.cohort_id == cohort_id)
             ).all()
             finished = conn.execute(
-                select(lesson_progress.c.learner_id, lesson_progress.c.lesson_id,
-                       lesson_progress.c.completed_at)  # fmt: skip
-                .join(cohort_members, and_(member.learner_id == lesson_progress.c.learner_id,
-                                           member.cohort_id == cohort_id))  # fmt: skip
+                select(
+                    lesson_progress.c.learner_id,
+                    lesson_progress.c.lesson_id,
+                    lesson_progress.c.completed_at,
+                )  # fmt: skip
+                .join(
+                    cohort_members,
+                    and_(
+                        member.learner_id == lesson_progress.c.learner_id,
+                        member.cohort_id == cohort_id,
+                    ),
+                )  # fmt: skip
                 .where(
                     lesson_progress.c.completed_at.is_not(None),
                     lesson_progress.c.lesson_id.in_([t.lesson_id for t in given]),
@@ -387,25 +400,24 @@ class Series:
             ).all()
         when = {(row.learner_id, row.lesson_id): row.completed_at for row in finished}
         reports = []
-        for take_home in given:
-            done = [m for m in members if (m.learner_id, take_home.lesson_id) in when]
-            since = [
-                m for m in done if when[(m.learner_id, take_home.lesson_id)] >= take_home.assigned_at
-            ]
+        for given_one in given:
+            lesson = given_one.lesson_id
+            done = [m for m in members if (m.learner_id, lesson) in when]
+            since = [m for m in done if when[(m.learner_id, lesson)] >= given_one.assigned_at]
             ids = {m.learner_id for m in done}
             by_id = {
                 str(m.program_id): m.learner_id in ids for m in members if m.program_id is not None
             }
             reports.append(
-                TakeHomeDone(take_home, len(done), len(since), len(members), dict(sorted(by_id.items())))
+                TakeHomeDone(
+                    given_one, len(done), len(since), len(members), dict(sorted(by_id.items()))
+                )
             )
         return reports
 
 
-def _planned(row: object) -> Planned:
-    return Planned(
-        row.id, row.cohort_id, row.lesson_id, row.planned_on, row.group_session_id  # type: ignore[attr-defined]
-    )
+def _planned(row: Row[Any]) -> Planned:
+    return Planned(row.id, row.cohort_id, row.lesson_id, row.planned_on, row.group_session_id)
 
 
 def _own_cohort(conn: Connection, cohort_id: int, facilitator_id: int) -> None:
@@ -428,7 +440,7 @@ def _own_planned(conn: Connection, planned_id: int, facilitator_id: int) -> Plan
     return _planned(row)
 
 
-def _own_session(conn: Connection, group_session_id: int, facilitator_id: int) -> object:
+def _own_session(conn: Connection, group_session_id: int, facilitator_id: int) -> Row[Any]:
     query = select(group_sessions.c.id, group_sessions.c.lesson_id).where(
         group_sessions.c.id == group_session_id,
         group_sessions.c.facilitator_id == facilitator_id,
