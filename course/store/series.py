@@ -152,10 +152,10 @@ class Series:
         """
         with write(self.engine) as conn:
             planned = _own_planned(conn, planned_id, facilitator_id)
-            session = _own_session(conn, group_session_id, facilitator_id)
+            lesson_id = _own_session(conn, group_session_id, facilitator_id)
             if planned.group_session_id is not None:
                 raise NotAllowed("this planned session was held already")
-            if session.lesson_id != planned.lesson_id:
+            if lesson_id != planned.lesson_id:
                 raise NotAllowed("the session runs another lesson than the one planned")
             query = (
                 update(series_sessions)
@@ -440,7 +440,8 @@ def _own_planned(conn: Connection, planned_id: int, facilitator_id: int) -> Plan
     return _planned(row)
 
 
-def _own_session(conn: Connection, group_session_id: int, facilitator_id: int) -> Row[Any]:
+def _own_session(conn: Connection, group_session_id: int, facilitator_id: int) -> str:
+    """Return the lesson of the facilitator's group session; NotAllowed if it is not theirs."""
     query = select(group_sessions.c.id, group_sessions.c.lesson_id).where(
         group_sessions.c.id == group_session_id,
         group_sessions.c.facilitator_id == facilitator_id,
@@ -449,4 +450,4 @@ def _own_session(conn: Connection, group_session_id: int, facilitator_id: int) -
     row = conn.execute(query).first()
     if row is None:
         raise NotAllowed(f"no group session {group_session_id} of this facilitator")
-    return row
+    return str(row.lesson_id)
