@@ -64,6 +64,7 @@ import secrets
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,6 +74,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -84,7 +86,11 @@ from bench_rerun import CLK_TCK, Server, git_state, loadavg, pct, stop_all_serve
 from wsclient import LiveSession, Session, Widget  # noqa: E402
 
 LESSON_ID = "tolerance-dependence-addiction"
-ANSWERS_LABEL = "Answers so far"
+# The projector's count of answers: "Answered" = "12 of 20" since issue 16 (the question fills
+# the screen), "Answers so far" = "12" before it (the app an --old-rev run serves).
+ANSWERS_LABELS = ("Answered", "Answers so far")
+# The app before issue 16's projector and phone changes: the "old projector" of the comparison.
+OLD_REV = "4e00064"
 JOIN_TITLE = "Join a group session"
 ACK_TEXT = b"Your answer is in"
 
@@ -120,6 +126,7 @@ from course.loader import load_course  # noqa: E402
 from course.model import SingleChoice  # noqa: E402
 from course.store import Store  # noqa: E402
 from course.store.accounts import Facilitators  # noqa: E402
+from course.store.db import make_engine  # noqa: E402
 from course.store.db import read as db_read  # noqa: E402
 from course.store.db import write as db_write  # noqa: E402
 from course.store.schema import facilitators as facilitators_t  # noqa: E402
@@ -135,10 +142,18 @@ class AppServer(Server):
     """``streamlit run streamlit_app.py`` with the project's config; `gc` None = as configured."""
 
     def __init__(
-        self, gc: bool | None, env: dict[str, str], logdir: Path, label: str, nodelay: bool
+        self,
+        gc: bool | None,
+        env: dict[str, str],
+        logdir: Path,
+        label: str,
+        nodelay: bool,
+        tree: Path | None = None,
     ):
         super().__init__("streamlit_app.py", bool(gc), env, logdir, label, nodelay)
         self.gc_flag = gc
+        if tree is not None:  # another checkout of the app (--old-rev): its code and config
+            self.cwd = tree
 
     def flags(self) -> list[str]:
         if self.gc_flag is None:
@@ -164,6 +179,7 @@ class Db:
     def __init__(self, url: str):
         self.url = url
         self.store = Store(url)
+        self.engine = self.store.engine
         self.sessions = Sessions(self.store.engine)
         self.username = f"bench-{secrets.token_hex(4)}"
         self.facilitator_id = Facilitators(self.store.engine).add(
@@ -202,10 +218,15 @@ class Db:
             .where(r.c.session_id == room.session_id, r.c.question_key == room.key)
             .order_by(r.c.id)
         )
-        with db_read(self.store.engine) as conn:
+        with db_read(self.engine) as conn:
             return [
                 (row.id, row.display_name, json.loads(row.answer)) for row in conn.execute(query)
             ]
+
+    def counted(self, room: Room) -> tuple[int, int]:
+        """What the app's own store says: tally() responses and rows listed by responses()."""
+        tally = self.sessions.tally(room.session_id, room.key).responses
+        return tally, len(self.sessions.responses(room.session_id, self.facilitator_id))
 
     def cleanup(self) -> None:
         """Delete what the benchmark made (for a shared database such as PostgreSQL)."""
@@ -215,6 +236,96 @@ class Db:
         with contextlib.suppress(Exception), db_write(self.store.engine) as conn:
             conn.execute(delete(facilitators_t).where(facilitators_t.c.id == self.facilitator_id))
         self.store.close()
+
+
+# Run in the old worktree (its own ``course`` first on the path) by OldDb: set-up and counts
+# through that app's own store API, on its own database, which it migrates to its own schema.
+OLD_STORE_CALL = """
+import json, secrets, sys
+from datetime import UTC, datetime
+from course.group import askables
+from course.loader import load_course
+from course.model import SingleChoice
+from course.store import Facilitators, Store
+from course.store.sessions import MAX_SEATS, Sessions
+url, what, args = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+store = Store(url)
+sessions = Sessions(store.engine)
+now = datetime.now(UTC)
+course = load_course(".").course
+lesson = course.lessons[args["lesson"]]
+askable = next(a for a in askables(course, lesson)
+               if a.key.startswith("quiz:") and isinstance(a.question, SingleChoice))
+if what == "facilitator":
+    name = "bench-" + secrets.token_hex(4)
+    made = Facilitators(store.engine).add(name, secrets.token_urlsafe(18), now)
+    out = {"id": made, "username": name, "key": askable.key, "step": lesson.steps[0].id,
+           "options": {o.text: o.id for o in askable.question.options}}
+elif what == "room":
+    room = sessions.start(args["facilitator"], lesson.id, "group", lesson.steps[0].id, now,
+                          seat_cap=MAX_SEATS)
+    sessions.open_question(room.id, args["facilitator"], askable.key, now)
+    out = {"id": room.id, "code": room.join_code}
+else:
+    out = [sessions.tally(args["room"], askable.key).responses,
+           len(sessions.responses(args["room"], args["facilitator"]))]
+store.close()
+print(json.dumps(out))
+"""
+
+
+class OldDb(Db):
+    """The same set-up for the app as it was at an older commit (its worktree, its database)."""
+
+    def __init__(self, url: str, tree: Path):  # noqa: D107 (Db's __init__ is not called)
+        self.url, self.tree = url, tree
+        made = self._call("facilitator")
+        self.facilitator_id, self.username = int(made["id"]), str(made["username"])
+        self.key, self.first_step = str(made["key"]), str(made["step"])
+        self.options: dict[str, str] = dict(made["options"])
+        self.engine = make_engine(url)  # reads only: the old app keeps its own schema
+        self.rooms = []
+
+    def _call(self, what: str, **args: object) -> Any:
+        env = {**os.environ, "PYTHONPATH": str(self.tree)}
+        done = subprocess.run(
+            [sys.executable, "-c", OLD_STORE_CALL, self.url, what,
+             json.dumps({"lesson": LESSON_ID, **args})],
+            cwd=self.tree, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        if done.returncode:
+            raise RuntimeError(f"old app's store: {what} failed:\n{done.stderr[-2000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def new_room(self) -> Room:
+        made = self._call("room", facilitator=self.facilitator_id)
+        room = Room(int(made["id"]), str(made["code"]), self.key, self.options)
+        self.rooms.append(room)
+        return room
+
+    def counted(self, room: Room) -> tuple[int, int]:
+        tally, listed = self._call("counts", room=room.session_id, facilitator=self.facilitator_id)
+        return int(tally), int(listed)
+
+    def cleanup(self) -> None:
+        self.engine.dispose()  # the old app's database goes with the temp dir
+
+
+def old_worktree(rev: str, workdir: Path) -> Path:
+    """Check out the app at `rev` into a worktree under workdir (removed again at the end)."""
+    tree = workdir / f"app-{rev}"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), rev],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return tree
+
+
+def drop_worktree(tree: Path) -> None:
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+        check=False, capture_output=True,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,6 +347,12 @@ class Phone:
     def on_delta(self, _fwd: object, data: bytes, now: float) -> None:
         if self.ack_at is None and self.submit_at is not None and ACK_TEXT in data:
             self.ack_at = now
+
+
+def unlettered(shown: str) -> str:
+    """The option's own text from what a phone shows: "B. Text" since issue 16, "Text" before."""
+    letter, dot, rest = shown.partition(". ")
+    return rest if dot and len(letter) == 1 and letter.isupper() else shown
 
 
 def phone_address(name: str) -> str:
@@ -292,14 +409,16 @@ async def join_many(
 class Projector:
     tab: LiveSession
     frames: list[tuple[float, int]] = field(default_factory=list)  # (arrival, count)
+    labels: set[str] = field(default_factory=set)  # which app drew it (see ANSWERS_LABELS)
 
     def on_delta(self, fwd: object, _data: bytes, now: float) -> None:
         delta = fwd.delta  # type: ignore[attr-defined]
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
-        if element.WhichOneof("type") == "metric" and element.metric.label == ANSWERS_LABEL:
-            self.frames.append((now, int(element.metric.body)))
+        if element.WhichOneof("type") == "metric" and element.metric.label in ANSWERS_LABELS:
+            self.frames.append((now, int(element.metric.body.split(" of ")[0])))
+            self.labels.add(element.metric.label)
 
     @property
     def count(self) -> int:
@@ -314,7 +433,7 @@ async def open_projector(server: Server, room: Room, timeout: float) -> Projecto
     tab.start()
     await tab.run(timeout)
     if projector.count != 0 or tab.problems or not tab.auto_reruns:
-        raise AssertionError(f"projector: no '{ANSWERS_LABEL}' = 0: {tab.problems}")
+        raise AssertionError(f"projector: no {ANSWERS_LABELS} = 0: {tab.problems}")
     tab.keep_blob = False
     return projector
 
@@ -412,6 +531,7 @@ class BurstResult:
     to_slow_projector: tuple[float, float, float] = (0, 0, 0)  # the page's own 0.5 s refresh
     to_ack: tuple[float, float, float] = (0, 0, 0)
     all_on_projector_s: float = 0.0  # first submit -> projector shows N
+    projector_metric: str = ""  # the count's label: which projector this was
     burst_cpu: float = 0.0
     burst_client: float = 0.0
     burst_others: float = 0.0
@@ -519,13 +639,13 @@ async def burst(
     res.wrong = sum(
         1
         for _, name, ans in rows
-        if name in by_name and ans != room.option_ids[by_name[name].choice]
+        if name in by_name and ans != room.option_ids[unlettered(by_name[name].choice)]
     )
     res.acked = sum(1 for p in phones if p.ack_at)
     res.acked_lost = sum(1 for p in phones if p.ack_at and not counted.get(p.name))
     res.projector_final = projector.count
-    res.tally = db.sessions.tally(room.session_id, room.key).responses
-    res.listed = len(db.sessions.responses(room.session_id, db.facilitator_id))
+    res.projector_metric = "/".join(sorted(projector.labels))
+    res.tally, res.listed = db.counted(room)
 
     latencies = shown_after(rows, by_name, projector)
     res.not_shown = sum(1 for x in latencies if x == float("inf"))
@@ -773,18 +893,18 @@ def print_bursts(bursts: list[BurstResult], args: argparse.Namespace) -> None:
             f"{blank} | first submit -> projector shows all {b.n}: "
             f"{ms(b.all_on_projector_s).strip()} ms; burst window CPU: server {b.burst_cpu:.0f}%, "
             f"client {b.burst_client:.0f}%, other processes {b.burst_others:.0f}%; projector "
-            f"frames {b.projector_frames_per_s:.1f}/s"
+            f"frames {b.projector_frames_per_s:.1f}/s (its count: {b.projector_metric!r})"
             + (f"; {b.not_shown} answers never shown" if b.not_shown else "")
         )
 
 
-def print_storm(s: StormResult | None) -> None:
+def print_storm(s: StormResult | None, which: str = "") -> None:
     if s is None:
         return
     print()
     print(
-        f"Join storm: {s.n} tabs open /join?room=CODE at once (from opening the WebSocket to the "
-        "script_finished of the first run). Times in ms."
+        f"Join storm{which}: {s.n} tabs open /join?room=CODE at once (from opening the "
+        "WebSocket to the script_finished of the first run). Times in ms."
     )
     print(f"  {'connect (WebSocket open)':24} p50/p95/max {trio(s.connect)}")
     print(
@@ -871,6 +991,92 @@ def print_ratios(bursts: list[BurstResult]) -> None:
         print(f"  {label:38} {fa:>10} / {fb:>10} = {ratio(a, b)}")
 
 
+def run_old_app(
+    args: argparse.Namespace,
+    workdir: Path,
+    bursts: list[BurstResult],
+    done: Any,
+) -> StormResult | None:
+    """Scenarios 1-3 again on the app at --old-rev, in the same run: the baseline to compare.
+
+    Its own worktree and its own SQLite database (the old app migrates it to its own schema);
+    set-up and counts go through that app's own store API. Skipped with --database-url: two
+    schemas cannot share one database.
+    """
+    if args.database_url:
+        print("  (old app: skipped with --database-url; it needs a database of its own)")
+        return None
+    tree = old_worktree(args.old_rev, workdir)
+    try:
+        url = f"sqlite:///{workdir / 'old-app.db'}"
+        db = OldDb(url, tree)
+        env = {**os.environ, "COURSE_DATABASE_URL": url, "PYTHONUNBUFFERED": "1",
+               "PYTHONPATH": str(tree)}  # fmt: skip
+        storm_result = None
+        with AppServer(None, env, workdir, "old", args.nodelay, tree) as srv:
+            for number, n in (("1", args.small), ("2", args.large)):
+                if number not in args.skipped:
+                    t0 = time.perf_counter()
+                    label = f"({number}) {n} phones, old app"
+                    bursts.append(asyncio.run(burst(srv, db, n, label, "old", args)))
+                    done(f"scenario {number} ({n} phones), old app", srv, t0)
+            if "3" not in args.skipped:
+                t0 = time.perf_counter()
+                storm_result = asyncio.run(storm(srv, db, args.storm, args))
+                done(f"scenario 3 (join storm of {args.storm}), old app", srv, t0)
+        db.cleanup()
+        return storm_result
+    finally:
+        drop_worktree(tree)
+
+
+def print_old_ratios(
+    bursts: list[BurstResult], storm_new: StormResult | None, storm_old: StormResult | None,
+    rev: str,
+) -> None:  # fmt: skip
+    """This app / the old app (--old-rev), same run, same counts: > 1x means slower now."""
+    pairs = []
+    for number in ("(1)", "(2)"):
+        new = next((b for b in bursts if b.gc == "off" and b.label.startswith(number)), None)
+        old = next((b for b in bursts if b.gc == "old" and b.label.startswith(number)), None)
+        if new and old:
+            pairs.append((new, old))
+    if not pairs and not (storm_new and storm_old):
+        return
+    print()
+    print(f"This app / the app at {rev} (before issue 16's projector), same run, same machine:")
+
+    def ratio(a: float, b: float) -> str:
+        return "    n/a" if b <= 0 or a == float("inf") else f"{a / b:6.2f}x"
+
+    for new, old in pairs:
+        rows = [
+            ("submit -> projector p50", new.to_projector[0], old.to_projector[0], True),
+            ("submit -> projector p95", new.to_projector[1], old.to_projector[1], True),
+            ("submit -> projector (page) p95", new.to_slow_projector[1],
+             old.to_slow_projector[1], True),
+            ("submit -> own ack p95", new.to_ack[1], old.to_ack[1], True),
+            ("join p95", new.join[1], old.join[1], True),
+            ("poll rerun p95 (before burst)", new.poll_rtt[1], old.poll_rtt[1], True),
+            ("server CPU % polling", new.idle_cpu, old.idle_cpu, False),
+            ("server CPU % during the burst", new.burst_cpu, old.burst_cpu, False),
+        ]  # fmt: skip
+        print(f"  {new.n} phones:")
+        for label, a, b, is_time in rows:
+            fa = ms(a).strip() + " ms" if is_time else f"{a:.0f}%"
+            fb = ms(b).strip() + " ms" if is_time else f"{b:.0f}%"
+            print(f"    {label:36} {fa:>10} / {fb:>10} = {ratio(a, b)}")
+    if storm_new and storm_old:
+        print(f"  join storm of {storm_new.n}:")
+        for label, a, b in (
+            ("first render p50", storm_new.first_render[0], storm_old.first_render[0]),
+            ("first render p95", storm_new.first_render[1], storm_old.first_render[1]),
+            ("all rendered (s)", storm_new.wall, storm_old.wall),
+        ):
+            fa, fb = (f"{x:.2f} s" if "(s)" in label else ms(x).strip() + " ms" for x in (a, b))
+            print(f"    {label:36} {fa:>10} / {fb:>10} = {ratio(a, b)}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Main
 
@@ -895,12 +1101,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=120.0, help="any single run, s")
     parser.add_argument("--seed", type=int, default=20260817)
     parser.add_argument(
-        "--skip", default="", help="scenarios to leave out, comma-separated: 1,gc,2,3,4"
+        "--skip", default="", help="scenarios to leave out, comma-separated: 1,gc,2,3,old,4"
     )
     parser.add_argument(
         "--nodelay", action="store_true", help="servers via nodelay_launch.py (TCP_NODELAY on)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (DB, logs)")
+    parser.add_argument(
+        "--old-rev",
+        default=OLD_REV,
+        help=f"the app to compare with (scenarios 1-3 again; skip with 'old'; default {OLD_REV}, "
+        "before issue 16's projector)",
+    )
     args = parser.parse_args(argv)
     quick = {"small": 10, "large": 30, "storm": 50, "idle": "10,30", "cpu": "10,30", "window": 4.0}
     full = {"small": 30, "large": 100, "storm": 200, "idle": "50,200", "cpu": "30,100",
@@ -952,6 +1164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bursts: list[BurstResult] = []
     storm_result: StormResult | None = None
+    old_storm: StormResult | None = None
     idle_result: IdleResult | None = None
 
     def server(gc: bool | None, label: str) -> AppServer:
@@ -981,6 +1194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     storm_result = asyncio.run(storm(srv, db, args.storm, args))
                     done(f"scenario 3 (join storm of {args.storm})", srv, t0)
+        if "old" not in args.skipped and {"1", "2", "3"} - args.skipped:
+            old_storm = run_old_app(args, workdir, bursts, done)
         if "gc" not in args.skipped and "1" not in args.skipped:
             with server(True, "gc-on") as srv:
                 t0 = time.perf_counter()
@@ -996,6 +1211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_bursts(bursts, args)
         print_ratios(bursts)
         print_storm(storm_result)
+        print_storm(old_storm, f" [old app, {args.old_rev}]")
+        print_old_ratios(bursts, storm_result, old_storm, args.old_rev)
         print_idle(idle_result, args)
         noise = [b.idle_others for b in bursts] + [b.burst_others for b in bursts]
         noise += [storm_result.others] if storm_result else []

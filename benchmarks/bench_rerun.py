@@ -100,6 +100,7 @@ class Server:
         nodelay: bool = False,
     ):
         self.script, self.gc, self.env, self.label, self.nodelay = script, gc, env, label, nodelay
+        self.cwd = ROOT  # the app's code and .streamlit/config.toml come from here
         self.log_path = logdir / f"server-{label}-gc{'on' if gc else 'off'}-{time.time_ns()}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -116,7 +117,7 @@ class Server:
             cmd += ["--server.address", "127.0.0.1", "--server.port", str(self.port)]
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
-                    cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                    cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
                 )
             Server.running.append(self)
             if self._wait_healthy(timeout):

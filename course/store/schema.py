@@ -382,6 +382,7 @@ cohort_members = Table(
     Index(None, "cohort_id", "program_id", unique=True),
 )
 
+
 def _cohort_id() -> Column[int]:
     """Make a cohort_id column whose rows go away with their cohort."""
     fk = ForeignKey("cohorts.id", ondelete="CASCADE")

@@ -13,9 +13,11 @@ Nothing a learner did lives only in ``st.session_state``: the session holds just
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -44,6 +46,23 @@ class Learner:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Return today's date where the browser is (its time zone), else in UTC.
+
+    An evening group in California meets on a day that is already tomorrow in UTC.
+    """
+    return local(now()).date()
+
+
+def local(moment: datetime) -> datetime:
+    """Return the moment in the browser's time zone, else in UTC."""
+    with contextlib.suppress(Exception):  # no zone, or one this machine doesn't know
+        zone = st.context.timezone
+        if zone:
+            return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(UTC)
 
 
 def current() -> Learner | None:

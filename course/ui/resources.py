@@ -10,6 +10,7 @@ from course.loader import LoadResult, default_root, load_course
 from course.store import Cohorts, Devices, Plans, Store
 from course.store.accounts import Facilitators
 from course.store.limits import Allowance, Limits, Refused, Ticket
+from course.store.series import Series
 from course.store.sessions import Sessions
 
 
@@ -56,6 +57,12 @@ def sessions() -> Sessions:
 def cohorts() -> Cohorts:
     """Programs' cohorts that learners may join by code."""
     return Cohorts(store().engine)
+
+
+@st.cache_resource(show_spinner=False)
+def series() -> Series:
+    """Cohorts' lesson series: planned group sessions and take-home lessons."""
+    return Series(store().engine)
 
 
 @st.cache_resource(show_spinner=False)

@@ -24,6 +24,8 @@ from test_group_session import (
     shows,
 )
 
+from course.wordcloud import word_counts
+
 pytestmark = pytest.mark.browser
 
 DISCUSSION = next(s for s in LESSON["steps"] if s["kind"] == "discussion")
@@ -97,6 +99,22 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
         expect(shown).to_be_visible(timeout=10_000)
         assert font_px(shown) >= LARGE_PX, (text, font_px(shown))
     screenshot(projector, test_name, "projector")
+
+    # As a word cloud: the words of the approved thoughts, escaped, and still no link.
+    views = main_area(console).get_by_test_id("stButtonGroup")
+    views.get_by_text("Word cloud", exact=True).click()
+    cloud = main_area(projector).locator("ul.word-cloud")
+    expect(cloud).to_be_visible(timeout=10_000)
+    words = [w.strip() for w in cloud.locator("li").evaluate_all(
+        "items => items.map(li => li.firstChild.textContent)")]  # fmt: skip
+    assert sorted(words) == sorted(w for w, _ in word_counts(THOUGHTS)), words
+    assert "naloxone" in words and "bold" in words and "phish" not in words  # no addresses
+    expect(exactly(projector, THOUGHTS[0])).to_have_count(0)  # the list gave way to the cloud
+    assert links_to_phish(projector) == []
+    assert projector.locator("[data-testid='stMain'] b").count() == 0  # "<b>" stayed text
+    screenshot(projector, test_name, "projector-cloud")
+    views.get_by_text("One by one", exact=True).click()
+    expect(exactly(projector, THOUGHTS[0])).to_be_visible(timeout=10_000)
 
     # The summary lists them as typed (no stray "*", no link), each marked if it was shown.
     click_button(console, "Summary of this session")

@@ -23,9 +23,10 @@ from course.store.sessions import (
 from course.text import safe_markdown
 from course.ui import frame, group_controls, identity, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
-from course.ui.resources import course_result, sessions
+from course.ui.resources import cohorts, course_result, series, sessions
 
 ROOM = "group_session_id"
+MAX_PLANNED_SHOWN = 12
 SEATS_HELP = (
     "The most people who can join. A stranger who gets hold of the code can't take more "
     "seats than this. You can change it during the session."
@@ -68,21 +69,62 @@ def _start(facilitator: staff.Facilitator) -> None:
         if st.button(f"Return to {title} (code {s.join_code})", key=f"resume-{s.id}"):
             st.session_state[ROOM] = s.id
             st.rerun()
+    _planned(course, facilitator)
     _start_form(course, facilitator)
 
 
+def _planned(course: Course, facilitator: staff.Facilitator) -> None:
+    """List the sessions planned for the counselor's cohorts and not yet held, each to start."""
+    to_hold = [(name, p) for name, p in series().to_hold(facilitator.id)
+               if p.lesson_id in course.lessons]  # fmt: skip
+    if not to_hold:
+        return
+    st.subheader("Planned for your cohorts")
+    today = identity.today()
+    for name, planned in to_hold[:MAX_PLANNED_SHOWN]:
+        lesson = course.lessons[planned.lesson_id]
+        when = "today" if planned.planned_on == today else f"{planned.planned_on:%a %d %b %Y}"
+        with st.container(border=True, key=f"planned-{planned.id}"):
+            left, right = st.columns([3, 1], vertical_alignment="center")
+            left.text(f"{name} · {when}")  # the cohort's name is typed: plain text
+            left.markdown(f"**{safe_markdown(lesson.title)}**")
+            if right.button("Start", key=f"start-planned-{planned.id}", type="primary"):
+                _begin(lesson, facilitator, 3, DEFAULT_SEAT_CAP, planned_id=planned.id)
+
+
 def _start_form(course: Course, facilitator: staff.Facilitator) -> None:
+    mine = {c.id: c.name for c in cohorts().of(facilitator.id)}
     with st.form("start_session"):
         st.subheader("Start a session")
         titles = {lid: lesson.title for lid, lesson in course.lessons.items()}
         lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
         size = st.number_input("Show answers once this many have answered", 2, 40, 3)
         seats = st.number_input("Seats", MIN_SEATS, MAX_SEATS, DEFAULT_SEAT_CAP, help=SEATS_HELP)
+        cohort_id = None
+        if mine:
+            options = [None, *mine]
+            cohort_id = st.selectbox(
+                "Add it to a cohort's series (optional)",
+                options,
+                format_func=lambda c: "No cohort" if c is None else mine[c],
+                help="The session counts in the cohort's lesson series on the dashboard, "
+                "dated today.",
+            )
         if st.form_submit_button("Start", type="primary") and lesson_id:
-            _begin(course.lessons[lesson_id], facilitator, int(size), int(seats))
+            _begin(course.lessons[lesson_id], facilitator, int(size), int(seats),
+                   cohort_id=cohort_id)  # fmt: skip
 
 
-def _begin(lesson: Lesson, facilitator: staff.Facilitator, size: int, seats: int) -> None:
+def _begin(
+    lesson: Lesson,
+    facilitator: staff.Facilitator,
+    size: int,
+    seats: int,
+    *,
+    planned_id: int | None = None,
+    cohort_id: int | None = None,
+) -> None:
+    """Start the session; tie it to the planned session it runs, or to a cohort's series."""
     first, now = lesson.steps[0].id, identity.now()
     try:
         started = sessions().start(
@@ -91,12 +133,24 @@ def _begin(lesson: Lesson, facilitator: staff.Facilitator, size: int, seats: int
     except ValueError:  # within the form's bounds, only fewer seats than answers to show
         st.error(f"Give the room at least {size} seats, so that answers can show.")
         return
+    try:
+        if planned_id is not None:
+            series().attach(planned_id, facilitator.id, started.id)
+        elif cohort_id is not None:
+            series().plan(cohort_id, facilitator.id, lesson.id, identity.today(), now,
+                          group_session_id=started.id)  # fmt: skip
+    except NotAllowed:  # held from another tab meanwhile: the session runs, outside the series
+        st.session_state["series_problem"] = (
+            "This planned session was started already, so this one is not in the series."
+        )
     st.session_state[ROOM] = started.id
     st.rerun()
 
 
 def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
     st.caption(f"{lesson.title} · join code {current.join_code} · {current.status}")
+    if problem := st.session_state.pop("series_problem", None):
+        st.warning(problem)
     with st.container(horizontal=True):
         st.link_button("Open the projector view", f"/projector?room={current.join_code}")
         if current.status == "open":
@@ -160,6 +214,7 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
     extra = course.manifest.risk_phrases if course else []
     risky = {n for n, r in enumerate(found) if is_risky(str(r.answer), extra)}
     st.markdown(f"**Open for thoughts:** {share.label} · {len(found)} shared")
+    _thoughts_view(room_id, facilitator_id)
     if risky:
         _risk_alert(len(risky), course.manifest.crisis_policy if course else None)
     for index, thought in enumerate(found):
@@ -169,6 +224,20 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
                 st.caption("Kept off the big screen: it may mean someone is at risk.")
             else:
                 _approval(room_id, facilitator_id, share, index, thought)
+
+
+VIEWS = {"list": "One by one", "cloud": "Word cloud"}
+
+
+def _thoughts_view(room_id: int, facilitator_id: int) -> None:
+    """Let the counselor show the approved thoughts one by one or as a word cloud."""
+    current = sessions().owned(room_id, facilitator_id).thoughts_view
+    chosen = st.segmented_control(
+        "The big screen shows approved thoughts", list(VIEWS), default=current,
+        format_func=VIEWS.__getitem__, key=f"thoughts-view-{room_id}",
+    )  # fmt: skip
+    if chosen and chosen != current:
+        sessions().show_thoughts_as(room_id, facilitator_id, str(chosen), identity.now())
 
 
 def _risk_alert(count: int, policy: str | None) -> None:

@@ -34,11 +34,14 @@ from course.outcomes import SMALL_PAIRS, PrePost
 from course.period import Period, describe
 from course.store.engagement_reports import EngagementReports
 from course.store.reports import Reports
-from course.ui import engagement, identity, reporting, room, staff
+from course.ui import engagement, identity, reporting, room, series_view, staff
 from course.ui.group_views import STATIC
 from course.ui.resources import cohorts, course_result, limits, sessions, store
 from course.xapi_export import gzipped, pseudonyms
 from course.xapi_export import home_page as xapi_home_page
+
+MADE = "cohort_made"
+MADE_NOTE = "cohort_made_note"
 
 
 def show() -> None:
@@ -58,7 +61,11 @@ def show() -> None:
         st.info("No cohorts yet. Create one and give its code to your program's learners.")
         return
     names = {c.id: f"{c.name} (code {c.code})" for c in mine}
-    chosen = st.selectbox("Cohort", list(names), format_func=names.__getitem__)
+    newest = st.session_state.get(MADE, (None,))[0]
+    chosen = st.selectbox(
+        "Cohort", list(names), format_func=names.__getitem__,
+        index=list(names).index(newest) if newest in names else 0,
+    )  # fmt: skip
     cohort = cohorts().owned(int(chosen), facilitator.id)
     reports = Reports(store().engine, cohort.id)
     size = cohorts().size(cohort.id)
@@ -66,6 +73,7 @@ def show() -> None:
         f"{size} learner(s) in this cohort in all. Learners join with the program code "
         f"**{cohort.code}** (My progress page)."
     )
+    series_view.show(course, cohort, facilitator, size)
     if size == 0:
         return
     activity = EngagementReports(store().engine, cohort.id)  # read once, used twice
@@ -117,8 +125,12 @@ def _new_cohort(facilitator: staff.Facilitator) -> None:
                     made = cohorts().create(facilitator.id, name or "", identity.now())
                 except ValueError as problem:
                     st.error(str(problem))
-                else:
-                    st.success(f"Created. Learners join it with the code {made.code}.")
+                else:  # chosen, and said once, after the rerun that lists the new cohort
+                    st.session_state[MADE] = (made.id, made.code)
+                    st.session_state[MADE_NOTE] = True
+                    st.rerun()
+    if st.session_state.pop(MADE_NOTE, False):
+        st.success(f"Created. Learners join it with the code {st.session_state[MADE][1]}.")
 
 
 def _progress(course: Course, reports: Reports, period: Period | None) -> None:

@@ -16,7 +16,7 @@ from course.overview import (
 from course.store import LessonProgress
 from course.text import safe_markdown
 from course.ui import identity, nav
-from course.ui.resources import course_result, store
+from course.ui.resources import course_result, series, store
 
 
 def show() -> None:
@@ -35,6 +35,7 @@ def show() -> None:
         if st.button(f"{verb}: {target.title}", type="primary", icon=":material/play_arrow:"):
             nav.go("lesson", lesson=target.id)
     _pre_check(course, learner, progress)
+    _from_group(course, audience, progress, learner)
     for track in tracks_for(course, audience):
         if track.audience in (audience, "both"):
             _track(course, track, audience, progress, learner)
@@ -59,6 +60,26 @@ def _track(
         st.caption(track.description)
     for lesson in lessons:
         _lesson_card(lesson, progress.get(lesson.id), learner)
+
+
+def _from_group(
+    course: Course, audience: str, progress: dict[str, LessonProgress], learner: identity.Learner
+) -> None:
+    """Show the lessons the learner's group gave them to do before the next session."""
+    given = [g for g in series().from_group(learner.id) if g.take_home.lesson_id in course.lessons]
+    if not given:
+        return
+    with st.container(key="from-your-group"):
+        st.header("From your group")
+        st.caption("Lessons your group leader asked you to do before the next session.")
+        for found in given:
+            lesson = course.lessons[found.take_home.lesson_id].for_audience(audience)
+            due = found.take_home.due_on
+            said = f" · before {due:%A, %B} {due.day}" if due else ""
+            st.text(f"{found.cohort_name}{said}")  # the group's name is typed: plain text
+            _lesson_card(
+                lesson, progress.get(lesson.id), learner, key=f"group-{found.take_home.id}"
+            )
 
 
 AUDIENCES = {"learner": "For myself", "family": "For someone I care about"}
@@ -125,7 +146,11 @@ def _final_check(
 
 
 def _lesson_card(
-    lesson: Lesson, progress: LessonProgress | None, learner: identity.Learner
+    lesson: Lesson,
+    progress: LessonProgress | None,
+    learner: identity.Learner,
+    *,
+    key: str = "open",
 ) -> None:
     """Draw a lesson's card: what it is, how far the learner got, a button to open it."""
     status = lesson_status(lesson, progress)
@@ -135,7 +160,7 @@ def _lesson_card(
         st.caption(f"About {lesson.minutes} minutes · {status.label}")
         st.progress(status.steps_done / status.steps_total)
         label = "Review" if status.is_complete else ("Continue" if status.is_started else "Start")
-        if st.button(label, key=f"open-{lesson.id}"):
+        if st.button(label, key=f"{key}-{lesson.id}"):
             if status.is_complete:  # a review starts over; steps done and completion stay
                 store().visit_step(learner.id, lesson.id, lesson.steps[0].id, 0, identity.now())
             nav.go("lesson", lesson=lesson.id)

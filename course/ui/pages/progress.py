@@ -20,7 +20,7 @@ from course.store import CohortNotFound
 from course.store.cohorts import BadProgramId, ProgramIdTaken, normalize_program_id
 from course.store.limits import PROGRAM_CODES, Refused
 from course.store.schema import PROGRAM_ID_LENGTH
-from course.text import plain, safe_markdown
+from course.text import plain
 from course.ui import client, identity, nav
 from course.ui.resources import cohorts, course_result, limits, store, take
 
@@ -57,7 +57,7 @@ def _program(learner: identity.Learner) -> None:
     for cohort in mine:
         left, right = st.columns([3, 1], vertical_alignment="center")
         under = f" under program ID **{plain(ids[cohort.id])}**" if cohort.id in ids else ""
-        left.markdown(f"You share your progress with **{safe_markdown(cohort.name)}**{under}.")
+        left.markdown(f"You share your progress with **{plain(cohort.name)}**{under}.")
         if right.button("Leave", key=f"leave-{cohort.id}"):
             cohorts().leave(learner.id, cohort.id)
             st.rerun()

@@ -16,6 +16,7 @@ from course.ui import identity, room
 from course.ui.group_views import LARGE_TYPE, PROJECTOR_CHROME, choice_lines, draw_step, draw_tally
 from course.ui.questions import right_answer
 from course.ui.resources import course_result, sessions
+from course.wordcloud import cloud_html, word_counts
 
 
 def show() -> None:
@@ -52,7 +53,7 @@ def _screen(code: str) -> None:
         if askable is not None:
             _question(current.id, askable, current.min_group_size, current.countdown_until)
         elif share is not None:
-            _thoughts(current.id, share)
+            _thoughts(current.id, share, as_cloud=current.thoughts_view == "cloud")
         else:
             draw_step(step)
 
@@ -82,16 +83,21 @@ def _question(
     st.markdown(safe_markdown(f"**Why:** {question.explanation}"))
 
 
-def _thoughts(room_id: int, share: Share) -> None:
-    """Show the prompt and only the thoughts the counselor approved."""
+def _thoughts(room_id: int, share: Share, *, as_cloud: bool) -> None:
+    """Show the prompt and only the thoughts the counselor approved: as a list, or a cloud."""
     st.header("Share a thought")
     st.markdown(safe_markdown(share.prompt))
     st.metric("Thoughts shared", sessions().tally(room_id, share.key).responses)
     course = course_result().course
     extra = course.manifest.risk_phrases if course else []
-    for text in sessions().approved_texts(room_id, share.key):
-        if is_risky(text, extra):
-            continue  # never before the room, even if approved by mistake
+    # Never before the room, even if approved by mistake.
+    shown = [t for t in sessions().approved_texts(room_id, share.key) if not is_risky(t, extra)]
+    if as_cloud:
+        cloud = cloud_html(word_counts(shown), label="Words from the thoughts shown")
+        if cloud:
+            st.html(cloud)  # every word escaped (course.wordcloud)
+        return
+    for text in shown:
         with st.container(border=True):
             st.text(text)  # as typed: plain text, never Markdown
 
