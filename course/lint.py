@@ -21,14 +21,18 @@ from course.model import (
     AnyQuestion,
     CardsStep,
     CheckStep,
+    CommitmentStep,
     ComparisonStep,
     DiscussionStep,
+    DrillStep,
     FactualStep,
     Lesson,
     Matching,
     MultipleChoice,
     Ordering,
+    PracticeStep,
     Quiz,
+    ScenarioStep,
     SingleChoice,
     TimelineStep,
     TrueFalse,
@@ -177,6 +181,33 @@ def _step_texts(at: Path, step: object) -> Iterator[Text]:
         yield from question_texts((*at, "question"), step.question)
     elif isinstance(step, DiscussionStep):
         yield Text((*at, "facilitator_notes"), step.facilitator_notes, is_graded=False)
+    else:
+        yield from _practice_texts(at, step)
+
+
+def _practice_texts(at: Path, step: object) -> Iterator[Text]:
+    """Yield the texts of scenario, practice, commitment and drill steps."""
+    if isinstance(step, ScenarioStep):
+        if step.image:
+            yield Text((*at, "image", "alt"), step.image.alt)
+        for n, node in enumerate(step.nodes):
+            yield Text((*at, "nodes", n, "text"), node.text)
+            for c, choice in enumerate(node.choices):
+                yield Text((*at, "nodes", n, "choices", c, "text"), choice.text)
+            if node.debrief:
+                yield Text((*at, "nodes", n, "debrief"), node.debrief)
+    elif isinstance(step, PracticeStep):
+        for name, value in step.example.items():
+            yield Text((*at, "example", name), value)
+    elif isinstance(step, CommitmentStep):
+        for n, option in enumerate(step.options):
+            yield Text((*at, "options", n), option)
+    elif isinstance(step, DrillStep):
+        for n, item in enumerate(step.items):
+            yield from question_texts((*at, "items", n), item)
+    notes = getattr(step, "facilitator_notes", None)
+    if notes and not isinstance(step, DiscussionStep):
+        yield Text((*at, "facilitator_notes"), notes, is_graded=False)
 
 
 def _table_texts(at: Path, step: ComparisonStep) -> Iterator[Text]:

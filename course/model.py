@@ -45,6 +45,10 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def quoted_list(values: list[str]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
 def _duplicates(values: list[str]) -> list[str]:
     return sorted(value for value, n in Counter(values).items() if n > 1)
 
@@ -407,6 +411,159 @@ class DiscussionStep(StepBase):
     facilitator_notes: Markdown
 
 
+class SceneChoice(Model):
+    """One thing the person in the story could do, and the point of the story it leads to."""
+
+    text: Text
+    next: Id = Field(description="The id of the node this choice leads to.")
+    loop: bool = Field(
+        default=False,
+        description="True if this choice goes back to an earlier point on purpose (a loop).",
+    )
+
+
+class SceneNode(Model):
+    """A point in a scenario: what happens, then two to four choices, or an ending's debrief."""
+
+    id: Id
+    text: Markdown
+    choices: list[SceneChoice] = Field(default=[], max_length=4)
+    debrief: Markdown | None = Field(
+        default=None, description="For an ending (no choices): what to take from this path."
+    )
+
+    @property
+    def is_ending(self) -> bool:
+        return not self.choices
+
+
+ImageFile = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9_-]+(?:/[a-z0-9_.-]+)*\.(?:png|jpe?g|webp)$")
+]
+
+
+class SceneImage(Model):
+    """A picture for a scenario, kept in the content folder, with words for those who can't see."""
+
+    file: ImageFile = Field(description="Path from the content root, e.g. images/party.png.")
+    alt: Text
+
+
+class ScenarioStep(FactualStep):
+    """A short branching story: choices lead to what happens, each path ends in a debrief."""
+
+    kind: Literal["scenario"]
+    body: Markdown | None = None
+    image: SceneImage | None = None
+    start: Id = Field(description="The id of the node the story begins at.")
+    nodes: Annotated[list[SceneNode], Field(min_length=2, max_length=30), unique("id", "node ids")]
+    facilitator_notes: Markdown | None = None
+
+    def node(self, node_id: str) -> SceneNode | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+
+# The fields each practice exercise asks for: (id, label, "text" or "rating" 0-10).
+PRACTICE_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "thought_record": (
+        ("situation", "What happened", "text"),
+        ("thought", "The thought that came", "text"),
+        ("trap", "The thought trap it fell into", "text"),
+        ("kinder_thought", "A kinder, truer thought", "text"),
+    ),
+    "urge_surfing": (
+        ("before", "How strong is the urge now? (0 = none, 10 = strongest)", "rating"),
+        ("after", "And now, after riding it out? (0 to 10)", "rating"),
+        ("noticed", "What I noticed as the urge rose and fell", "text"),
+    ),
+    "cost_benefit": (
+        ("use_good", "What using seems to give me", "text"),
+        ("use_cost", "What using costs me", "text"),
+        ("stop_good", "What not using gives me", "text"),
+        ("stop_cost", "What not using is hard about", "text"),
+    ),
+    "halt": (
+        ("hungry", "Hungry? What do I need?", "text"),
+        ("angry", "Angry? What is it about?", "text"),
+        ("lonely", "Lonely? Who could I reach?", "text"),
+        ("tired", "Tired? How can I rest?", "text"),
+        ("plan", "What I will do now", "text"),
+    ),
+    "refusal": (
+        ("offer", "What they say", "text"),
+        ("my_no", "How I say no", "text"),
+        ("next_step", "What I do right after", "text"),
+    ),
+    "i_statement": (
+        ("feel", "I feel…", "text"),
+        ("when", "when…", "text"),
+        ("because", "because…", "text"),
+        ("ask", "Would you…?", "text"),
+    ),
+}
+PracticeKind = Literal[
+    "thought_record", "urge_surfing", "cost_benefit", "halt", "refusal", "i_statement"
+]
+
+
+class PracticeStep(StepBase):
+    """A skill exercise: a worked example first, then the learner's own, kept private."""
+
+    kind: Literal["practice"]
+    exercise: PracticeKind
+    body: Markdown | None = None
+    example: dict[Id, Text] = Field(
+        description="A worked example: a text for each of the exercise's text fields."
+    )
+    minutes: int | None = Field(
+        default=None, ge=1, le=20, description="urge_surfing only: how long the timer runs."
+    )
+    facilitator_notes: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _fits_exercise(self) -> PracticeStep:
+        texts = [f for f, _, kind in PRACTICE_FIELDS[self.exercise] if kind == "text"]
+        missing = [f for f in texts if f not in self.example]
+        extra = [f for f in self.example if f not in texts]
+        if missing or extra:
+            said = [f"missing {quoted_list(missing)}"] if missing else []
+            said += [f"not a field of {self.exercise}: {quoted_list(extra)}"] if extra else []
+            raise ValueError(
+                f"example must give each field of {self.exercise} "
+                f"({quoted_list(texts)}); {'; '.join(said)}"
+            )
+        if (self.minutes is not None) != (self.exercise == "urge_surfing"):
+            raise ValueError("minutes is for urge_surfing (and urge_surfing needs it)")
+        return self
+
+
+class CommitmentStep(StepBase):
+    """"Try this before next time": pick or write one action; asked how it went next time."""
+
+    kind: Literal["commitment"]
+    prompt: Markdown
+    options: Annotated[
+        list[Text], Field(min_length=2, max_length=6), unique("", "commitment options")
+    ]
+    allow_own: bool = Field(default=True, description="Offer 'Something else' to write one's own.")
+
+
+DrillQuestion = Annotated[SingleChoice | TrueFalse, Field(discriminator="kind")]
+
+
+class DrillStep(FactualStep):
+    """Short timed rounds of safety-critical facts, repeated until right and quick."""
+
+    kind: Literal["drill"]
+    body: Markdown | None = None
+    items: Annotated[
+        list[DrillQuestion], Field(min_length=3, max_length=12), unique("id", "drill item ids")
+    ]
+    target_seconds: int = Field(
+        default=8, ge=2, le=60, description="An answer this quick or quicker counts as fluent."
+    )
+
+
 Step = Annotated[
     TextStep
     | CalloutStep
@@ -415,7 +572,11 @@ Step = Annotated[
     | CardsStep
     | CheckStep
     | ReflectionStep
-    | DiscussionStep,
+    | DiscussionStep
+    | ScenarioStep
+    | PracticeStep
+    | CommitmentStep
+    | DrillStep,
     Field(discriminator="kind"),
 ]
 STEP_KINDS = (
@@ -427,6 +588,10 @@ STEP_KINDS = (
     "check",
     "reflection",
     "discussion",
+    "scenario",
+    "practice",
+    "commitment",
+    "drill",
 )
 
 

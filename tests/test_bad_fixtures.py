@@ -17,6 +17,32 @@ GOOD = FIXTURES / "good"
 BAD = FIXTURES / "bad"
 
 EXPECTED = {
+    "scenario-unknown-next": [
+        "lessons/sample.yaml:29: steps[1].nodes[0].choices[1].next: no node 'drnk' (did you mean 'drink'?)",
+    ],
+    "scenario-unreachable": [
+        "lessons/sample.yaml:36: steps[1].nodes[3]: node 'extra' can't be reached from the start 'offer'",
+    ],
+    "scenario-loop-not-marked": [
+        "lessons/sample.yaml:37: steps[1].nodes[2].choices[0].next: this choice goes back to 'offer', so the story can go round in a loop; mark it `loop: true` if that is meant",
+    ],
+    "scenario-never-ends": [
+        "lessons/sample.yaml:33: steps[1].nodes[2]: from node 'drink' no path reaches an ending; the story would never end",
+        "lessons/sample.yaml:40: steps[1].nodes[3]: from node 'more' no path reaches an ending; the story would never end",
+    ],
+    "scenario-ending-without-debrief": [
+        "lessons/sample.yaml:30: steps[1].nodes[1]: node 'outside' ends the story (no choices) but has no debrief",
+    ],
+    "scenario-one-choice": [
+        "lessons/sample.yaml:25: steps[1].nodes[0].choices: node 'offer' has one choice; give two to four, or none to end the story",
+        "lessons/sample.yaml:31: steps[1].nodes[2]: node 'drink' can't be reached from the start 'offer'",
+    ],
+    "scenario-unknown-start": [
+        "lessons/sample.yaml:21: steps[1].start: no node 'ofer' (did you mean 'offer'?)",
+    ],
+    "practice-example-wrong-fields": [
+        "lessons/sample.yaml:17: steps[1]: example must give each field of thought_record ('situation', 'thought', 'trap', 'kinder_thought'); missing 'trap', 'kinder_thought'; not a field of thought_record: 'kinder'",
+    ],
     "alias-bomb": [
         "lessons/sample.yaml:2: anchors (&name) and aliases (*name) are not allowed; write the content out in full",
         "quizzes/sample-quiz.yaml:2: id: warning: quiz 'sample-quiz' is not used by any lesson",
@@ -176,7 +202,7 @@ EXPECTED = {
         "lessons/sample.yaml:16: steps[0].sources[0]: unknown source 'nida-2020'; sources in bibliography.yaml: 'nida-words'",
     ],
     "unknown-step-kind": [
-        "lessons/sample.yaml:17: steps[1]: unknown kind 'reflect' (did you mean 'reflection'?); allowed: 'text', 'callout', 'timeline', 'comparison', 'myth_fact', 'check', 'reflection', 'discussion'",
+        "lessons/sample.yaml:17: steps[1]: unknown kind 'reflect' (did you mean 'reflection'?); allowed: 'text', 'callout', 'timeline', 'comparison', 'myth_fact', 'check', 'reflection', 'discussion', 'scenario', 'practice', 'commitment', 'drill'",
     ],
     "unused-quiz": [
         "quizzes/spare-quiz.yaml:3: id: warning: quiz 'spare-quiz' is not used by any lesson",

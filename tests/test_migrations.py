@@ -351,9 +351,9 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
         assert after["answer_attempts"] == [(*row, None) for row in before["answer_attempts"]]
         # 0008 gave every room a seat cap: 40 unless the counselor sets another; 0012 a family
         # mode, which a group session does not have; 0013 a countdown, none running; 0014 the
-        # join code at its usual size; 0015 approved thoughts as a list.
+        # join code at its usual size; 0015 approved thoughts as a list; 0016 no scenario point.
         assert after["group_sessions"] == [
-            (*row, 40, None, None, False, "list") for row in before["group_sessions"]
+            (*row, 40, None, None, False, "list", None) for row in before["group_sessions"]
         ]
         # 0010: no furthest step named for a lesson the content does not have.
         assert after["lesson_progress"] == [(*row, None) for row in before["lesson_progress"]]

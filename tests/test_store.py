@@ -24,6 +24,7 @@ from course.store import (
 )
 from course.store.codes import normalize_code
 from course.store.db import database_url
+from course.store.practice import Practice
 from course.store.schema import ACCOUNT_TABLES, LIMIT_TABLES, PROGRAM_TABLES, SESSION_TABLES
 from course.store.wordlist import WORDS
 
@@ -92,6 +93,11 @@ def fill_every_table(store: Store, learner_id: int, tag: str) -> None:
     facilitator = Facilitators(store.engine).add(f"lead-{tag}", "a long pass phrase", at(0))
     cohorts.join(learner_id, cohorts.create(facilitator, f"Program {tag}", at(0)).code, at(10))
     Devices(store.engine).remember(learner_id, at(11))
+    practice = Practice(store.engine)
+    practice.save_entry(learner_id, f"lesson-{tag}", "reframe", {"thought": f"t {tag}"}, at(12))
+    done = practice.commit(learner_id, f"lesson-{tag}", "try", f"walk {tag}", at(13))
+    practice.check_in(learner_id, done, "partly", f"rain {tag}", at(14))
+    practice.record_drill(learner_id, f"lesson-{tag}", "drill", 1, "signs", True, 2_500, at(15))
 
 
 # Engine and transactions (SQLite specifics)

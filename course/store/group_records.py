@@ -38,6 +38,8 @@ class GroupSession:
     join_large: bool = False
     # How the projector shows approved thoughts: "list", or "cloud" for a word cloud.
     thoughts_view: str = "list"
+    # On a scenario step: the point of the story the room is at (None: its start).
+    scene_node: str | None = None
 
     @property
     def is_joinable(self) -> bool:

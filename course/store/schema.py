@@ -167,6 +167,54 @@ support_plans = Table(
 )
 
 
+# A learner's own skill exercises (a thought record, a refusal script...): one per step, private.
+practice_entries = Table(
+    "practice_entries",
+    metadata,
+    _learner_id(primary_key=True),
+    _key("lesson_id", primary_key=True),
+    _key("step_id", primary_key=True),
+    Column("entry", Text, nullable=False),  # JSON: field id -> what the learner wrote or rated
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# "Try this before next time": the action a learner chose, and how it went when next asked.
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_id(),
+    _key("lesson_id"),
+    _key("step_id"),
+    Column("action", Text, nullable=False),
+    Column("made_at", UTCDateTime, nullable=False),
+    Column("checked_at", UTCDateTime, nullable=True),
+    Column("outcome", String(16), nullable=True),  # "did", "partly" or "not_yet"
+    Column("obstacle", Text, nullable=True),
+    Index(None, "learner_id"),
+    sqlite_autoincrement=True,
+)
+
+# Each answer in a fluency drill's rounds, with how long it took.
+drill_answers = Table(
+    "drill_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_id(),
+    _key("lesson_id"),
+    _key("step_id"),
+    Column("round_no", Integer, nullable=False),
+    _key("item_id"),
+    Column("is_correct", Boolean, nullable=False),
+    Column("ms", Integer, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    # One answer per item per round: a double tap never counts twice.
+    UniqueConstraint("learner_id", "lesson_id", "step_id", "round_no", "item_id"),
+    sqlite_autoincrement=True,
+)
+
+
 # Browsers a learner chose to stay signed in on: a hash of the random token in that browser's
 # cookie (never the code), so quick exit or "sign out" can end it on the server too.
 learner_devices = Table(
@@ -267,6 +315,8 @@ group_sessions = Table(
     Column("join_large", Boolean, nullable=False, server_default=sa_false()),
     # How the projector shows approved thoughts: "list" or "cloud" (a word cloud).
     Column("thoughts_view", String(_WORD_LENGTH), nullable=False, server_default="list"),
+    # On a scenario step: the point of the story the room is at (NULL: its start).
+    Column("scene_node", String(ID_LENGTH), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
@@ -432,6 +482,9 @@ PROGRAM_TABLES: tuple[Table, ...] = (cohorts, series_sessions, take_homes)
 # A new table with learner data must be added here so export and delete cover it.
 LEARNER_TABLES: tuple[tuple[Table, Column[int]], ...] = (
     (cohort_members, cohort_members.c.learner_id),
+    (practice_entries, practice_entries.c.learner_id),
+    (commitments, commitments.c.learner_id),
+    (drill_answers, drill_answers.c.learner_id),
     (learner_devices, learner_devices.c.learner_id),
     (answer_attempts, answer_attempts.c.learner_id),
     (quiz_results, quiz_results.c.learner_id),
