@@ -538,7 +538,7 @@ class PracticeStep(StepBase):
 
 
 class CommitmentStep(StepBase):
-    """"Try this before next time": pick or write one action; asked how it went next time."""
+    """ "Try this before next time": pick or write one action; asked how it went next time."""
 
     kind: Literal["commitment"]
     prompt: Markdown

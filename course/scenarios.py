@@ -57,20 +57,25 @@ def graph_problems(step: ScenarioStep) -> Iterator[tuple[Path, str]]:
                 f"node '{node.id}' has one choice; give two to four, or none to end the story",
             )
         if not node.is_ending and node.debrief:
-            yield ("nodes", n, "debrief"), (
-                f"node '{node.id}' has choices, so the story goes on; a debrief belongs to an "
-                "ending (a node without choices)"
+            yield (
+                ("nodes", n, "debrief"),
+                (
+                    f"node '{node.id}' has choices, so the story goes on; a debrief belongs to an "
+                    "ending (a node without choices)"
+                ),
             )
         for c, choice in enumerate(node.choices):
             if choice.next not in index:
                 broken = True
-                yield ("nodes", n, "choices", c, "next"), (
-                    f"no node '{choice.next}'{did_you_mean(choice.next, list(index))}"
+                yield (
+                    ("nodes", n, "choices", c, "next"),
+                    (f"no node '{choice.next}'{did_you_mean(choice.next, list(index))}"),
                 )
             elif choice.next == node.id:
                 broken = True
-                yield ("nodes", n, "choices", c, "next"), (
-                    f"choice leads back to node '{node.id}' itself; the story would not move"
+                yield (
+                    ("nodes", n, "choices", c, "next"),
+                    (f"choice leads back to node '{node.id}' itself; the story would not move"),
                 )
     if broken:
         return  # the rest needs every edge to land somewhere
@@ -99,8 +104,9 @@ def _unreachable(step: ScenarioStep, index: dict[str, int]) -> Iterator[tuple[Pa
     reached = _reach(_edges(step), step.start)
     for node in step.nodes:
         if node.id not in reached:
-            yield ("nodes", index[node.id]), (
-                f"node '{node.id}' can't be reached from the start '{step.start}'"
+            yield (
+                ("nodes", index[node.id]),
+                (f"node '{node.id}' can't be reached from the start '{step.start}'"),
             )
 
 
@@ -126,9 +132,12 @@ def _loops(step: ScenarioStep, index: dict[str, int]) -> Iterator[tuple[Path, st
             visit(node.id)
     for node_id, c in found:
         target = step.nodes[index[node_id]].choices[c].next
-        yield ("nodes", index[node_id], "choices", c, "next"), (
-            f"this choice goes back to '{target}', so the story can go round in a loop; mark it "
-            "`loop: true` if that is meant"
+        yield (
+            ("nodes", index[node_id], "choices", c, "next"),
+            (
+                f"this choice goes back to '{target}', so the story can go round in a loop; "
+                "mark it `loop: true` if that is meant"
+            ),
         )
 
 
@@ -143,8 +152,9 @@ def _dead_ends(step: ScenarioStep, index: dict[str, int]) -> Iterator[tuple[Path
         if node.is_ending or node.id not in _reach(edges, step.start):
             continue
         if not _reach(edges, node.id) & endings:
-            yield ("nodes", index[node.id]), (
-                f"from node '{node.id}' no path reaches an ending; the story would never end"
+            yield (
+                ("nodes", index[node.id]),
+                (f"from node '{node.id}' no path reaches an ending; the story would never end"),
             )
 
 
@@ -155,7 +165,10 @@ def _image_problems(step: ScenarioStep, root: FsPath) -> Iterator[tuple[Path, st
     if not found.is_relative_to(root.resolve()) or not found.is_file():
         yield ("image", "file"), f"no picture at '{step.image.file}' under the content folder"
     elif found.stat().st_size > MAX_IMAGE_BYTES:
-        yield ("image", "file"), (
-            f"'{step.image.file}' is {found.stat().st_size:,} bytes; keep a picture under "
-            f"{MAX_IMAGE_BYTES:,} bytes so it loads on a phone"
+        yield (
+            ("image", "file"),
+            (
+                f"'{step.image.file}' is {found.stat().st_size:,} bytes; keep a picture under "
+                f"{MAX_IMAGE_BYTES:,} bytes so it loads on a phone"
+            ),
         )

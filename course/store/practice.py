@@ -7,6 +7,7 @@ and never shown to a program (programs see counts only, from course.store.practi
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ MAX_FIELD_CHARS = 2_000
 MAX_ACTION_CHARS = 200
 MAX_OBSTACLE_CHARS = 1_000
 OUTCOMES = ("did", "partly", "not_yet")
+_FIELD = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # A drill answer slower than this was not an answer to time (the phone slept).
 MAX_DRILL_MS = 10 * 60 * 1000
 
@@ -88,7 +90,8 @@ class Practice:
         check_ids(lesson_id=lesson_id, step_id=step_id)
         kept: dict[str, str | int] = {}
         for name, value in fields.items():
-            check_ids(field=name)
+            if not _FIELD.fullmatch(name):
+                raise ValueError(f"{name!r} is not a field name")
             if isinstance(value, bool) or not isinstance(value, str | int):
                 raise ValueError(f"{name}: a text or a rating 0 to 10")
             if isinstance(value, int):

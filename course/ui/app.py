@@ -17,6 +17,8 @@ hardening.apply()  # once per process, when the app is first imported: before an
 def main() -> None:
     """Run one script pass: page config, navigation, sidebar, then the page."""
     st.set_page_config(page_title="Opioids and recovery: a course", page_icon=str(ICON))
+    # When this visit began: what a learner chose to try before it is asked about in it.
+    st.session_state.setdefault("visit_started", identity.now())
     # Built once per session and per role: each st.Page resolves its file's real path, which
     # was a tenth of a lesson rerun's server time when rebuilt on every rerun.
     is_staff = staff.current() is not None

@@ -10,6 +10,7 @@ from course.loader import LoadResult, default_root, load_course
 from course.store import Cohorts, Devices, Plans, Store
 from course.store.accounts import Facilitators
 from course.store.limits import Allowance, Limits, Refused, Ticket
+from course.store.practice import Practice
 from course.store.series import Series
 from course.store.sessions import Sessions
 
@@ -63,6 +64,12 @@ def cohorts() -> Cohorts:
 def series() -> Series:
     """Cohorts' lesson series: planned group sessions and take-home lessons."""
     return Series(store().engine)
+
+
+@st.cache_resource(show_spinner=False)
+def practice() -> Practice:
+    """Learners' exercises, commitments and drill answers."""
+    return Practice(store().engine)
 
 
 @st.cache_resource(show_spinner=False)

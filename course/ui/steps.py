@@ -10,10 +10,14 @@ from course.model import (
     CalloutStep,
     CardsStep,
     CheckStep,
+    CommitmentStep,
     ComparisonStep,
     DiscussionStep,
+    DrillStep,
     Lesson,
+    PracticeStep,
     ReflectionStep,
+    ScenarioStep,
     Source,
     Step,
     TextStep,
@@ -24,7 +28,7 @@ from course.scoring import grade_answer
 from course.store import MAX_REFLECTION_CHARS
 from course.store.inputs import clean_text
 from course.text import safe_markdown
-from course.ui import identity
+from course.ui import identity, practice_steps
 from course.ui.questions import ask, show_settled
 from course.ui.resources import store
 
@@ -54,6 +58,14 @@ def _draw_personal(lesson: Lesson, step: Step, learner: identity.Learner) -> Non
     elif isinstance(step, DiscussionStep):
         st.markdown(safe_markdown(step.prompt))
         st.caption("Take a moment to think about this, or talk it over with someone you trust.")
+    elif isinstance(step, ScenarioStep):
+        practice_steps.draw_scenario(lesson, step)
+    elif isinstance(step, PracticeStep):
+        practice_steps.draw_practice(lesson, step, learner)
+    elif isinstance(step, CommitmentStep):
+        practice_steps.draw_commitment(lesson, step, learner)
+    elif isinstance(step, DrillStep):
+        practice_steps.draw_drill(lesson, step, learner)
 
 
 def draw_plain(step: Step) -> bool:

@@ -78,18 +78,31 @@ def axe_js() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(chromium_path: str) -> Iterator[str]:
-    """Base URL of the shipped course, served on a fresh SQLite database."""
+def app_site(chromium_path: str) -> Iterator[tuple[str, str]]:
+    """The shipped course served on a fresh SQLite database: (base URL, database URL)."""
     workdir = temp_dir("course-browser-")
+    db_url = f"sqlite:///{workdir / 'browser.db'}"
     env = {
-        "COURSE_DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
+        "COURSE_DATABASE_URL": db_url,
         "COURSE_ROOT": "",  # the shipped content, even if the caller's shell sets another root
     }
     try:
         with streamlit_server(workdir, env) as url:
-            yield url
+            yield url, db_url
     finally:
         remove_dir(workdir)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_site: tuple[str, str]) -> str:
+    """Base URL of the shipped course, served on a fresh SQLite database."""
+    return app_site[0]
+
+
+@pytest.fixture(scope="session")
+def db_url(app_site: tuple[str, str]) -> str:
+    """The database app_url serves from (to check what the pages wrote)."""
+    return app_site[1]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from course.overview import (
 )
 from course.store import LessonProgress
 from course.text import safe_markdown
-from course.ui import identity, nav
+from course.ui import identity, nav, practice_steps
 from course.ui.resources import course_result, series, store
 
 
@@ -27,6 +27,7 @@ def show() -> None:
         st.error("The course can't be shown right now. Please try again later.")
         return
     progress = store().lesson_progress(learner.id)
+    practice_steps.check_ins(learner)
     audience = _audience(learner)
     _final_check(course, learner, progress)
     target = continue_target(course, progress, audience)

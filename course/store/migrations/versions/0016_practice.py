@@ -20,9 +20,7 @@ ID = sa.String(200)
 
 
 def _learner(table: str, *, primary_key: bool = False) -> sa.Column[int]:
-    fk = sa.ForeignKey(
-        "learners.id", ondelete="CASCADE", name=f"fk_{table}_learner_id_learners"
-    )
+    fk = sa.ForeignKey("learners.id", ondelete="CASCADE", name=f"fk_{table}_learner_id_learners")
     return sa.Column("learner_id", sa.Integer(), fk, nullable=False, primary_key=primary_key)
 
 

@@ -1,0 +1,343 @@
+"""Steps a learner practises with: scenarios, skill exercises, commitments, fluency drills.
+
+What a learner writes or chooses here is theirs alone (course.store.practice): kept under their
+code, in their export, gone with a delete, never shown to a program.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import random
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from course.loader import default_root
+from course.model import (
+    PRACTICE_FIELDS,
+    CommitmentStep,
+    DrillStep,
+    Lesson,
+    PracticeStep,
+    ScenarioStep,
+)
+from course.scoring import grade_answer
+from course.store.practice import MAX_ACTION_CHARS, MAX_FIELD_CHARS, DrillRound
+from course.text import safe_markdown
+from course.ui import identity
+from course.ui.questions import ask, show_grade
+from course.ui.resources import practice
+
+OWN = "__own__"
+OUTCOME_LABELS = {"did": "I did it", "partly": "Partly", "not_yet": "Not yet"}
+MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+# --- scenario ------------------------------------------------------------------------------
+
+
+def draw_scenario(lesson: Lesson, step: ScenarioStep) -> None:
+    """Tell the story so far, then offer the current point's choices, or its debrief."""
+    key = f"scene-{lesson.id}-{step.id}"
+    path: list[str] = st.session_state.setdefault(key, [step.start])
+    if step.body:
+        st.markdown(safe_markdown(step.body))
+    if step.image:
+        scene_image(step)
+    for earlier, following in zip(path, path[1:], strict=False):
+        node = step.node(earlier)
+        chosen = next((c for c in node.choices if c.next == following), None) if node else None
+        with st.container(border=True):
+            st.markdown(safe_markdown(node.text if node else ""))
+            if chosen:
+                st.caption(f"You chose: {chosen.text}")
+    current = step.node(path[-1])
+    if current is None:  # the content changed under an old path: start over
+        st.session_state[key] = [step.start]
+        st.rerun()
+    with st.container(border=True, key=f"scene-now-{step.id}"):
+        st.markdown(safe_markdown(current.text))
+        if current.is_ending:
+            st.success(safe_markdown(f"**What to take from this:** {current.debrief}"))
+        else:
+            st.markdown("**What would you do?**")
+            for n, choice in enumerate(current.choices):
+                st.button(
+                    choice.text,
+                    key=f"{key}-{len(path)}-{n}",
+                    on_click=_choose,
+                    args=(key, choice.next),
+                    width="stretch",
+                )
+    if len(path) > 1:
+        label = "Try another path" if current.is_ending else "Start the story again"
+        st.button(label, key=f"{key}-again", on_click=_restart, args=(key, step.start),
+                  icon=":material/replay:")  # fmt: skip
+
+
+def _choose(key: str, node_id: str) -> None:
+    st.session_state[key] = [*st.session_state.get(key, []), node_id]
+
+
+def _restart(key: str, start: str) -> None:
+    st.session_state[key] = [start]
+
+
+def scene_image(step: ScenarioStep) -> None:
+    """Show the scenario's picture with its words for people who can't see it."""
+    if step.image is None:
+        return
+    found = default_root() / step.image.file
+    try:
+        data = base64.b64encode(found.read_bytes()).decode()
+    except OSError:
+        st.caption(step.image.alt)  # the validator reports a missing file; say what it shows
+        return
+    mime = MIME[found.suffix.lstrip(".").lower()]
+    alt = html.escape(step.image.alt, quote=True)
+    st.html(  # our tag: the picture from the content folder, its alt text escaped
+        f'<img src="data:{mime};base64,{data}" alt="{alt}" '
+        'style="max-width:100%;height:auto;border-radius:0.5rem">'
+    )
+
+
+# --- practice ------------------------------------------------------------------------------
+
+
+def draw_practice(lesson: Lesson, step: PracticeStep, learner: identity.Learner) -> None:
+    """Show the worked example, then the learner's own exercise (saved for them only)."""
+    if step.body:
+        st.markdown(safe_markdown(step.body))
+    fields = PRACTICE_FIELDS[step.exercise]
+    with st.container(border=True, key=f"example-{step.id}"):
+        st.markdown("**A worked example**")
+        for name, label, _ in fields:
+            if name in step.example:
+                st.markdown(safe_markdown(f"**{label}** {step.example[name]}"))
+    if step.exercise == "urge_surfing":
+        _urge_timer(lesson, step)
+    saved = practice().entry(learner.id, lesson.id, step.id)
+    with st.form(f"practice-{lesson.id}-{step.id}"):
+        st.markdown("**Your turn** (only you can see this)")
+        typed: dict[str, str | int] = {}
+        for name, label, kind in fields:
+            if kind == "rating":
+                value = saved.get(name)
+                typed[name] = st.slider(label, 0, 10, value if isinstance(value, int) else 5,
+                                        key=f"{step.id}-{name}")  # fmt: skip
+            else:
+                typed[name] = st.text_area(
+                    label, value=str(saved.get(name, "")), max_chars=MAX_FIELD_CHARS, height=90,
+                    key=f"{step.id}-{name}",
+                )  # fmt: skip
+        if st.form_submit_button("Save my practice", type="primary"):
+            _save_practice(lesson, step, learner, typed)
+
+
+def _save_practice(
+    lesson: Lesson, step: PracticeStep, learner: identity.Learner, typed: dict[str, str | int]
+) -> None:
+    if not any(isinstance(v, str) and v.strip() for v in typed.values()):
+        st.warning("Write something in at least one box first.")
+        return
+    try:
+        practice().save_entry(learner.id, lesson.id, step.id, typed, identity.now())
+    except ValueError as problem:
+        st.error(str(problem))
+        return
+    st.success("Saved. Only you can see this.")
+
+
+def _urge_timer(lesson: Lesson, step: PracticeStep) -> None:
+    """A timer the learner starts (never on its own), counting down while they ride the urge."""
+    key = f"urge-{lesson.id}-{step.id}"
+    minutes = step.minutes or 3
+    with st.container(border=True, key=f"urge-timer-{step.id}"):
+        st.markdown(f"**Ride the urge for {minutes} minutes.** Rate it below first, then start.")
+        if key not in st.session_state:
+            st.button("Start the timer", key=f"{key}-start", on_click=_start_timer, args=(key,),
+                      icon=":material/timer:")  # fmt: skip
+        else:
+            _countdown(key, minutes * 60)
+
+
+def _start_timer(key: str) -> None:
+    st.session_state[key] = time.time()
+
+
+@st.fragment(run_every=1.0)
+def _countdown(key: str, seconds: int) -> None:
+    started = st.session_state.get(key)
+    if started is None:
+        return
+    left = max(0, math.ceil(seconds - (time.time() - started)))
+    if left:
+        st.metric("Time left", f"{left // 60}:{left % 60:02d}")
+        st.caption("Breathe slowly. Notice where you feel the urge, and watch it rise and fall.")
+    else:
+        st.metric("Time left", "Done")
+        st.caption("The urge passed its peak. Rate it again below and note what you noticed.")
+    if st.button("Stop the timer", key=f"{key}-stop"):
+        del st.session_state[key]
+        st.rerun()
+
+
+# --- commitment ----------------------------------------------------------------------------
+
+
+def draw_commitment(lesson: Lesson, step: CommitmentStep, learner: identity.Learner) -> None:
+    """Let the learner pick or write one thing to try; next visit asks how it went."""
+    st.markdown(safe_markdown(step.prompt))
+    mine = [
+        c
+        for c in practice().commitments(learner.id)
+        if (c.lesson_id, c.step_id) == (lesson.id, step.id) and c.checked_at is None
+    ]
+    if mine:
+        st.info(
+            f"You chose to try: {mine[-1].action}\n\nNext time you open the course, we'll ask "
+            "how it went.",
+            icon=":material/flag:",
+        )
+    options = [*step.options, *([OWN] if step.allow_own else [])]
+    with st.form(f"commit-{lesson.id}-{step.id}"):
+        chosen = st.radio(
+            "I will try", options, index=None,
+            format_func=lambda o: "Something else" if o == OWN else o, key=f"{step.id}-choice",
+        )  # fmt: skip
+        own = ""
+        if step.allow_own:
+            own = st.text_input("Something else (write your own)", max_chars=MAX_ACTION_CHARS,
+                                key=f"{step.id}-own")  # fmt: skip
+        if st.form_submit_button("I'll try this", type="primary"):
+            action = (own or "") if chosen == OWN else (chosen or "")
+            if chosen is None and own.strip():
+                action = own
+            try:
+                practice().commit(learner.id, lesson.id, step.id, action, identity.now())
+            except ValueError as problem:
+                st.warning(str(problem))
+            else:
+                st.rerun()
+
+
+def visit_started() -> datetime:
+    """Return when this visit to the course began (the first page this browser session ran)."""
+    started: datetime = st.session_state.setdefault("visit_started", identity.now())
+    return started
+
+
+def check_ins(learner: identity.Learner) -> None:
+    """Ask how each thing the learner chose to try on an earlier visit went."""
+    for commitment in practice().to_check_in(learner.id, visit_started()):
+        with st.container(border=True, key=f"check-in-{commitment.id}"):
+            st.markdown("**Last time, you chose to try:**")
+            st.text(commitment.action)  # as the learner wrote it: plain text
+            with st.form(f"check-in-form-{commitment.id}"):
+                outcome = st.radio(
+                    "How did it go?", list(OUTCOME_LABELS), index=None, horizontal=True,
+                    format_func=OUTCOME_LABELS.__getitem__, key=f"outcome-{commitment.id}",
+                )  # fmt: skip
+                obstacle = st.text_input(
+                    "What got in the way? (optional)", key=f"obstacle-{commitment.id}"
+                )
+                if st.form_submit_button("Save"):
+                    if outcome is None:
+                        st.warning("Please choose how it went.")
+                    else:
+                        practice().check_in(learner.id, commitment.id, str(outcome), obstacle,
+                                            identity.now())  # fmt: skip
+                        st.session_state["checked_in"] = OUTCOME_LABELS[str(outcome)]
+                        st.rerun()
+    if said := st.session_state.pop("checked_in", None):
+        kind = "Well done." if said == "I did it" else "Thanks for checking in. Every try counts."
+        st.success(f"{said}. {kind}")
+
+
+# --- drill ---------------------------------------------------------------------------------
+
+
+def draw_drill(lesson: Lesson, step: DrillStep, learner: identity.Learner) -> None:
+    """Run rounds of quick questions; time each answer; show the best round to the learner."""
+    if step.body:
+        st.markdown(safe_markdown(step.body))
+    key = f"drill-{lesson.id}-{step.id}"
+    rounds = practice().drill_rounds(learner.id, lesson.id, step.id)
+    state = st.session_state.get(key)
+    if state is None:
+        _drill_summary(step, rounds)
+        label = "Start a round" if not rounds else "Go again"
+        if st.button(label, key=f"{key}-go", type="primary", icon=":material/bolt:"):
+            _new_round(key, step, len(rounds) + 1 if rounds else 1, learner)
+            st.rerun()
+        return
+    _drill_item(lesson, step, learner, key, state)
+
+
+def _new_round(key: str, step: DrillStep, round_no: int, learner: identity.Learner) -> None:
+    order = [item.id for item in step.items]
+    random.Random(f"{learner.id}-{step.id}-{round_no}").shuffle(order)
+    st.session_state[key] = {"round": round_no, "order": order, "at": 0, "shown": None,
+                             "answered": None}  # fmt: skip
+
+
+def _drill_item(
+    lesson: Lesson, step: DrillStep, learner: identity.Learner, key: str, state: dict[str, object]
+) -> None:
+    order: list[str] = state["order"]  # type: ignore[assignment]
+    at: int = state["at"]  # type: ignore[assignment]
+    round_no: int = state["round"]  # type: ignore[assignment]
+    if at >= len(order):
+        del st.session_state[key]
+        st.rerun()
+    item = next(i for i in step.items if i.id == order[at])
+    st.caption(f"Round {round_no} · question {at + 1} of {len(order)}")
+    answered = state["answered"]
+    if answered is not None:
+        grade = grade_answer(item, answered)
+        show_grade(grade, can_retry=False)
+        last = at + 1 == len(order)
+        if st.button("See my round" if last else "Next question", key=f"{key}-next-{at}",
+                     type="primary"):  # fmt: skip
+            state.update(at=at + 1, shown=None, answered=None)
+            st.rerun()
+        return
+    if state["shown"] is None:
+        state["shown"] = time.monotonic()
+
+    def record(answer: object) -> None:
+        took = round((time.monotonic() - float(state["shown"])) * 1000)  # type: ignore[arg-type]
+        grade = grade_answer(item, answer)
+        practice().record_drill(learner.id, lesson.id, step.id, round_no, item.id,
+                                grade.is_correct, took, identity.now())  # fmt: skip
+        state.update(answered=answer)
+        st.rerun()
+
+    ask(item, key=f"{key}-{round_no}-{item.id}", seed_key=str(learner.id), latest=None,
+        on_answer=record, submit_label="Answer")  # fmt: skip
+
+
+def _drill_summary(step: DrillStep, rounds: list[DrillRound]) -> None:
+    items, target = len(step.items), step.target_seconds * 1000
+    done = [r for r in rounds if r.is_complete(items)]
+    if not done:
+        st.caption(
+            f"{items} quick questions a round. Aim for every answer right, each in "
+            f"{step.target_seconds} seconds or less."
+        )
+        return
+    last = done[-1]
+    st.metric("Last round", f"{last.right} of {items} right",
+              f"{last.total_ms / items / 1000:.1f} s per answer", delta_color="off")  # fmt: skip
+    perfect = [r for r in done if r.right == items]
+    if perfect:
+        best = min(perfect, key=lambda r: r.total_ms)
+        st.caption(f"Your best round with every answer right: {best.total_ms / items / 1000:.1f} "
+                   f"s per answer (round {best.round_no}).")  # fmt: skip
+    if last.is_fluent(items, target):
+        st.success("Every answer right and quick. You know this well.")
+    else:
+        st.info("Go again until every answer is right and quick.")
