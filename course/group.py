@@ -18,6 +18,8 @@ from course.model import (
     DiscussionStep,
     Lesson,
     MultipleChoice,
+    Option,
+    ScenarioStep,
     SingleChoice,
     TrueFalse,
 )
@@ -28,9 +30,11 @@ from course.store.inputs import clean_text
 
 @dataclass(frozen=True)
 class Askable:
-    key: str  # "step:<step id>" or "quiz:<question id>"
+    key: str  # "step:<step id>", "quiz:<question id>" or "scene:<step id>:<node id>"
     label: str
     question: AnyQuestion
+    # A scenario's choice put to the room: a vote with no right answer, never graded.
+    is_vote: bool = False
 
 
 # A picker's line: enough of the question to tell it from the others at a glance.
@@ -39,11 +43,7 @@ LABEL_CHARS = 70
 
 def question_label(kind: str, question: AnyQuestion) -> str:
     """Name a question by its own words: "Quiz 3: Why does tolerance drop after a…"."""
-    words = " ".join(plain_text(question.prompt).split())
-    if len(words) > LABEL_CHARS:
-        cut = words[:LABEL_CHARS].rsplit(" ", 1)[0]
-        words = cut.rstrip(",;:.") + "…"
-    return f"{kind}: {words}"
+    return f"{kind}: {_cut(' '.join(plain_text(question.prompt).split()))}"
 
 
 def askables(course: Course, lesson: Lesson) -> list[Askable]:
@@ -63,7 +63,64 @@ def askables(course: Course, lesson: Lesson) -> list[Askable]:
 
 
 def find_askable(course: Course, lesson: Lesson, key: str) -> Askable | None:
-    return next((a for a in askables(course, lesson) if a.key == key), None)
+    found = [*askables(course, lesson), *scene_votes(lesson)]
+    return next((a for a in found if a.key == key), None)
+
+
+def scene_key(step: ScenarioStep, node_id: str) -> str:
+    return f"scene:{step.id}:{node_id}"
+
+
+def scene_votes(lesson: Lesson) -> list[Askable]:
+    """List a vote for each point of each scenario where the story offers choices.
+
+    The room votes on what the person in the story should do; the counselor reveals the
+    votes and moves the story to the branch the room will talk about. A vote has no right
+    answer: it is never graded, and no option is marked right.
+    """
+    return [
+        scene_vote(step, node.id)
+        for step in lesson.steps
+        if isinstance(step, ScenarioStep)
+        for node in step.nodes
+        if not node.is_ending
+    ]
+
+
+def scene_vote(step: ScenarioStep, node_id: str) -> Askable:
+    """Build the vote on one point of a scenario: its text, then its choices as options."""
+    node = step.node(node_id)
+    if node is None or node.is_ending:
+        raise ValueError(f"no point with choices '{node_id}' in scenario '{step.id}'")
+    options = [
+        Option.model_construct(
+            id=f"choice-{n}", text=choice.text, correct=False, feedback="", misconception=None
+        )  # fmt: skip
+        for n, choice in enumerate(node.choices, start=1)
+    ]
+    # Built without validation: a vote is a single choice with no right answer.
+    question = SingleChoice.model_construct(
+        id=f"{step.id}-{node.id}", kind="single", prompt=f"{node.text}\n\n**What would you do?**",
+        explanation="", hint=None, safety_critical=False, options=options,
+    )  # fmt: skip
+    label = f"Scenario: {_cut(' '.join(plain_text(node.text).split()))}"
+    return Askable(scene_key(step, node.id), label, question, is_vote=True)
+
+
+def scene_choice(askable: Askable, step: ScenarioStep, option_id: str) -> str | None:
+    """Return the node a vote's option leads to (None if it is not one of its options)."""
+    node_id = askable.key.rsplit(":", 1)[-1]
+    node = step.node(node_id)
+    if node is None or not option_id.startswith("choice-"):
+        return None
+    number = int(option_id.removeprefix("choice-") or 0)
+    return node.choices[number - 1].next if 0 < number <= len(node.choices) else None
+
+
+def _cut(words: str) -> str:
+    if len(words) <= LABEL_CHARS:
+        return words
+    return words[:LABEL_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 # A thought shared from a phone: short enough for a projector and a glance from the counselor.
@@ -143,10 +200,12 @@ def summarize(askable: Askable, answers: Sequence[object]) -> QuestionSummary:
     right = 0
     for answer in answers:
         counts.update(buckets(askable.question, answer))
+        if askable.is_vote:
+            continue  # a vote has no right answer and no misconceptions
         grade = _grade(askable.question, answer)
         right += bool(grade and grade.is_correct)
         tags.update(grade.misconceptions if grade else ())
-    share = right / len(answers) if answers else None
+    share = right / len(answers) if answers and not askable.is_vote else None
     return QuestionSummary(
         askable.key, askable.label, len(answers), share, dict(counts), dict(tags)
     )

@@ -13,15 +13,20 @@ from datetime import date
 from markdown_it import MarkdownIt
 
 from course.model import (
+    PRACTICE_FIELDS,
     CalloutStep,
     CardsStep,
     CheckStep,
+    CommitmentStep,
     ComparisonStep,
     Course,
     DiscussionStep,
+    DrillStep,
     Lesson,
     MultipleChoice,
+    PracticeStep,
     ReflectionStep,
+    ScenarioStep,
     SingleChoice,
     Step,
     TextStep,
@@ -46,6 +51,9 @@ section, .box, table, .card { break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; font-size: 10.5pt; }
 th, td { border: 1px solid #777; padding: .3em .4em; text-align: left; vertical-align: top; }
 .lines { border-bottom: 1px solid #999; height: 1.8em; }
+span.lines { display: inline-block; width: 20em; height: 1.2em; }
+td.write { width: 40%; min-height: 4em; height: 4em; }
+ul.plain { list-style: none; padding-left: .5em; }
 .answer { white-space: pre-wrap; border: 1px solid #999; border-radius: 4px; padding: .4em .6em;
   min-height: 3.2em; }
 .crisis { border: 3px solid #111; padding: .5em .8em; margin-top: 1.5em; break-inside: avoid; }
@@ -135,7 +143,62 @@ def _step_html(step: Step) -> str:
         return f"<section>{head}{markdown_html(step.prompt)}{lines}</section>"
     if isinstance(step, DiscussionStep):
         return f"<section>{title or '<h2>Talk it over</h2>'}{markdown_html(step.prompt)}</section>"
+    return _practice_html(step, title)
+
+
+def _practice_html(step: Step, title: str) -> str:
+    """Render the steps one practises with, for paper: a story to follow, forms to fill in."""
+    if isinstance(step, ScenarioStep):
+        return f"<section>{title or '<h2>A story: what would you do?</h2>'}{_scenario_html(step)}"
+    if isinstance(step, PracticeStep):
+        rows = "".join(
+            f"<tr><th>{esc(label)}</th><td>{esc(step.example.get(name, ''))}</td>"
+            "<td class='write'></td></tr>"
+            for name, label, _ in PRACTICE_FIELDS[step.exercise]
+        )
+        head = "<tr><th></th><th>A worked example</th><th>Your turn</th></tr>"
+        heading = title or "<h2>Practice</h2>"
+        return f"<section>{heading}{_md(step.body)}<table>{head}{rows}</table></section>"
+    if isinstance(step, CommitmentStep):
+        items = "".join(f"<li>&#9744; {esc(option)}</li>" for option in step.options)
+        if step.allow_own:
+            items += "<li>&#9744; Something else: <span class='lines'></span></li>"
+        heading = title or "<h2>Try this before next time</h2>"
+        prompt = markdown_html(step.prompt)
+        return f"<section>{heading}{prompt}<ul class='plain'>{items}</ul></section>"
+    if isinstance(step, DrillStep):
+        items = "".join(
+            f"<li>{markdown_html(item.prompt)}<p class='muted'>Answer: "
+            f"{esc(_drill_answer(item))}</p></li>"
+            for item in step.items
+        )
+        heading = title or "<h2>Quick round</h2>"
+        return f"<section>{heading}{_md(step.body)}<ol>{items}</ol></section>"
     return ""
+
+
+def _scenario_html(step: ScenarioStep) -> str:
+    """Number the story's points in order; each choice says which point to read next."""
+    number = {node.id: n for n, node in enumerate(step.nodes, start=1)}
+    parts = [_md(step.body)]
+    for node in step.nodes:
+        parts.append(f"<div class='box'><h3>Point {number[node.id]}</h3>{markdown_html(node.text)}")
+        if node.is_ending:
+            parts.append(f"<p><strong>What to take from this:</strong></p>{_md(node.debrief)}")
+        else:
+            choices = "".join(
+                f"<li>{esc(c.text)} <em>Go to point {number[c.next]}.</em></li>"
+                for c in node.choices
+            )
+            parts.append(f"<ol type='A'>{choices}</ol>")
+        parts.append("</div>")
+    return "".join(parts) + "</section>"
+
+
+def _drill_answer(item: SingleChoice | TrueFalse) -> str:
+    if isinstance(item, TrueFalse):
+        return "True" if item.answer else "False"
+    return next(o.text for o in item.options if o.correct)
 
 
 def _question_html(step: CheckStep) -> str:

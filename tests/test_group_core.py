@@ -15,11 +15,14 @@ from course.group import (
     find_share,
     misconception_rows,
     question_label,
+    scene_choice,
+    scene_vote,
+    scene_votes,
     shares,
     summarize,
 )
 from course.loader import REPO_ROOT, load_course
-from course.model import Option, SingleChoice
+from course.model import Lesson, Option, ScenarioStep, SingleChoice
 from course.scoring import correct_answer
 
 LESSON = "tolerance-dependence-addiction"
@@ -134,3 +137,54 @@ def test_the_console_names_each_question_by_its_own_words() -> None:
     label = question_label("Quiz 4", long)
     assert label == "Quiz 4: Maria takes an opioid for pain, just as her doctor prescribed. When a…"
     assert len(label) <= len("Quiz 4: ") + LABEL_CHARS + 1
+
+
+SCENE_YAML = {
+    "id": "party",
+    "kind": "scenario",
+    "factual": False,
+    "start": "offer",
+    "nodes": [
+        {"id": "offer", "text": "A cousin offers you a drink.",
+         "choices": [{"text": "Go outside.", "next": "outside"},
+                     {"text": "Take it.", "next": "drink"}]},
+        {"id": "outside", "text": "The urge fades.", "debrief": "Leaving helped."},
+        {"id": "drink", "text": "The urge grows.",
+         "choices": [{"text": "Call a friend.", "next": "outside"},
+                     {"text": "Stay.", "next": "stay"}]},
+        {"id": "stay", "text": "It gets harder.", "debrief": "Ask for help early."},
+    ],
+}  # fmt: skip
+
+
+def scenario_lesson() -> Lesson:
+    return Lesson.model_validate({
+        "schema_version": 1, "id": "sample", "title": "Sample", "summary": "A sample.",
+        "minutes": 5, "objectives": ["Practise."],
+        "reviewed": {"date": "2026-12-01", "reviewer_role": "test author"},
+        "steps": [{"id": "intro", "kind": "text", "body": "Hello.", "factual": False},
+                  SCENE_YAML],
+    })  # fmt: skip
+
+
+def test_each_point_of_a_scenario_with_choices_is_a_vote_without_a_right_answer() -> None:
+    lesson = scenario_lesson()
+    votes = scene_votes(lesson)
+    assert [v.key for v in votes] == ["scene:party:offer", "scene:party:drink"]
+    first = votes[0]
+    assert first.is_vote and first.label == "Scenario: A cousin offers you a drink."
+    assert isinstance(first.question, SingleChoice)
+    assert [(o.id, o.text, o.correct) for o in first.question.options] == [
+        ("choice-1", "Go outside.", False),
+        ("choice-2", "Take it.", False),
+    ]
+    step = lesson.steps[1]
+    assert isinstance(step, ScenarioStep)
+    assert scene_choice(first, step, "choice-2") == "drink"
+    assert scene_choice(first, step, "choice-3") is None
+    assert scene_choice(first, step, "choice-") is None
+    summary = summarize(first, ["choice-1", "choice-1", "choice-2"])
+    assert summary.distribution == {"choice-1": 2, "choice-2": 1}
+    assert summary.share_correct is None and summary.misconceptions == {}
+    with pytest.raises(ValueError):
+        scene_vote(step, "outside")  # an ending: nothing to vote on

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from course.model import Course
+from course.model import CommitmentStep, Course, DrillStep, PracticeStep, ScenarioStep
 from course.pdf import find_font, plan_pdf
 from course.plan import FIELD_CHARS, FIELD_KEYS, clean_plan
 from course.printable import handout_html, markdown_html, plan_html, when
@@ -145,3 +145,34 @@ def test_every_plan_field_is_on_the_printed_page(course: Course) -> None:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def test_a_handout_lays_out_every_practice_step_for_paper(course: Course) -> None:
+    """Each scenario as numbered points whose choices say where to read on; each exercise
+    with its worked example and room to write; commitments as boxes; drills with answers."""
+    seen: set[str] = set()
+    for lesson in course.lessons.values():
+        page = handout_html(course, lesson)
+        for step in lesson.steps:
+            if isinstance(step, ScenarioStep):
+                seen.add("scenario")
+                number = {node.id: n for n, node in enumerate(step.nodes, start=1)}
+                for node in step.nodes:
+                    assert f"<h3>Point {number[node.id]}</h3>" in page
+                    for choice in node.choices:
+                        said = f"{_esc(choice.text)} <em>Go to point {number[choice.next]}.</em>"
+                        assert said in page, (lesson.id, step.id, choice.text)
+            elif isinstance(step, PracticeStep):
+                seen.add("practice")
+                for text in step.example.values():
+                    assert _esc(text) in page, (lesson.id, step.id)
+                assert page.count("<td class='write'></td>") >= len(step.example)
+            elif isinstance(step, CommitmentStep):
+                seen.add("commitment")
+                for option in step.options:
+                    assert f"&#9744; {_esc(option)}" in page
+            elif isinstance(step, DrillStep):
+                seen.add("drill")
+                assert step.items[0].prompt.split()[0] in page
+        assert "<script" not in page.lower()
+    assert seen == {"scenario", "practice", "commitment", "drill"}, seen

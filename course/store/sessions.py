@@ -188,7 +188,22 @@ class Sessions:
         check_ids(step_id=step_id)
         if step_index < 0:
             raise ValueError(f"step_index must be 0 or more, got {step_index}")
-        self._control(session_id, facilitator_id, step_index=step_index, step_id=step_id)
+        self._control(
+            session_id, facilitator_id, step_index=step_index, step_id=step_id, scene_node=None
+        )
+
+    def go_to_scene(
+        self, session_id: int, facilitator_id: int, node_id: str | None, now: datetime
+    ) -> None:
+        """Move the room's scenario to a point of the story (None: back to its start).
+
+        The vote that was open closes: the room is now at another point of the story.
+        """
+        check_ids(scene_node=node_id)
+        self._control(
+            session_id, facilitator_id, scene_node=node_id, open_question=None,
+            countdown_until=None,
+        )  # fmt: skip
 
     def open_question(
         self, session_id: int, facilitator_id: int, question_key: str, now: datetime

@@ -9,8 +9,8 @@ import contextlib
 
 import streamlit as st
 
-from course.group import askables, find_share, shares
-from course.model import Lesson, Step
+from course.group import askables, find_share, scene_vote, shares
+from course.model import Lesson, ScenarioStep, Step
 from course.store.sessions import GroupSession, RoomClosed
 from course.ui import identity
 from course.ui.resources import course_result, sessions
@@ -144,17 +144,59 @@ def questions(
     if ask.button("Open question", width="stretch") and chosen:
         sessions().open_question(current.id, owner_id, chosen, now)
         st.rerun()
+    is_vote = (current.open_question or "").startswith("scene:")  # run by scene(), below
     poll = (
-        current.open_question if find_share(lesson, current.open_question or "") is None else None
+        current.open_question
+        if find_share(lesson, current.open_question or "") is None and not is_vote
+        else None
     )
     if poll and reveal.button("Reveal results", width="stretch"):
         sessions().reveal(current.id, owner_id, poll, now)
         st.rerun()
-    if current.open_question and close.button("Close question", width="stretch"):
+    if current.open_question and not is_vote and close.button("Close question", width="stretch"):
         sessions().close_question(current.id, owner_id, now)
         st.rerun()
     if poll:
         _timer(current, owner_id)
+
+
+def scene(
+    current: GroupSession, step: ScenarioStep, owner_id: int, *, with_vote: bool = True
+) -> None:
+    """Run a scenario with the room: let it vote on this point, reveal, go on down a branch.
+
+    Without a vote (one shared screen), the people in the room decide together out loud.
+    """
+    node = step.node(current.scene_node or step.start) or step.node(step.start)
+    if node is None:
+        return
+    now = identity.now()
+    with st.container(border=True, key="scene-controls"):
+        st.subheader("The story")
+        if node.is_ending:
+            st.caption("The story ends here: talk it over with the room.")
+        elif with_vote:
+            vote = scene_vote(step, node.id)
+            is_open = current.open_question == vote.key
+            revealed = is_open and sessions().tally(current.id, vote.key).revealed
+            if not is_open and st.button("Let the room vote", type="primary"):
+                sessions().open_question(current.id, owner_id, vote.key, now)
+                st.rerun()
+            if is_open and not revealed and st.button("Reveal the votes", type="primary"):
+                sessions().reveal(current.id, owner_id, vote.key, now)
+                st.rerun()
+        if not node.is_ending:
+            st.markdown("Go on with the story down the choice the room will talk about:")
+            for n, choice in enumerate(node.choices):
+                label = f"{chr(ord('A') + n)}. {choice.text}"
+                if st.button(label, key=f"follow-{step.id}-{node.id}-{n}", width="stretch"):
+                    sessions().go_to_scene(current.id, owner_id, choice.next, now)
+                    st.rerun()
+        if node.id != step.start and st.button(
+            "Back to the start of the story", icon=":material/replay:"
+        ):
+            sessions().go_to_scene(current.id, owner_id, None, now)
+            st.rerun()
 
 
 def _timer(current: GroupSession, owner_id: int) -> None:

@@ -9,13 +9,18 @@ import streamlit as st
 from course.charts import tally_figure
 from course.group import Askable, bucket_labels
 from course.model import (
+    PRACTICE_FIELDS,
     AnyQuestion,
     CardsStep,
     CheckStep,
+    CommitmentStep,
     DiscussionStep,
+    DrillStep,
     MultipleChoice,
     Ordering,
+    PracticeStep,
     ReflectionStep,
+    ScenarioStep,
     SingleChoice,
     Step,
     TrueFalse,
@@ -45,9 +50,15 @@ PROJECTOR_CHROME = """<style>
 LABEL_CHARS = 22
 
 
-def draw_step(step: Step) -> None:
-    """Draw a step's content for everyone in the room (no notes, no private boxes)."""
+def draw_step(step: Step, scene_node: str | None = None) -> None:
+    """Draw a step's content for everyone in the room (no notes, no private boxes).
+
+    A scenario shows the point of the story the room is at (scene_node; None: its start).
+    """
     if draw_plain(step):
+        return
+    if isinstance(step, ScenarioStep | PracticeStep | CommitmentStep | DrillStep):
+        _draw_practice(step, scene_node)
         return
     if isinstance(step, CardsStep):
         for card in step.cards:
@@ -57,6 +68,38 @@ def draw_step(step: Step) -> None:
         st.markdown(safe_markdown(step.question.prompt))
     elif isinstance(step, ReflectionStep | DiscussionStep):
         st.markdown(safe_markdown(step.prompt))
+
+
+def _draw_practice(
+    step: ScenarioStep | PracticeStep | CommitmentStep | DrillStep, scene_node: str | None
+) -> None:
+    """Draw a practice step as a room works through it together."""
+    if isinstance(step, ScenarioStep):
+        if step.body and scene_node in (None, step.start):
+            st.markdown(safe_markdown(step.body))
+        node = step.node(scene_node or step.start) or step.node(step.start)
+        if node is None:
+            return
+        st.markdown(safe_markdown(node.text))
+        if node.is_ending:
+            st.success(safe_markdown(f"**What to take from this:** {node.debrief}"))
+        else:
+            lines = (f"- **{chr(ord('A') + n)}.** {c.text}" for n, c in enumerate(node.choices))
+            st.markdown(safe_markdown("**What would you do?**\n\n" + "\n".join(lines)))
+    elif isinstance(step, PracticeStep):
+        if step.body:
+            st.markdown(safe_markdown(step.body))
+        fields = [(label, step.example[name]) for name, label, _ in PRACTICE_FIELDS[step.exercise]
+                  if name in step.example]  # fmt: skip
+        example = (f"- **{label}** {text}" for label, text in fields)
+        st.markdown(safe_markdown("**A worked example**\n\n" + "\n".join(example)))
+    elif isinstance(step, CommitmentStep):
+        st.markdown(safe_markdown(step.prompt))
+        st.markdown(safe_markdown("\n".join(f"- {option}" for option in step.options)))
+    else:
+        if step.body:
+            st.markdown(safe_markdown(step.body))
+        st.caption("Each person can do this quick round on their own phone, in the lesson.")
 
 
 def draw_tally(askable: Askable, tally: Tally, min_group_size: int, *, large: bool = False) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from course.group import Askable, Share, buckets, find_askable, find_share
 from course.helplinks import help_list_html
-from course.model import Course, DiscussionStep, Lesson
+from course.model import Course, Lesson, ScenarioStep
 from course.risk import is_risky
 from course.store.joincodes import participant_label
 from course.store.sessions import (
@@ -162,10 +162,13 @@ def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilita
     group_controls.door(current.id, facilitator.id)
     step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):
-        draw_step(step)
-    if isinstance(step, DiscussionStep):
+        draw_step(step, current.scene_node)
+    notes = getattr(step, "facilitator_notes", None)
+    if notes:
         with st.expander("Facilitator notes (only you see these)", expanded=True):
-            st.markdown(safe_markdown(step.facilitator_notes))
+            st.markdown(safe_markdown(notes))
+    if isinstance(step, ScenarioStep):
+        group_controls.scene(current, step, facilitator.id)
     # The buttons first, then the answers: Reveal stays put while answers arrive.
     group_controls.questions(current, lesson, facilitator.id, with_shares=True)
     _live(current.id, facilitator.id)

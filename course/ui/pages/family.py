@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.group import buckets, find_askable
-from course.model import CheckStep, DiscussionStep, Lesson
+from course.model import CheckStep, Lesson, ScenarioStep
 from course.store.accounts import Throttled
 from course.store.hosts import FAMILY_MIN_GROUP, Hosts
 from course.store.limits import FAMILY_STARTS, Refused
@@ -120,13 +120,15 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
     with main:
         step = group_controls.pace(current, lesson, host_id)
         with st.container(border=True):
-            draw_step(step)
+            draw_step(step, current.scene_node)
             if isinstance(step, CheckStep):
                 with st.expander("Show the answer"):
                     st.markdown(safe_markdown(step.question.explanation))
-        if isinstance(step, DiscussionStep):
+        if notes := getattr(step, "facilitator_notes", None):
             with st.expander("Tips for leading this talk"):
-                st.markdown(safe_markdown(step.facilitator_notes))
+                st.markdown(safe_markdown(notes))
+        if isinstance(step, ScenarioStep):  # the family decides together, or votes by phone
+            group_controls.scene(current, step, host_id, with_vote=mode == "phones")
     with side:  # with phones: the code first (above the fold), the controls, the answers
         if mode == "phones":
             room.show_join(current, large=False)

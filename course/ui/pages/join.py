@@ -151,7 +151,8 @@ def _follow(token: str) -> None:
     elif share is not None:
         _share(token, current.id, share)
     else:
-        draw_step(lesson.steps[min(current.step_index, len(lesson.steps) - 1)])
+        step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
+        draw_step(step, current.scene_node)
 
 
 def _share(token: str, room_id: int, share: Share) -> None:
@@ -215,11 +216,12 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
     if slot not in mine:
 
         def send(answer: object) -> None:
-            grade = grade_answer(askable.question, answer)
+            # A vote has no right answer: it is stored ungraded.
+            is_right = (
+                None if askable.is_vote else grade_answer(askable.question, answer).is_correct
+            )
             try:
-                counted = sessions().answer(
-                    token, askable.key, answer, grade.is_correct, identity.now()
-                )
+                counted = sessions().answer(token, askable.key, answer, is_right, identity.now())
             except NotAllowed:
                 st.warning("That question has closed.")
                 return
@@ -227,13 +229,15 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
             mine[slot] = {"answer": answer, "counted": counted}
 
         ask(askable.question, key=f"room-{room_id}-{askable.key}", seed_key=token[:8],
-            latest=None, on_answer=send, submit_label="Send my answer",
+            latest=None, on_answer=send,
+            submit_label="Send my vote" if askable.is_vote else "Send my answer",
             lettered=True)  # fmt: skip
         if slot not in mine:
             return  # no rerun after sending: the lines below show the answer is in
     answered = mine[slot]
     if answered["counted"]:
-        st.success("Your answer is in. Results show when the counselor reveals them.")
+        what = "vote" if askable.is_vote else "answer"
+        st.success(f"Your {what} is in. Results show when the counselor reveals them.")
     else:
         st.info(
             "You had already answered this question, so your first answer is the one that "
@@ -242,6 +246,10 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
     tally = sessions().tally(room_id, askable.key, keys=lambda a: buckets(askable.question, a))
     if tally.revealed:
         draw_tally(askable, tally, min_group_size)
+        if askable.is_vote:
+            if answered["counted"] and (said := _you_chose(askable.question, answered["answer"])):
+                st.markdown(said)
+            return
         if answered["counted"]:  # the grade of an answer that did not count would mislead
             grade = grade_answer(askable.question, answered["answer"])
             if said := _you_chose(askable.question, answered["answer"], grade.is_correct):
@@ -249,13 +257,18 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
             show_grade(grade, can_retry=False)
 
 
-def _you_chose(question: AnyQuestion, answer: object, is_right: bool) -> str | None:
-    """Say which letters this phone chose, as the projector letters them: "You chose B: right"."""
+def _you_chose(question: AnyQuestion, answer: object, is_right: bool | None = None) -> str | None:
+    """Say which letters this phone chose, as the projector letters them: "You chose B: right".
+
+    A vote (is_right None) has no right answer: "You chose B."
+    """
     if not isinstance(question, SingleChoice | MultipleChoice):
         return None
     letters = letters_of(question)
     chosen = [answer] if isinstance(answer, str) else answer if isinstance(answer, list) else []
     named = ", ".join(letters[c] for c in letters if c in chosen) or "nothing"
+    if is_right is None:
+        return f"**You chose {named}.**"
     return f"**You chose {named}: {'right' if is_right else 'not right'}.**"
 
 

@@ -55,7 +55,7 @@ def _screen(code: str) -> None:
         elif share is not None:
             _thoughts(current.id, share, as_cloud=current.thoughts_view == "cloud")
         else:
-            draw_step(step)
+            draw_step(step, current.scene_node)
 
 
 def _question(
@@ -64,7 +64,7 @@ def _question(
     """Fill the screen with the open question: its choices and how many answered; on reveal,
     the chart, the right answer marked and why."""
     question = askable.question
-    st.header("Question")
+    st.header("What would you do?" if askable.is_vote else "Question")
     st.markdown(safe_markdown(question.prompt))
     tally = sessions().tally(room_id, askable.key, keys=lambda answer: buckets(question, answer))
     if not tally.revealed:
@@ -79,6 +79,8 @@ def _question(
             left.metric("Time left", said)
         return
     draw_tally(askable, tally, min_group_size, large=True)
+    if askable.is_vote:
+        return  # the room's choice: nothing is marked right
     st.success(safe_markdown(right_answer(question)), icon=":material/check_circle:")
     st.markdown(safe_markdown(f"**Why:** {question.explanation}"))
 
