@@ -4,10 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from course.store import Store
+from course.period import Period
+from course.store import Cohorts, Facilitators, Store
 from course.store.practice import MAX_FIELD_CHARS, DrillRound, Practice
+from course.store.practice_reports import PracticeReports
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+WEEK = timedelta(days=7)
 HOSTILE = "<script>alert(1)</script> [link](https://phish.example) \x00 '; DROP TABLE x; --"
 
 
@@ -108,3 +111,40 @@ def test_delete_takes_every_practice_row(store: Store) -> None:
     store.delete_learner(me)
     assert practice.entry(me, "l", "s") == {} and practice.commitments(me) == []
     assert practice.drill_rounds(me, "l", "d") == []
+
+
+def test_a_cohort_sees_counts_per_week_and_drills_first_to_latest(store: Store) -> None:
+    lead = Facilitators(store.engine).add("lead", "a long pass phrase", NOW)
+    cohorts = Cohorts(store.engine)
+    cohort = cohorts.create(lead, "Group", NOW)
+    practice = Practice(store.engine)
+    a, b, outsider = (store.create_learner(NOW)[0] for _ in range(3))
+    for member in (a, b):
+        cohorts.join(member, cohort.code, NOW)
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday
+    practice.save_entry(a, "l", "record", {"thought": "t"}, monday)
+    practice.save_entry(a, "l", "record", {"thought": "again"}, monday + WEEK)  # an edit
+    practice.save_entry(b, "l", "record", {"thought": "t"}, monday + timedelta(days=6))
+    done = practice.commit(a, "l", "try", "walk", monday)
+    practice.check_in(a, done, "partly", None, monday + WEEK)
+    practice.commit(b, "l", "try", "call", monday + WEEK)
+    practice.save_entry(outsider, "l", "record", {"thought": "not counted"}, monday)
+    for learner, round_no, right, ms in [
+        (a, 1, False, 9_000), (a, 1, True, 7_000), (a, 2, True, 3_000), (a, 2, True, 2_000),
+        (b, 1, True, 5_000), (b, 1, True, 6_000),  # one round only: not in the figures
+        (outsider, 1, False, 1_000), (outsider, 2, False, 1_000),
+    ]:  # fmt: skip
+        item = f"i{ms}"
+        practice.record_drill(learner, "l", "drill", round_no, item, right, ms, monday + WEEK)
+    reports = PracticeReports(store.engine, cohort.id)
+    first, second = reports.weeks()
+    assert (first.week, first.exercises, first.commitments, first.checked_in) == (
+        monday.date(), 2, 1, 0,
+    )  # fmt: skip
+    assert (second.week, second.exercises, second.commitments) == ((monday + WEEK).date(), 0, 1)
+    assert second.check_ins == {"partly": 1} and second.drill_rounds == 3
+    (drill,) = reports.drills()
+    assert (drill.learners, drill.first_right, drill.latest_right) == (1, 0.5, 1.0)
+    assert (drill.first_seconds, drill.latest_seconds) == (8.0, 2.5)
+    in_first_week = Period(monday, monday + WEEK)
+    assert [w.week for w in reports.weeks(in_first_week)] == [monday.date()]

@@ -33,6 +33,7 @@ from course.model import Course
 from course.outcomes import SMALL_PAIRS, PrePost
 from course.period import Period, describe
 from course.store.engagement_reports import EngagementReports
+from course.store.practice_reports import PracticeReports
 from course.store.reports import Reports
 from course.ui import engagement, identity, reporting, room, series_view, staff
 from course.ui.group_views import STATIC
@@ -84,6 +85,7 @@ def show() -> None:
     _safety(course, reports, period)
     _quiz(course, reports, period)
     engagement.show(course, activity, period=period, now=now)
+    _practice(course, PracticeReports(store().engine, cohort.id), period)
     _exports(course, reports, cohort.id, period)
 
 
@@ -377,6 +379,57 @@ def _board(report: QuizReport) -> None:
         )
     else:
         st.caption("No misconception showed up in first answers to this quiz.")
+
+
+OUTCOMES = {"did": "did it", "partly": "partly", "not_yet": "not yet"}
+
+
+def _practice(course: Course, found: PracticeReports, period: Period | None) -> None:
+    """Counts of the cohort's practice per week, and its drills from first round to latest."""
+    st.header("Practice")
+    st.caption(
+        "Counts only: what members write in exercises and what they choose to try stay "
+        "private to them."
+    )
+    weeks = found.weeks(period)
+    if not weeks:
+        st.info("No practice yet in this period.")
+    else:
+        rows = [
+            {
+                "Week of": f"{w.week:%Y-%m-%d}",
+                "Exercises saved": w.exercises,
+                "Things to try chosen": w.commitments,
+                "Check-ins": w.checked_in,
+                **{f"Check-ins: {label}": w.check_ins.get(key, 0)
+                   for key, label in OUTCOMES.items()},
+                "Drill rounds": w.drill_rounds,
+            }
+            for w in weeks
+        ]  # fmt: skip
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+    drills = found.drills()
+    if drills:
+        st.subheader("Drills on safety facts: first round and latest")
+        titles = {lesson.id: lesson for lesson in course.lessons.values()}
+        rows = []
+        for d in drills:
+            lesson = titles.get(d.lesson_id)
+            step = next((s for s in lesson.steps if s.id == d.step_id), None) if lesson else None
+            rows.append({
+                "Drill": (step.title if step and step.title else d.step_id),
+                "Lesson": lesson.title if lesson else d.lesson_id,
+                "Members (2+ rounds)": d.learners,
+                "Right, first round %": round(100 * d.first_right),
+                "Right, latest %": round(100 * d.latest_right),
+                "Seconds per answer, first": round(d.first_seconds, 1),
+                "Seconds per answer, latest": round(d.latest_seconds, 1),
+            })  # fmt: skip
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        st.caption(
+            "Members who did a drill at least twice: every answer of their first round against "
+            "every answer of their latest. Seconds are medians. All time, not the period."
+        )
 
 
 def _exports(course: Course, reports: Reports, cohort_id: int, period: Period | None) -> None:
