@@ -182,3 +182,61 @@ def _learners_with_commitments(store: Store) -> list[int]:
 
     with read(store.engine) as conn:
         return sorted({int(i) for (i,) in conn.execute(select(commitments.c.learner_id))})
+
+
+def answer_right(page: Any, item: dict[str, Any]) -> None:
+    """Choose the right answer to a drill item (single choice or true/false) and send it."""
+    if item["kind"] == "true_false":
+        text = "True" if item["answer"] else "False"
+    else:
+        text = next(o["text"] for o in item["options"] if o.get("correct"))
+    pattern = re.compile(rf"^\s*{re.escape(text)}\s*$")
+    main_area(page).get_by_test_id("stRadioOption").filter(has_text=pattern).click()
+    click_button(page, "Answer", exact=True)
+    expect(main_area(page).get_by_text("That's right.", exact=True)).to_be_visible()
+
+
+def test_a_drill_times_each_answer_and_shows_the_best_round(
+    phone: Any, app_url: str, db_url: str, test_name: str
+) -> None:
+    lesson_id, step = first_step("drill")
+    items = {item["id"]: item for item in step["items"]}
+    start_new_learner(phone, app_url)
+    open_step(phone, app_url, lesson_id, step["id"])
+    click_button(phone, "Start a round")
+    for n in range(1, len(items) + 1):
+        progress = main_area(phone).get_by_text(f"Round 1 · question {n} of {len(items)}")
+        expect(progress).to_be_visible()
+        # Which item is up: the one whose prompt the page shows (rounds are shuffled).
+        shown = next(
+            i for i in items.values()
+            if main_area(phone).get_by_text(first_words(i["prompt"], 5)).count()
+        )  # fmt: skip
+        answer_right(phone, shown)
+        click_button(phone, "See my round" if n == len(items) else "Next question")
+    last = main_area(phone).get_by_test_id("stMetric").filter(has_text="Last round")
+    expect(last).to_contain_text(f"{len(items)} of {len(items)} right")
+    expect(main_area(phone).get_by_text(re.compile("^Your best round with every answer right"))
+           ).to_be_visible()  # fmt: skip
+    screenshot(phone, test_name, "round-done")
+    click_button(phone, "Go again")
+    expect(main_area(phone).get_by_text(f"Round 2 · question 1 of {len(items)}")).to_be_visible()
+
+    store = Store(db_url)
+    try:
+        learner = max(_learners_with_drills(store))
+        (first,) = Practice(store.engine).drill_rounds(learner, lesson_id, step["id"])
+        assert set(first.answers) == set(items) and first.right == len(items)
+        assert all(ms > 0 for _, ms in first.answers.values())
+    finally:
+        store.close()
+
+
+def _learners_with_drills(store: Store) -> list[int]:
+    from sqlalchemy import select
+
+    from course.store.db import read
+    from course.store.schema import drill_answers
+
+    with read(store.engine) as conn:
+        return sorted({int(i) for (i,) in conn.execute(select(drill_answers.c.learner_id))})
