@@ -114,6 +114,10 @@ def test_combined_schema_accepts_every_kind_by_reference() -> None:
         "CheckStep",
         "ReflectionStep",
         "DiscussionStep",
+        "ScenarioStep",
+        "PracticeStep",
+        "CommitmentStep",
+        "DrillStep",
     }
 
 

@@ -39,7 +39,13 @@ SHARED = [
     "myths-and-facts",
     "choosing-together",
 ]
-FOR_MYSELF = [*SHARED, "private-reflection", "group-discussion"]
+FOR_MYSELF = [
+    *SHARED,
+    "just-once-scenario",
+    "say-no-practice",
+    "private-reflection",
+    "group-discussion",
+]
 FAMILY = [*SHARED, "family-support-on-medication", "group-discussion"]
 # Lessons whose steps differ by audience: where progress by index alone goes wrong.
 SPLIT_LESSONS = (
@@ -80,9 +86,9 @@ def test_the_funnel_puts_each_audience_on_the_step_it_reached(app_url: str, cour
         Cohorts(store.engine).join(learner_id, cohort.code, NOW)
         people[name] = code
 
-    # Each sees eleven steps. "me" stops on step 10, the reflection; "mum" reads to the end,
-    # step 11, then goes back one; "dad" only opens the lesson.
-    assert walk(people["me"], nexts=9) == "Step 10 of 11"
+    # "me" sees thirteen steps and stops on step 12, the reflection; "mum" sees eleven, reads
+    # to the end, step 11, then goes back one; "dad" only opens the lesson.
+    assert walk(people["me"], nexts=11) == "Step 12 of 13"
     assert walk(people["mum"], nexts=10, backs=1) == "Step 10 of 11"
     assert walk(people["dad"], nexts=0) == "Step 1 of 11"
 
@@ -91,8 +97,8 @@ def test_the_funnel_puts_each_audience_on_the_step_it_reached(app_url: str, cour
     assert set(funnels) == {"learner", "family"}
     mine = funnels["learner"].steps
     assert list(mine["step_id"]) == FOR_MYSELF
-    assert list(mine["learners"]) == [1] * 10 + [0]
-    assert list(mine["share"]) == [100.0] * 10 + [0.0]
+    assert list(mine["learners"]) == [1] * 12 + [0]
+    assert list(mine["share"]) == [100.0] * 12 + [0.0]
     family = funnels["family"].steps
     assert list(family["step_id"]) == FAMILY
     assert list(family["learners"]) == [2] + [1] * 10
@@ -101,8 +107,8 @@ def test_the_funnel_puts_each_audience_on_the_step_it_reached(app_url: str, cour
         "For myself",
         "For someone I care about",
     ]
-    # Numbered as each audience sees them on the lesson page ("Step 10 of 11").
-    assert list(mine["step"])[9] == "10. Just for you"
+    # Numbered as each audience sees them on the lesson page ("Step 12 of 13").
+    assert list(mine["step"])[11] == "12. Just for you"
     assert list(family["step"])[9] == (
         "10. For family and friends: backing someone who takes medication"
     )
@@ -114,7 +120,7 @@ def test_the_dashboard_page_draws_a_funnel_per_audience(app_url: str) -> None:
     lead = Facilitators(store.engine).add("lead", "a long pass phrase", NOW)
     cohort = Cohorts(store.engine).create(lead, "Tuesday group", NOW)
     for audience, step_id, index in (
-        ("learner", "private-reflection", 9),
+        ("learner", "private-reflection", 11),
         ("family", "group-discussion", 10),
     ):
         learner_id, _ = store.create_learner(NOW)
@@ -128,11 +134,11 @@ def test_the_dashboard_page_draws_a_funnel_per_audience(app_url: str) -> None:
     assert names.index("For myself") < names.index("For someone I care about")
     # The step tables: step names first, then how many reached each step.
     tables = [t.value for t in at.dataframe if str(t.value.iloc[0, 0]).startswith("1. ")]
-    assert [list(t.iloc[:, 0])[9] for t in tables] == [
-        "10. Just for you",
+    assert [list(t.iloc[:, 0])[n] for t, n in zip(tables, (11, 9), strict=True)] == [
+        "12. Just for you",
         "10. For family and friends: backing someone who takes medication",
     ]
-    assert [list(t.iloc[:, 1]) for t in tables] == [[1] * 10 + [0], [1] * 11]
+    assert [list(t.iloc[:, 1]) for t in tables] == [[1] * 12 + [0], [1] * 11]
     store.close()
 
 
@@ -140,7 +146,7 @@ def test_a_lesson_everyone_sees_alike_has_one_funnel(app_url: str, course: Cours
     store = Store(app_url)
     lead = Facilitators(store.engine).add("lead", "a long pass phrase", NOW)
     cohort = Cohorts(store.engine).create(lead, "Tuesday group", NOW)
-    lesson = course.lessons["tolerance-dependence-addiction"]
+    lesson = next(x for x in course.lessons.values() if {s.audience for s in x.steps} == {"both"})
     for audience, index in (("learner", 2), ("family", 1)):
         learner_id, _ = store.create_learner(NOW)
         store.set_audience(learner_id, audience)

@@ -28,18 +28,19 @@ AUDIENCE = {1: "learner", 2: "family", 3: "family", 4: "learner"}
 
 # (learner, lesson, current_step_id, current_index, furthest_index, furthest step after 0010)
 ROWS = [
-    # step 10 of each audience's eleven is another step; both went back since
-    (1, MEDS, "staying-safer", 5, 9, "private-reflection"),
+    # the same index is another step for each audience (thirteen steps for oneself, eleven
+    # for family); both went back since
+    (1, MEDS, "staying-safer", 5, 9, "just-once-scenario"),
     (2, MEDS, "what-changed", 3, 9, "family-support-on-medication"),
     (3, MEDS, "group-discussion", 10, 10, "group-discussion"),
-    (4, MEDS, "check-naltrexone", 6, 10, "group-discussion"),
-    (1, TRIGGERS, "six-kinds", 1, 7, "myths-and-facts"),
-    (2, TRIGGERS, "six-kinds", 1, 7, "plan-for-a-slip"),
-    (1, SLIPS, "lapse-is-not-failure", 0, 5, "long-road"),
+    (4, MEDS, "check-naltrexone", 6, 10, "say-no-practice"),
+    (1, TRIGGERS, "six-kinds", 1, 7, "urge-surfing-practice"),
+    (2, TRIGGERS, "six-kinds", 1, 7, "family-help-with-triggers"),
+    (1, SLIPS, "lapse-is-not-failure", 0, 5, "slip-scenario"),
     (2, SLIPS, "lapse-is-not-failure", 0, 5, "family-after-a-slip"),
-    # twelve steps for oneself, eleven for family: the same index, another step
-    (1, WITHDRAWAL, "what-withdrawal-is", 0, 10, "private-reflection"),
-    (2, WITHDRAWAL, "what-withdrawal-is", 0, 10, "group-discussion"),
+    # fourteen steps for oneself, twelve for family: the last index of each is its own step
+    (1, WITHDRAWAL, "what-withdrawal-is", 0, 12, "private-reflection"),
+    (2, WITHDRAWAL, "what-withdrawal-is", 0, 11, "group-discussion"),
     (3, SAME_FOR_ALL, "three-different-things", 0, 2, "dependence-is-not-addiction"),
     # an index past the end (the lesson has since lost steps): the last step that audience sees
     (3, TRIGGERS, "high-risk-situations", 0, 30, "group-discussion"),

@@ -8,7 +8,17 @@ from collections.abc import Iterator
 
 from course.lint import MAX_GRADE, lesson_texts, lint, quiz_texts
 from course.loader import REPO_ROOT, load_course
-from course.model import QUESTION_KINDS, STEP_KINDS, CheckStep, Course, Ordering
+from course.model import (
+    PRACTICE_FIELDS,
+    QUESTION_KINDS,
+    STEP_KINDS,
+    CheckStep,
+    Course,
+    DrillStep,
+    Ordering,
+    PracticeStep,
+    ScenarioStep,
+)
 
 
 def test_shipped_content_loads_strictly_with_no_problems() -> None:
@@ -78,7 +88,8 @@ def test_every_lesson_and_quiz_has_the_shape_the_course_promises() -> None:
     ), "every lesson is in a track"
     for lesson in course.lessons.values():
         kinds = {step.kind for step in lesson.steps}
-        assert 6 <= len(lesson.steps) <= 14, lesson.id
+        # Up to 18 with the practice steps (a scenario, an exercise, a commitment, a drill).
+        assert 6 <= len(lesson.steps) <= 18, lesson.id
         # Self-paced time, so one lesson and its discussion fit a 60-minute group.
         assert lesson.minutes <= 30, lesson.id
         assert len(kinds - {"text"}) >= 3, (lesson.id, kinds)
@@ -88,6 +99,32 @@ def test_every_lesson_and_quiz_has_the_shape_the_course_promises() -> None:
         assert quiz is not None, lesson.id
         assert len(quiz.questions) >= 6, quiz.id
         assert len({q.kind for q in quiz.questions}) >= 3, quiz.id
+
+
+def test_every_lesson_lets_people_practise() -> None:
+    """Every self-paced lesson has a scenario or a skill exercise; every family lesson rehearses
+    CRAFT communication (a scenario, or an "I" statement exercise); the safety-critical facts
+    (overdose signs and steps, tolerance after a break, mixing) have fluency drills."""
+    course = load_course(REPO_ROOT, strict=True).course
+    assert course is not None
+    tracks = {t.id: course.track_lessons(t) for t in course.manifest.tracks}
+    for lesson in tracks["self-paced"]:
+        kinds = {step.kind for step in lesson.steps}
+        assert kinds & {"scenario", "practice"}, lesson.id
+    for lesson in tracks["family"]:
+        rehearsals = [
+            s for s in lesson.steps
+            if isinstance(s, ScenarioStep)
+            or (isinstance(s, PracticeStep) and s.exercise == "i_statement")
+        ]  # fmt: skip
+        assert rehearsals, lesson.id
+    drills = {lesson.id for lesson in course.lessons.values()
+              for step in lesson.steps if isinstance(step, DrillStep)}  # fmt: skip
+    assert {"drug-supply-and-overdose", "tolerance-dependence-addiction",
+            "family-overdose-be-ready"} <= drills, drills  # fmt: skip
+    exercises = {step.exercise for lesson in course.lessons.values()
+                 for step in lesson.steps if isinstance(step, PracticeStep)}  # fmt: skip
+    assert exercises == set(PRACTICE_FIELDS), exercises  # every exercise is used somewhere
 
 
 def test_knowledge_check_forms_are_parallel() -> None:
