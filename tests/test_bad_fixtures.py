@@ -37,6 +37,9 @@ EXPECTED = {
         "lessons/sample.yaml:25: steps[1].nodes[0].choices: node 'offer' has one choice; give two to four, or none to end the story",
         "lessons/sample.yaml:31: steps[1].nodes[2]: node 'drink' can't be reached from the start 'offer'",
     ],
+    "scenario-image-missing": [
+        "lessons/sample.yaml:22: steps[1].image.file: no picture at 'images/party.png' under the content folder",
+    ],
     "scenario-unknown-start": [
         "lessons/sample.yaml:21: steps[1].start: no node 'ofer' (did you mean 'offer'?)",
     ],
@@ -323,3 +326,18 @@ def test_every_problem_in_every_file_is_collected(tmp_path: Path) -> None:
     manifest.write_text(manifest.read_text().replace("[sample]", "[sample, nope]"))
     paths = {p.path for p in load_course(root).errors}
     assert paths == {"lessons/course.yaml", "lessons/sample.yaml", "quizzes/sample-quiz.yaml"}
+
+
+def test_a_scenario_picture_must_be_small_enough_for_a_phone(tmp_path: Path) -> None:
+    root = install(BAD / "scenario-image-missing.yaml", tmp_path / "course")
+    picture = root / "images" / "party.png"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 600_000)
+    assert [str(p) for p in load_course(root).problems] == [
+        "lessons/sample.yaml:22: steps[1].image.file: 'images/party.png' is 600,008 bytes; keep "
+        "a picture under 500,000 bytes so it loads on a phone"
+    ]
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 1_000)
+    result = load_course(root)
+    assert result.problems == () and result.course is not None
+    assert "sample" in result.course.lessons
