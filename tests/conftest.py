@@ -3,6 +3,7 @@
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.pool import NullPool
 
 from course.loader import REPO_ROOT, load_course
 from course.model import Course
-from course.store import Store, make_engine, upgrade
+from course.store import Facilitators, Store, make_engine, upgrade
 from course.store.db import database_url
 
 PG_URL_ENV = "COURSE_TEST_DATABASE_URL"
@@ -108,3 +109,14 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     st.cache_resource.clear()  # the store and course are per process: start each test fresh
     yield url
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def leads(store: Store) -> tuple[int, int]:
+    """Two counselors' accounts, for tests of what each may see and do."""
+    accounts = Facilitators(store.engine)
+    made = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    return (
+        accounts.add("lead-one", "a long pass phrase", made),
+        accounts.add("lead-two", "another long phrase", made),
+    )

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from course.store import CohortNotFound, Cohorts, Facilitators, NotAllowed, Store
+from course.store import CohortNotFound, Cohorts, NotAllowed, Store
 from course.store.cohorts import COHORT_CODE_LENGTH, normalize_cohort_code
 from course.store.joincodes import JOIN_ALPHABET
 from course.store.reports import AnswerCount, LessonCount, Reports
@@ -14,15 +14,6 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 def at(minutes: float) -> datetime:
     return NOW + timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def leads(store: Store) -> tuple[int, int]:
-    accounts = Facilitators(store.engine)
-    return (
-        accounts.add("lead-one", "a long pass phrase", NOW),
-        accounts.add("lead-two", "another long phrase", NOW),
-    )
 
 
 def test_a_cohort_code_is_random_unambiguous_and_joinable(

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from course.store import Cohorts, Facilitators, NotAllowed, Sessions, Store
+from course.store import Cohorts, NotAllowed, Sessions, Store
 from course.store.series import Series
 
 NOW = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
@@ -13,15 +13,6 @@ WEEK = timedelta(days=7)
 
 def at(days: float) -> datetime:
     return NOW + timedelta(days=days)
-
-
-@pytest.fixture
-def leads(store: Store) -> tuple[int, int]:
-    accounts = Facilitators(store.engine)
-    return (
-        accounts.add("lead-one", "a long pass phrase", NOW),
-        accounts.add("lead-two", "another long phrase", NOW),
-    )
 
 
 def start(store: Store, lead: int, lesson: str, when: datetime) -> int:

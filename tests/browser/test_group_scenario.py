@@ -26,6 +26,7 @@ from test_group_session import (
     open_room,
     shows,
 )
+from test_practice import first_words
 
 from course.store import Store
 from course.store.sessions import Sessions
@@ -37,10 +38,6 @@ NODES = {node["id"]: node for node in SCENE["nodes"]}
 START = NODES[SCENE["start"]]
 CHOICES = [c["text"] for c in START["choices"]]
 VOTES = [0, 0, 0, 1]  # three phones choose A, one chooses B
-
-
-def first_words(text: str, count: int = 6) -> str:
-    return " ".join(re.sub(r"[*_`]", "", text).split()[:count])
 
 
 def vote(page: Any, pick: int) -> None:

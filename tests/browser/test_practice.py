@@ -25,9 +25,12 @@ from browser_kit import (
     wait_for_app_run,
 )
 from playwright.sync_api import expect
+from sqlalchemy import Table, select
 
 from course.store import Store
+from course.store.db import read
 from course.store.practice import Practice
+from course.store.schema import commitments, drill_answers
 
 pytestmark = pytest.mark.browser
 
@@ -165,7 +168,7 @@ def test_a_commitment_is_asked_about_on_the_next_visit(
     try:
         (kept,) = [
             c
-            for learner in _learners_with_commitments(store)
+            for learner in learners_in(store, commitments)
             for c in Practice(store.engine).commitments(learner)
             if c.action == choice
         ]
@@ -174,14 +177,10 @@ def test_a_commitment_is_asked_about_on_the_next_visit(
         store.close()
 
 
-def _learners_with_commitments(store: Store) -> list[int]:
-    from sqlalchemy import select
-
-    from course.store.db import read
-    from course.store.schema import commitments
-
+def learners_in(store: Store, table: Table) -> list[int]:
+    """The learners with rows in this table, lowest id first."""
     with read(store.engine) as conn:
-        return sorted({int(i) for (i,) in conn.execute(select(commitments.c.learner_id))})
+        return sorted({int(i) for (i,) in conn.execute(select(table.c.learner_id))})
 
 
 def answer_right(page: Any, item: dict[str, Any]) -> None:
@@ -224,19 +223,9 @@ def test_a_drill_times_each_answer_and_shows_the_best_round(
 
     store = Store(db_url)
     try:
-        learner = max(_learners_with_drills(store))
+        learner = max(learners_in(store, drill_answers))
         (first,) = Practice(store.engine).drill_rounds(learner, lesson_id, step["id"])
         assert set(first.answers) == set(items) and first.right == len(items)
         assert all(ms > 0 for _, ms in first.answers.values())
     finally:
         store.close()
-
-
-def _learners_with_drills(store: Store) -> list[int]:
-    from sqlalchemy import select
-
-    from course.store.db import read
-    from course.store.schema import drill_answers
-
-    with read(store.engine) as conn:
-        return sorted({int(i) for (i,) in conn.execute(select(drill_answers.c.learner_id))})
