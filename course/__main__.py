@@ -1,4 +1,5 @@
-"""Command line: ``python -m course validate | lint | schema | facilitator``."""
+"""Command line: ``python -m course validate | lint | schema | facilitator | backup | restore |
+purge``."""
 
 from __future__ import annotations
 
@@ -52,7 +53,93 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help="write each kind's .schema.json here")
     schema.set_defaults(run=_schema)
     _add_facilitator_parser(commands)
+    _add_data_parsers(commands)
     return parser
+
+
+def _add_data_parsers(commands: argparse._SubParsersAction[Any]) -> None:
+    backup = commands.add_parser(
+        "backup", help="copy every table of the database ($COURSE_DATABASE_URL) to one file"
+    )
+    backup.add_argument(
+        "file", type=Path, nargs="?",
+        help="where to write it (default: data/backups/course-<UTC time>.jsonl.gz)",
+    )  # fmt: skip
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore", help="load a backup into an empty database, then upgrade it"
+    )
+    restore.add_argument("file", type=Path)
+    restore.set_defaults(run=_restore)
+    purge = commands.add_parser(
+        "purge", help="remove learners (and all of theirs) not seen for a number of days"
+    )
+    purge.add_argument("--inactive-days", type=int, required=True, metavar="N")
+    purge.add_argument("--yes", action="store_true", help="remove them (without: only count)")
+    purge.set_defaults(run=_purge)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from course.store import make_engine
+    from course.store.backup import BackupError, backup
+    from course.store.db import DEFAULT_SQLITE
+
+    now = dt.datetime.now(dt.UTC)
+    file = args.file or DEFAULT_SQLITE.parent / "backups" / f"course-{now:%Y%m%dT%H%M%SZ}.jsonl.gz"
+    engine = make_engine()
+    try:
+        made = backup(engine, file, now)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"backed up {made.total} rows of {len(made.rows)} tables (schema {made.revision}) "
+          f"to {file}")  # fmt: skip
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from course.store import make_engine
+    from course.store.backup import BackupError, restore
+
+    if not args.file.is_file():
+        print(f"error: no file {args.file}", file=sys.stderr)
+        return 1
+    engine = make_engine()
+    try:
+        made = restore(engine, args.file)
+    except (BackupError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"restored {made.total} rows of {len(made.rows)} tables (schema {made.revision}), "
+          "then upgraded to the newest schema")  # fmt: skip
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from course.store import Store
+    from course.store.retention import inactive_learners
+
+    if args.inactive_days < 1:
+        print("error: --inactive-days must be 1 or more", file=sys.stderr)
+        return 1
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.inactive_days)
+    store = Store()
+    try:
+        found = inactive_learners(store.engine, before)
+        if not args.yes:
+            print(f"{len(found)} learner(s) not seen for {args.inactive_days} days; "
+                  "add --yes to remove them and everything of theirs")  # fmt: skip
+            return 0
+        rows = sum(store.delete_learner(learner) for learner in found)
+    finally:
+        store.close()
+    print(f"removed {len(found)} learner(s) not seen for {args.inactive_days} days "
+          f"({rows} rows)")  # fmt: skip
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

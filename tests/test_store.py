@@ -22,6 +22,7 @@ from course.store import (
     read,
     write,
 )
+from course.store import db as db_module
 from course.store.codes import normalize_code
 from course.store.db import database_url
 from course.store.practice import Practice
@@ -104,11 +105,16 @@ def fill_every_table(store: Store, learner_id: int, tag: str) -> None:
 
 
 def test_default_url_is_sqlite_in_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    """The default file is the project's, wherever a command runs from (not the cwd's)."""
+    project = tmp_path / "project"
+    monkeypatch.setattr(db_module, "DEFAULT_SQLITE", project / "data" / "course.db")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
     monkeypatch.delenv("COURSE_DATABASE_URL", raising=False)
     engine = make_engine()
     try:
-        assert (tmp_path / "data").is_dir()
+        assert (project / "data").is_dir() and not (elsewhere / "data").exists()
         with read(engine) as conn:
             pragmas = {
                 name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
@@ -120,7 +126,7 @@ def test_default_url_is_sqlite_in_data_dir(tmp_path: Path, monkeypatch: pytest.M
             "busy_timeout": 10_000,
             "foreign_keys": 1,
         }
-        assert (tmp_path / "data" / "course.db").is_file()
+        assert (project / "data" / "course.db").is_file()
     finally:
         engine.dispose()
 

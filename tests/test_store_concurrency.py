@@ -3,11 +3,13 @@
 import threading
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from course.store import Attempt, Store, read
-from course.store.schema import answer_attempts
+from course.store import Attempt, Store, db, read
+from course.store.schema import answer_attempts, learners
 
 THREADS = 32
 ANSWERS_PER_THREAD = 50
@@ -87,3 +89,58 @@ def check_rows(store: Store, learners: list[int]) -> None:
     assert sum(len(n) for n in numbers.values()) == THREADS * ANSWERS_PER_THREAD
     for key, attempt_numbers in numbers.items():
         assert sorted(attempt_numbers) == list(range(1, len(attempt_numbers) + 1)), key
+
+
+def test_a_write_waits_past_the_busy_timeout_instead_of_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer held up longer than SQLite's busy timeout tries again and is kept.
+
+    Under load a queue of writers can wait longer than busy_timeout; the write must not fail
+    with "database is locked" (a class's answer would be lost). The timeout is made short
+    here so that the test needs no load to get there.
+    """
+    monkeypatch.setattr(db, "_BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(db, "_SQLITE_PRAGMAS", tuple(
+        "PRAGMA busy_timeout = 50" if p.startswith("PRAGMA busy_timeout") else p
+        for p in db._SQLITE_PRAGMAS
+    ))  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'course.db'}"
+    first, second = Store(url), Store(url)
+    holding, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def hold() -> None:
+        with db.write(first.engine) as conn:
+            conn.execute(learners.insert().values(code_hash="a" * 64, created_at=NOW))
+            holding.set()
+            release.wait(timeout=60)
+
+    def wait_and_write() -> None:
+        try:
+            second.create_learner(NOW)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    before = db.lock_waits
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(timeout=60)
+    writer = threading.Thread(target=wait_and_write)
+    writer.start()
+    deadline = threading.Event()
+    for _ in range(6000):  # until the writer has been turned away at least once
+        if db.lock_waits > before:
+            break
+        deadline.wait(0.01)
+    assert db.lock_waits > before, "the second writer never had to wait"
+    release.set()
+    holder.join(timeout=60)
+    writer.join(timeout=60)
+    try:
+        assert errors == []
+        with read(first.engine) as conn:
+            assert conn.scalar(select(func.count()).select_from(learners)) == 2
+    finally:
+        first.close()
+        second.close()

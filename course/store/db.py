@@ -1,6 +1,7 @@
 """Engines, transactions and schema migrations for the progress store."""
 
 import functools
+import logging
 import os
 import sqlite3
 import threading
@@ -16,9 +17,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 
 ENV_URL = "COURSE_DATABASE_URL"
-DEFAULT_URL = "sqlite:///data/course.db"
+# The default database is the project's data/course.db wherever a command is run from, so
+# `python -m course facilitator list` in another folder finds the app's accounts instead of
+# making a second, empty database there.
+DEFAULT_SQLITE = Path(__file__).resolve().parents[2] / "data" / "course.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # synchronous=FULL syncs the WAL on every commit, so acknowledged progress survives a power
@@ -29,6 +34,12 @@ _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
 )
 _BUSY_TIMEOUT_S = 10.0
+# How long a write may wait for its turn on SQLite in all, over several busy timeouts: a class
+# answering at once on a loaded machine queues writers; none may be lost to the queue.
+WRITE_WAIT_S = 120.0
+# How many times a write had to try BEGIN again (a sign the box is overloaded), per process.
+lock_waits = 0
+_LOG = logging.getLogger(__name__)
 # Execution option that marks a connection's transaction as a write (BEGIN IMMEDIATE).
 _WRITE_OPTION = "course_write"
 # Any fixed 64-bit number shared by every app process: the key of the migration lock.
@@ -39,7 +50,7 @@ _ALEMBIC_LOCK = threading.Lock()
 
 def database_url(url: str | None = None) -> URL:
     """Resolve the URL from the argument, else COURSE_DATABASE_URL, else the SQLite default."""
-    parsed = make_url(url or os.environ.get(ENV_URL) or DEFAULT_URL)
+    parsed = make_url(url or os.environ.get(ENV_URL) or f"sqlite:///{DEFAULT_SQLITE}")
     if parsed.drivername == "postgresql":
         # Plain postgresql:// means psycopg2 to SQLAlchemy; psycopg 3 is what is installed.
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -99,9 +110,32 @@ def _use_wal(dbapi_connection: sqlite3.Connection) -> None:
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
-    """Begin IMMEDIATE for writes, so a read-then-write never fails with "database is locked"."""
+    """Begin IMMEDIATE for writes, so a read-then-write never fails with "database is locked".
+
+    A write waits its turn: SQLite's busy_timeout waits up to 10 s for the lock, and when a
+    loaded machine keeps many writers queued longer than that, BEGIN IMMEDIATE is tried again
+    until WRITE_WAIT_S have passed. Nothing has been written yet when it fails, so trying
+    again loses nothing; once it succeeds, the transaction holds the write lock to its end.
+    """
     is_write = bool(conn.get_execution_options().get(_WRITE_OPTION))
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if is_write else "BEGIN")
+    if not is_write:
+        conn.exec_driver_sql("BEGIN")
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # a connection being begun is checked out
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            dbapi.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() > deadline:
+                raise OperationalError("BEGIN IMMEDIATE", None, error) from error
+            global lock_waits
+            lock_waits += 1
+            _LOG.warning("a write waited past SQLite's busy timeout; trying again")
 
 
 @contextmanager

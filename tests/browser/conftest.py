@@ -100,7 +100,7 @@ def app_url(app_site: tuple[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def db_url(app_site: tuple[str, str]) -> str:
+def app_db_url(app_site: tuple[str, str]) -> str:
     """The database app_url serves from (to check what the pages wrote)."""
     return app_site[1]
 

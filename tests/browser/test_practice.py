@@ -130,7 +130,7 @@ def test_a_thought_record_is_kept_for_the_learner(phone: Any, app_url: str, test
 
 
 def test_a_commitment_is_asked_about_on_the_next_visit(
-    phone: Any, app_url: str, db_url: str, test_name: str
+    phone: Any, app_url: str, app_db_url: str, test_name: str
 ) -> None:
     lesson_id, step = first_step("commitment")
     start_new_learner(phone, app_url)
@@ -164,7 +164,7 @@ def test_a_commitment_is_asked_about_on_the_next_visit(
     expect(main_area(again).get_by_role("heading", name="Course map")).to_be_visible()
     expect(main_area(again).get_by_text("Last time, you chose to try:")).to_have_count(0)
 
-    store = Store(db_url)
+    store = Store(app_db_url)
     try:
         (kept,) = [
             c
@@ -196,7 +196,7 @@ def answer_right(page: Any, item: dict[str, Any]) -> None:
 
 
 def test_a_drill_times_each_answer_and_shows_the_best_round(
-    phone: Any, app_url: str, db_url: str, test_name: str
+    phone: Any, app_url: str, app_db_url: str, test_name: str
 ) -> None:
     lesson_id, step = first_step("drill")
     items = {item["id"]: item for item in step["items"]}
@@ -221,7 +221,7 @@ def test_a_drill_times_each_answer_and_shows_the_best_round(
     click_button(phone, "Go again")
     expect(main_area(phone).get_by_text(f"Round 2 · question 1 of {len(items)}")).to_be_visible()
 
-    store = Store(db_url)
+    store = Store(app_db_url)
     try:
         learner = max(learners_in(store, drill_answers))
         (first,) = Practice(store.engine).drill_rounds(learner, lesson_id, step["id"])
