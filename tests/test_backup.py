@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import _fresh_postgres_database, _postgres_admin_url
 from sqlalchemy import Engine, MetaData, select
 from test_store import fill_every_table
 
@@ -71,12 +69,12 @@ def _same(value: object) -> object:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def target_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def target_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each kind to restore into (so SQLite -> PostgreSQL is tested too)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-    else:
-        yield from _fresh_postgres_database(_postgres_admin_url())
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def test_a_backup_restores_every_row_and_no_id_comes_back(
