@@ -67,8 +67,16 @@ def find_askable(course: Course, lesson: Lesson, key: str) -> Askable | None:
     return next((a for a in found if a.key == key), None)
 
 
+SCENE_PREFIX = "scene:"
+
+
 def scene_key(step: ScenarioStep, node_id: str) -> str:
-    return f"scene:{step.id}:{node_id}"
+    return f"{SCENE_PREFIX}{step.id}:{node_id}"
+
+
+def is_scene_vote(key: str | None) -> bool:
+    """Tell whether a question key is a scenario's vote (run by its own controls)."""
+    return bool(key and key.startswith(SCENE_PREFIX))
 
 
 def scene_votes(lesson: Lesson) -> list[Askable]:

@@ -9,7 +9,7 @@ import contextlib
 
 import streamlit as st
 
-from course.group import askables, find_share, scene_vote, shares
+from course.group import askables, find_share, is_scene_vote, scene_vote, shares
 from course.model import Lesson, ScenarioStep, Step
 from course.store.sessions import GroupSession, RoomClosed
 from course.ui import identity
@@ -144,7 +144,7 @@ def questions(
     if ask.button("Open question", width="stretch") and chosen:
         sessions().open_question(current.id, owner_id, chosen, now)
         st.rerun()
-    is_vote = (current.open_question or "").startswith("scene:")  # run by scene(), below
+    is_vote = is_scene_vote(current.open_question)  # run by scene(), below
     poll = (
         current.open_question
         if find_share(lesson, current.open_question or "") is None and not is_vote

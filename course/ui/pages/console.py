@@ -27,6 +27,8 @@ from course.ui.resources import cohorts, course_result, series, sessions
 
 ROOM = "group_session_id"
 MAX_PLANNED_SHOWN = 12
+# Answers before counts show, unless the counselor sets another number when starting.
+MIN_ANSWERS = 3
 SEATS_HELP = (
     "The most people who can join. A stranger who gets hold of the code can't take more "
     "seats than this. You can change it during the session."
@@ -89,7 +91,7 @@ def _planned(course: Course, facilitator: staff.Facilitator) -> None:
             left.text(f"{name} · {when}")  # the cohort's name is typed: plain text
             left.markdown(f"**{safe_markdown(lesson.title)}**")
             if right.button("Start", key=f"start-planned-{planned.id}", type="primary"):
-                _begin(lesson, facilitator, 3, DEFAULT_SEAT_CAP, planned_id=planned.id)
+                _begin(lesson, facilitator, MIN_ANSWERS, DEFAULT_SEAT_CAP, planned_id=planned.id)
 
 
 def _start_form(course: Course, facilitator: staff.Facilitator) -> None:
@@ -98,7 +100,7 @@ def _start_form(course: Course, facilitator: staff.Facilitator) -> None:
         st.subheader("Start a session")
         titles = {lid: lesson.title for lid, lesson in course.lessons.items()}
         lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
-        size = st.number_input("Show answers once this many have answered", 2, 40, 3)
+        size = st.number_input("Show answers once this many have answered", 2, 40, MIN_ANSWERS)
         seats = st.number_input("Seats", MIN_SEATS, MAX_SEATS, DEFAULT_SEAT_CAP, help=SEATS_HELP)
         cohort_id = None
         if mine:
