@@ -49,9 +49,10 @@ CONTEXT_ACTIVITY_KINDS = ("category", "grouping", "other", "parent")
 # Each of these names or points at a person; an email hash is reversed by guessing addresses.
 PRIVATE = ("name", "mbox", "mbox_sha1sum", "openid")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
-# 128 bits of HMAC in base64url (course.store.limits.Limits.sign): no id or code fits in it.
-PSEUDONYM = re.compile(r"[A-Za-z0-9_-]{22}")
-PSEUDONYM_RULE = "a pseudonym (22 base64url characters of a keyed hash)"
+# 128 bits of HMAC in base64url (course.store.limits.Limits.sign): no id or code fits in it. A
+# leading "-" is written "~" (course.xapi_export.pseudonyms), so no CSV cell has to escape it.
+PSEUDONYM = re.compile(r"[A-Za-z0-9_~][A-Za-z0-9_-]{21}")
+PSEUDONYM_RULE = "a pseudonym (22 base64url characters of a keyed hash, never starting with -)"
 UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 

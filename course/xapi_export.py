@@ -37,7 +37,11 @@ def pseudonyms(limits: Limits, cohort_id: int) -> Callable[[int], str]:
 
     def name(learner_id: int) -> str:
         if learner_id not in names:
-            names[learner_id] = limits.sign(f"xapi-actor|{cohort_id}|{learner_id}")
+            proof = limits.sign(f"xapi-actor|{cohort_id}|{learner_id}")
+            # base64url may start with "-", which a CSV export must escape as "'-…" (a formula
+            # start), so that name would differ between the CSV and the xAPI. "~" is outside the
+            # base64url alphabet: no two learners can end up with one name.
+            names[learner_id] = "~" + proof[1:] if proof.startswith("-") else proof
         return names[learner_id]
 
     return name

@@ -53,7 +53,9 @@ ALLOWED = (
 TIMESTAMP_RULE = "must be ISO 8601 with a timezone, such as 2025-01-31T09:00:00Z"
 DISPLAY_RULE = "must be a language map such as {'en-US': 'answered'}"
 MAP_RULE = "must be a language map such as {'en-US': 'text'}"
-PSEUDONYM_RULE = "must be a pseudonym (22 base64url characters of a keyed hash)"
+PSEUDONYM_RULE = (
+    "must be a pseudonym (22 base64url characters of a keyed hash, never starting with -)"
+)
 
 
 def scope(base: str = BASE, names: dict[int, str] = NAMES, course: Course | None = None) -> Scope:
@@ -413,7 +415,9 @@ def test_home_page_must_be_an_absolute_web_iri() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["learner-7", "7", "", "maple-river-candle-4821", "x" * 23])
+@pytest.mark.parametrize(
+    "name", ["learner-7", "7", "", "maple-river-candle-4821", "x" * 23, "-" + "x" * 21]
+)
 def test_an_actor_named_other_than_by_a_pseudonym_is_refused(name: str) -> None:
     with pytest.raises(ValueError) as error:
         actor(name, HOME)
