@@ -3,16 +3,26 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv installs exactly what uv.lock lists (versions and hashes), the set CI tested. It lives in
+# a venv of its own so that `uv sync` may remove from .venv whatever the lock does not list.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
 
-.PHONY: run test test-under-load lint check validate bench clean
+.PHONY: run test test-under-load lint check validate bench lock clean
 
-$(BIN)/python:
-	$(PY) -m venv $(VENV)
+$(UV):
+	$(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# --locked: stop, rather than resolve anew, if pyproject.toml and uv.lock disagree (`make lock`).
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) sync --locked --extra dev --python $(PY) --quiet
 	touch $(STAMP)
+
+# After changing the dependencies in pyproject.toml: resolve again and write uv.lock.
+lock: | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) lock --python $(PY)
 
 # Where `make run` listens: this machine only, unless told (ADDRESS=0.0.0.0 serves a network;
 # put it behind a TLS proxy, see README "Deploying").
@@ -49,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounts.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
