@@ -45,6 +45,14 @@ Scenarios (full run; ``--quick`` uses smaller counts):
    <= 1 MB each); server CPU% (of one core; the box has 2) with 30 and 100 polling phones;
    first, one phone alone: server CPU per fragment poll and per full rerun of its page.
 
+5. (``--database-url`` PostgreSQL only) The deployment README "Deploying" gives: nginx with
+   ``deploy/nginx-course.conf`` (ports filled in) in front of two replicas, against one replica
+   alone, in the same run: the burst of scenarios 1-2 with 100 and 200 phones
+   (``--balanced``) on each. Phones and projectors connect to nginx, which spreads their
+   WebSockets over the replicas (each connection stays on its replica); the replicas trust
+   nginx's X-Forwarded-For, so every phone is still a client of its own. Server CPU is both
+   replicas' plus nginx's.
+
 Every CPU window also reports the client's own CPU and what all other processes on the machine
 used (/proc/stat), with a warning when the machine was busy with something else.
 """
@@ -82,8 +90,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import streamlit  # noqa: E402
-from bench_rerun import CLK_TCK, Server, git_state, loadavg, pct, stop_all_servers  # noqa: E402
-from wsclient import LiveSession, Session, Widget  # noqa: E402
+from bench_rerun import (  # noqa: E402
+    CLK_TCK,
+    Server,
+    free_port,
+    git_state,
+    loadavg,
+    pct,
+    stop_all_servers,
+)
+from wsclient import LiveSession, Session, Widget, fetch_xsrf_cookie  # noqa: E402
 
 LESSON_ID = "tolerance-dependence-addiction"
 # The projector's count of answers: "Answered" = "12 of 20" since issue 16 (the question fills
@@ -163,6 +179,95 @@ class AppServer(Server):
     def describe(self) -> str:
         flag = "" if self.gc_flag is None else f" --runner.postScriptGC {str(self.gc_flag).lower()}"
         return f"streamlit run streamlit_app.py{flag}"
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SITE = ROOT / "deploy" / "nginx-course.conf"
+# nginx's own main file for the run; the site file is the shipped one with ports filled in.
+NGINX_MAIN = """daemon off;
+worker_processes auto;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    include {dir}/course.conf;
+}}
+"""
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children (nginx's master and workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # fields 3.. of proc(5)
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
+class Balancer:
+    """nginx with the shipped site file in front of app replicas: one server to the phones."""
+
+    def __init__(self, replicas: list[AppServer], workdir: Path, label: str):
+        self.replicas, self.label = replicas, label
+        self.place = workdir / f"nginx-{label}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        self.xsrf: str | None = None
+
+    def __enter__(self) -> Balancer:
+        for replica in self.replicas:
+            replica.start()
+        self.port = free_port()
+        site = SITE.read_text(encoding="utf-8")
+        upstreams = "".join(
+            f"    server 127.0.0.1:{r.port} max_fails=1 fail_timeout=10s;\n" for r in self.replicas
+        )
+        start = site.index("    server 127.0.0.1:8501")
+        end = site.index("}", start)
+        site = site[:start] + upstreams + site[end:]
+        site = site.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{self.port};")
+        self.place.mkdir()
+        (self.place / "course.conf").write_text(site, encoding="utf-8")
+        (self.place / "nginx.conf").write_text(NGINX_MAIN.format(dir=self.place))
+        conf, log = self.place / "nginx.conf", self.place / "error.log"
+        self.proc = subprocess.Popen([NGINX, "-c", str(conf), "-e", str(log)])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                self.xsrf = fetch_xsrf_cookie(self.port)
+                return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"nginx did not start: {log.read_text(errors='replace')[-2000:]}")
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        for replica in self.replicas:
+            replica.stop()
+
+    @property
+    def pid(self) -> int:
+        return self.replicas[0].pid
+
+    def cpu_seconds(self) -> float:
+        nginx = process_tree_cpu(self.proc.pid) if self.proc is not None else 0.0
+        return sum(r.cpu_seconds() for r in self.replicas) + nginx
+
+    def rss_bytes(self) -> int:
+        return sum(r.rss_bytes() for r in self.replicas)
 
 
 @dataclass
@@ -1030,6 +1135,62 @@ def run_old_app(
         drop_worktree(tree)
 
 
+def run_balanced(
+    args: argparse.Namespace, workdir: Path, env: dict[str, str], db: Db, done: Any
+) -> list[BurstResult]:
+    """Scenario 5: the bursts on one replica alone, then on nginx with two replicas."""
+    if not (args.database_url or "").startswith("postgresql"):
+        print("  (scenario 5: skipped; two replicas need --database-url on PostgreSQL)")
+        return []
+    if not Path(NGINX).exists():
+        print("  (scenario 5: skipped; nginx is not installed)")
+        return []
+    results: list[BurstResult] = []
+    behind = {**env, "COURSE_TRUSTED_PROXIES": "127.0.0.1"}  # nginx passes each phone's address
+    for n in args.balanced_counts:
+        for kind in ("1 replica", "nginx+2"):
+            if kind == "1 replica":
+                front: Any = AppServer(None, env, workdir, f"alone-{n}", args.nodelay)
+            else:
+                replicas = [
+                    AppServer(None, behind, workdir, f"replica{i}-{n}", args.nodelay)
+                    for i in (1, 2)
+                ]
+                front = Balancer(replicas, workdir, f"lb-{n}")
+            with front as srv:
+                t0 = time.perf_counter()
+                label = f"(5) {n} phones, {kind}"
+                results.append(asyncio.run(burst(srv, db, n, label, "lb", args)))
+                done(f"scenario 5 ({n} phones, {kind})", srv, t0)
+    return results
+
+
+def print_balanced_ratios(bursts: list[BurstResult]) -> None:
+    """Two replicas behind nginx / one replica alone, same run, same counts."""
+    alone = {b.n: b for b in bursts if b.label.endswith("1 replica")}
+    pairs = [(b, alone[b.n]) for b in bursts if b.label.endswith("nginx+2") and b.n in alone]
+    if not pairs:
+        return
+    print()
+    print("nginx + 2 replicas / 1 replica alone, same run, same machine (< 1x: faster with two):")
+    for two, one in pairs:
+        print(f"  {two.n} phones:")
+        for label, a, b in (
+            ("submit -> projector p50", two.to_projector[0], one.to_projector[0]),
+            ("submit -> projector p95", two.to_projector[1], one.to_projector[1]),
+            ("submit -> own ack p95", two.to_ack[1], one.to_ack[1]),
+            ("join p95", two.join[1], one.join[1]),
+            ("poll rerun p95 (before burst)", two.poll_rtt[1], one.poll_rtt[1]),
+        ):
+            shown = f"{ms(a).strip()} ms / {ms(b).strip()} ms"
+            ratio = "n/a" if b <= 0 or a == float("inf") else f"{a / b:.2f}x"
+            print(f"    {label:36} {shown:>24} = {ratio}")
+        print(
+            f"    {'server CPU % polling / burst':36} {two.idle_cpu:.0f}% / {two.burst_cpu:.0f}% "
+            f"(two replicas + nginx) against {one.idle_cpu:.0f}% / {one.burst_cpu:.0f}%"
+        )
+
+
 def print_old_ratios(
     bursts: list[BurstResult], storm_new: StormResult | None, storm_old: StormResult | None,
     rev: str,
@@ -1089,6 +1250,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--large", type=int, help="phones in scenario 2 (default 100)")
     parser.add_argument("--storm", type=int, help="tabs in the join storm (default 200)")
     parser.add_argument("--idle", help="idle phone counts for RSS (default 50,200)")
+    parser.add_argument(
+        "--balanced", help="phones per burst, one replica vs nginx+2 (default 100,200)"
+    )
     parser.add_argument("--cpu", help="idle phone counts for CPU%% (default 30,100)")
     parser.add_argument("--window", type=float, help="CPU measuring window, s (default 10)")
     parser.add_argument("--spread", type=float, default=1.0, help="submits spread over, s")
@@ -1101,7 +1265,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=120.0, help="any single run, s")
     parser.add_argument("--seed", type=int, default=20260817)
     parser.add_argument(
-        "--skip", default="", help="scenarios to leave out, comma-separated: 1,gc,2,3,old,4"
+        "--skip", default="", help="scenarios to leave out, comma-separated: 1,gc,2,3,old,4,5"
     )
     parser.add_argument(
         "--nodelay", action="store_true", help="servers via nodelay_launch.py (TCP_NODELAY on)"
@@ -1114,9 +1278,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "before issue 16's projector)",
     )
     args = parser.parse_args(argv)
-    quick = {"small": 10, "large": 30, "storm": 50, "idle": "10,30", "cpu": "10,30", "window": 4.0}
+    quick = {"small": 10, "large": 30, "storm": 50, "idle": "10,30", "cpu": "10,30", "window": 4.0,
+             "balanced": "10,30"}  # fmt: skip
     full = {"small": 30, "large": 100, "storm": 200, "idle": "50,200", "cpu": "30,100",
-            "window": 10.0}  # fmt: skip
+            "window": 10.0, "balanced": "100,200"}  # fmt: skip
     for name, value in (quick if args.quick else full).items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -1125,6 +1290,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.idle_counts = sorted({int(x) for x in args.idle.split(",") if x.strip()})
     args.cpu_counts = sorted({int(x) for x in args.cpu.split(",") if x.strip()})
     args.skipped = {x.strip() for x in args.skip.split(",") if x.strip()}
+    args.balanced_counts = [int(x) for x in args.balanced.split(",") if x.strip()]
     return args
 
 
@@ -1208,8 +1374,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 idle_result = asyncio.run(idle(srv, db, args))
                 done("scenario 4 (idle phones), fresh server", srv, t0)
 
+        if "5" not in args.skipped:
+            bursts += run_balanced(args, workdir, env, db, done)
+
         print_bursts(bursts, args)
         print_ratios(bursts)
+        print_balanced_ratios(bursts)
         print_storm(storm_result)
         print_storm(old_storm, f" [old app, {args.old_rev}]")
         print_old_ratios(bursts, storm_result, old_storm, args.old_rev)
