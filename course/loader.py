@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from course import checks, citations, scenarios
+from course import checks, citations, recordings, scenarios
 from course.citations import BIBLIOGRAPHY
 from course.messages import explain, format_key
 from course.model import Bibliography, Course, CourseManifest, Lesson, LessonFile, Quiz, Source
@@ -130,6 +130,7 @@ def load_course(
     problems += checks.cross_check(manifest, lessons, quizzes)
     problems += citations.check(bibliography, lessons, quizzes, today or dt.date.today())
     problems += scenarios.check(lessons, base)
+    problems += recordings.check(lessons, base)
     problems += _stray_files(base)
     if strict:
         problems = harden(problems)

@@ -112,8 +112,19 @@ def _simple_message(kind: str, ctx: dict[str, Any], detail: ErrorDetails) -> str
     if kind in _SIMPLE:
         return _SIMPLE[kind]
     if kind == "string_pattern_mismatch":
-        if "http" in str(ctx.get("pattern")):
+        pattern = str(ctx.get("pattern"))
+        if "http" in pattern:
             return f"{detail['input']!r} is not a web address; start it with https://"
+        if "mp3" in pattern:
+            return (
+                f"{detail['input']!r} is not a recording the course can play: give a path in "
+                "the content folder ending in .mp3 or .ogg, e.g. audio/withdrawal-intro.mp3"
+            )
+        if "png" in pattern:
+            return (
+                f"{detail['input']!r} is not a picture the course can show: give a path in the "
+                "content folder ending in .png, .jpg or .webp, e.g. images/party.png"
+            )
         return f"{detail['input']!r} is not a valid id; {ID_PATTERN_HINT}"
     if kind == "literal_error":
         return f"{detail['input']!r} is not allowed; allowed: {ctx.get('expected')}"

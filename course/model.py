@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from course.speech import Pronunciations
+
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 
@@ -36,6 +38,7 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=200
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,15}$")]
 ShortLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+SayWord = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Audience = Literal["learner", "family", "both"]
 
 
@@ -309,11 +312,25 @@ class Quiz(Model):
 # --- steps --------------------------------------------------------------------------------
 
 
+# A recording of a step, kept in the content folder: MP3 or Ogg (course/recordings.py checks it).
+AudioFile = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9_-]+(?:/[a-z0-9_.-]+)*\.(?:mp3|ogg)$")
+]
+
+
 class StepBase(Model):
     id: Id
     title: Text | None = None
     audience: Audience = "both"
     sources: list[Id] = []
+    audio: AudioFile | None = Field(
+        default=None,
+        description=(
+            "A recording of the step's text (MP3 or Ogg, under 1 MB), path from the content "
+            "root, e.g. audio/withdrawal-timeline-intro.mp3. Listen plays it instead of the "
+            "device's voice; its transcript is the step's own text."
+        ),
+    )
 
 
 class FactualStep(StepBase):
@@ -687,6 +704,14 @@ class CourseManifest(Model):
         default=None,
         description="The program's own steps for a counselor when someone may be at risk.",
     )
+    pronunciations: dict[SayWord, SayWord] = Field(
+        default={},
+        description=(
+            "How Listen should say words a voice gets wrong: word -> how people say it, e.g. "
+            "988: 9 8 8, naloxone: nuh-LOX-own. A key with a capital letter matches only as "
+            "written (NA); an all-lowercase key matches any case."
+        ),
+    )
 
 
 # --- a loaded course ----------------------------------------------------------------------
@@ -704,6 +729,11 @@ class Course:
     @property
     def title(self) -> str:
         return self.manifest.title
+
+    @property
+    def sayings(self) -> Pronunciations:
+        """How Listen says the course's hard words (course.yaml `pronunciations:`)."""
+        return Pronunciations(self.manifest.pronunciations)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)

@@ -40,6 +40,12 @@ EXPECTED = {
     "scenario-image-missing": [
         "lessons/sample.yaml:22: steps[1].image.file: no picture at 'images/party.png' under the content folder",
     ],
+    "audio-missing": [
+        "lessons/sample.yaml:17: steps[0].audio: no recording at 'audio/intro.mp3' under the content folder",
+    ],
+    "audio-wrong-kind": [
+        "lessons/sample.yaml:17: steps[0].audio: 'audio/intro.wav' is not a recording the course can play: give a path in the content folder ending in .mp3 or .ogg, e.g. audio/withdrawal-intro.mp3",
+    ],
     "scenario-unknown-start": [
         "lessons/sample.yaml:21: steps[1].start: no node 'ofer' (did you mean 'offer'?)",
     ],
@@ -341,3 +347,24 @@ def test_a_scenario_picture_must_be_small_enough_for_a_phone(tmp_path: Path) -> 
     result = load_course(root)
     assert result.problems == () and result.course is not None
     assert "sample" in result.course.lessons
+
+
+def test_a_recording_must_be_mp3_or_ogg_and_small_enough_for_a_phone(tmp_path: Path) -> None:
+    root = install(BAD / "audio-missing.yaml", tmp_path / "course")
+    recording = root / "audio" / "intro.mp3"
+    recording.parent.mkdir()
+    recording.write_bytes(b"ID3" + b"\0" * 1_100_000)
+    assert [str(p) for p in load_course(root).problems] == [
+        "lessons/sample.yaml:17: steps[0].audio: 'audio/intro.mp3' is 1,100,003 bytes; keep a "
+        "recording under 1,000,000 bytes so it plays quickly on a phone (about two minutes of "
+        "speech at 64 kbit/s)"
+    ]
+    recording.write_bytes(b"<html>not a recording</html>")
+    assert [str(p) for p in load_course(root).problems] == [
+        "lessons/sample.yaml:17: steps[0].audio: 'audio/intro.mp3' is not an MP3 file (its first "
+        "bytes say otherwise)"
+    ]
+    recording.write_bytes(b"\xff\xfb\x90\x00" + b"\0" * 1_000)  # an MPEG audio frame
+    result = load_course(root)
+    assert result.problems == () and result.course is not None
+    assert result.course.lessons["sample"].steps[0].audio == "audio/intro.mp3"

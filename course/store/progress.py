@@ -48,6 +48,8 @@ _JSON_COLUMNS = frozenset({"answer", "plan"})
 
 Insert = DialectInsert
 AUDIENCES = ("learner", "family")
+# The read-aloud speeds a learner can choose (SpeechSynthesisUtterance.rate; 1.0 is normal).
+SPEECH_RATES = (0.75, 1.0, 1.25, 1.5)
 ExportedRows = dict[str, list[dict[str, object]]]
 
 
@@ -101,6 +103,21 @@ class Store:
         with write(self.engine) as conn:
             query = update(learners).where(learners.c.id == learner_id)
             conn.execute(query.values(audience=audience))
+
+    def speech_rate(self, learner_id: int) -> float:
+        """Return how fast the learner likes the course read aloud (1.0: the normal speed)."""
+        query = select(learners.c.speech_rate).where(learners.c.id == learner_id)
+        with read(self.engine) as conn:
+            rate = conn.scalar(query)
+        return float(rate) if rate is not None else 1.0
+
+    def set_speech_rate(self, learner_id: int, rate: float) -> None:
+        """Remember the learner's read-aloud speed (one of SPEECH_RATES)."""
+        if rate not in SPEECH_RATES:
+            raise ValueError(f"speech rate must be one of {SPEECH_RATES}, not {rate!r}")
+        with write(self.engine) as conn:
+            query = update(learners).where(learners.c.id == learner_id)
+            conn.execute(query.values(speech_rate=rate))
 
     def visit_step(
         self, learner_id: int, lesson_id: str, step_id: str, step_index: int, now: datetime

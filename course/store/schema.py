@@ -80,6 +80,8 @@ learners = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # Who the course is for: "learner" (for myself) or "family" (for someone I care about).
     Column("audience", String(16), nullable=False, server_default="learner"),
+    # How fast the Listen buttons read (0.75 to 1.5; NULL: the normal speed, 1.0).
+    Column("speech_rate", Float, nullable=True),
     # Never reuse the id of a deleted learner: exports name learners by id.
     sqlite_autoincrement=True,
 )

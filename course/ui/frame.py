@@ -6,7 +6,7 @@ import streamlit as st
 
 from course.helplinks import help_list_html, links_html, one_tap_links
 from course.model import CrisisResource
-from course.ui import identity
+from course.ui import identity, listen
 from course.ui.resources import course_result
 
 EXIT_URL = "https://www.google.com/search?q=weather"
@@ -122,6 +122,7 @@ def sidebar() -> None:
         )
         with st.expander("Get help now", icon=":material/call:", expanded=True):
             st.html(help_list_html(crisis_resources()))
+        listen.speed_setting()
         st.markdown(f"_{NOTE}_")
     if st.session_state.get(LEAVING):
         _leave(st.session_state[LEAVING])

@@ -27,7 +27,7 @@ from course.model import (
 )
 from course.scoring import presentation_order
 from course.store.sessions import Tally
-from course.text import safe_markdown
+from course.ui import listen
 from course.ui.steps import draw_plain
 
 STATIC = {"displayModeBar": False, "staticPlot": True}
@@ -50,56 +50,62 @@ PROJECTOR_CHROME = """<style>
 LABEL_CHARS = 22
 
 
-def draw_step(step: Step, scene_node: str | None = None) -> None:
+def draw_step(
+    step: Step, scene_node: str | None = None, reading: listen.Reading | None = None
+) -> None:
     """Draw a step's content for everyone in the room (no notes, no private boxes).
 
     A scenario shows the point of the story the room is at (scene_node; None: its start).
+    `reading`: what a "Read this step aloud" control reads (read_aloud), if there is one.
     """
-    if draw_plain(step):
+    reading = reading or listen.Reading()
+    if draw_plain(step, reading, title=True):
         return
     if isinstance(step, ScenarioStep | PracticeStep | CommitmentStep | DrillStep):
-        _draw_practice(step, scene_node)
+        _draw_practice(step, scene_node, reading)
         return
     if isinstance(step, CardsStep):
         for card in step.cards:
             with st.container(border=True):
-                st.markdown(safe_markdown(f"**Myth:** {card.myth}\n\n**Fact:** {card.fact}"))
+                reading.md(f"**Myth:** {card.myth}\n\n**Fact:** {card.fact}")
     elif isinstance(step, CheckStep):
-        st.markdown(safe_markdown(step.question.prompt))
+        reading.md(step.question.prompt)
     elif isinstance(step, ReflectionStep | DiscussionStep):
-        st.markdown(safe_markdown(step.prompt))
+        reading.md(step.prompt)
 
 
 def _draw_practice(
-    step: ScenarioStep | PracticeStep | CommitmentStep | DrillStep, scene_node: str | None
+    step: ScenarioStep | PracticeStep | CommitmentStep | DrillStep,
+    scene_node: str | None,
+    reading: listen.Reading,
 ) -> None:
     """Draw a practice step as a room works through it together."""
     if isinstance(step, ScenarioStep):
         if step.body and scene_node in (None, step.start):
-            st.markdown(safe_markdown(step.body))
+            reading.md(step.body)
         node = step.node(scene_node or step.start) or step.node(step.start)
         if node is None:
             return
-        st.markdown(safe_markdown(node.text))
+        reading.md(node.text)
         if node.is_ending:
-            st.success(safe_markdown(f"**What to take from this:** {node.debrief}"))
+            reading.md(f"**What to take from this:** {node.debrief}", st.success)
         else:
             lines = (f"- **{chr(ord('A') + n)}.** {c.text}" for n, c in enumerate(node.choices))
-            st.markdown(safe_markdown("**What would you do?**\n\n" + "\n".join(lines)))
+            reading.md("**What would you do?**\n\n" + "\n".join(lines))
     elif isinstance(step, PracticeStep):
         if step.body:
-            st.markdown(safe_markdown(step.body))
+            reading.md(step.body)
         fields = [(label, step.example[name]) for name, label, _ in PRACTICE_FIELDS[step.exercise]
                   if name in step.example]  # fmt: skip
         example = (f"- **{label}** {text}" for label, text in fields)
-        st.markdown(safe_markdown("**A worked example**\n\n" + "\n".join(example)))
+        reading.md("**A worked example**\n\n" + "\n".join(example))
     elif isinstance(step, CommitmentStep):
-        st.markdown(safe_markdown(step.prompt))
-        st.markdown(safe_markdown("\n".join(f"- {option}" for option in step.options)))
+        reading.md(step.prompt)
+        reading.md("\n".join(f"- {option}" for option in step.options))
     else:
         if step.body:
-            st.markdown(safe_markdown(step.body))
-        st.caption("Each person can do this quick round on their own phone, in the lesson.")
+            reading.md(step.body)
+        reading.caption("Each person can do this quick round on their own phone, in the lesson.")
 
 
 def draw_tally(askable: Askable, tally: Tally, min_group_size: int, *, large: bool = False) -> None:

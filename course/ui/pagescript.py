@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.ui import listen
+
 _OPS = "_page_script_ops"
 _VIEW = "_page_view"
 
@@ -35,11 +37,12 @@ _FRESH = (
     " window.addEventListener('pageshow', (e) => { if (e.persisted) {"
     " document.body.style.display = 'none'; location.reload(); } }); }"
 )
-# A new step, question or page: scroll to its top, and move keyboard focus there too (to the
-# page title), or it stays on a Next button now far below the screen, or drops to the page.
+# A new step, question or page: stop any reading aloud, scroll to its top, and move keyboard
+# focus there too (to the page title), or it stays on a Next button now far below the screen.
 _SCROLL = (
     "if (window.__courseView !== view) { const first = window.__courseView === undefined;"
     " window.__courseView = view; if (!first) {"
+    " if (window.__courseListenStop) window.__courseListenStop();"
     " const main = document.querySelector(\"[data-testid='stMain']\");"
     " if (main) main.scrollTo(0, 0); document.scrollingElement.scrollTo(0, 0);"
     " const active = document.activeElement;"
@@ -70,7 +73,7 @@ def draw(page_path: str) -> None:
     """Draw the script for this run (call once, first in the main area)."""
     ops: list[str] = st.session_state.pop(_OPS, [])
     view = f"{page_path}#{st.session_state.get(_VIEW, 0)}"
-    body = "\n".join([f"const view = {view!r};", _FRESH, *ops, _SCROLL])
+    body = "\n".join([f"const view = {view!r};", _FRESH, listen.ENGINE, *ops, _SCROLL])
     st.html(
         f"<script>(() => {{ {_GUARD}\n{body} }})();</script>",
         unsafe_allow_javascript=True,  # safe: fixed statements of ours and checked tokens only

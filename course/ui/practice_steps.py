@@ -26,8 +26,8 @@ from course.model import (
 )
 from course.scoring import grade_answer
 from course.store.practice import MAX_ACTION_CHARS, MAX_FIELD_CHARS, DrillRound
-from course.text import safe_markdown
-from course.ui import identity
+from course.text import plain
+from course.ui import identity, listen
 from course.ui.questions import ask, show_grade
 from course.ui.resources import practice
 
@@ -39,31 +39,35 @@ MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "
 # --- scenario ------------------------------------------------------------------------------
 
 
-def draw_scenario(lesson: Lesson, step: ScenarioStep) -> None:
-    """Tell the story so far, then offer the current point's choices, or its debrief."""
+def draw_scenario(lesson: Lesson, step: ScenarioStep, reading: listen.Reading) -> None:
+    """Tell the story so far, then offer the current point's choices, or its debrief.
+
+    Listen reads the story so far, what the learner chose, and the choices now open.
+    """
     key = f"scene-{lesson.id}-{step.id}"
     path: list[str] = st.session_state.setdefault(key, [step.start])
     if step.body:
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     if step.image:
         scene_image(step)
     for earlier, following in zip(path, path[1:], strict=False):
         node = step.node(earlier)
         chosen = next((c for c in node.choices if c.next == following), None) if node else None
         with st.container(border=True):
-            st.markdown(safe_markdown(node.text if node else ""))
+            reading.md(node.text if node else "")
             if chosen:
-                st.caption(f"You chose: {chosen.text}")
+                reading.caption(f"You chose: {chosen.text}")
     current = step.node(path[-1])
     if current is None:  # the content changed under an old path: start over
         st.session_state[key] = [step.start]
         st.rerun()
     with st.container(border=True, key=f"scene-now-{step.id}"):
-        st.markdown(safe_markdown(current.text))
+        reading.md(current.text)
         if current.is_ending:
-            st.success(safe_markdown(f"**What to take from this:** {current.debrief}"))
+            reading.md(f"**What to take from this:** {current.debrief}", st.success)
         else:
-            st.markdown("**What would you do?**")
+            reading.md("**What would you do?**")
+            reading.say(*(choice.text for choice in current.choices))  # the choice buttons
             for n, choice in enumerate(current.choices):
                 st.button(
                     choice.text,
@@ -107,23 +111,26 @@ def scene_image(step: ScenarioStep) -> None:
 # --- practice ------------------------------------------------------------------------------
 
 
-def draw_practice(lesson: Lesson, step: PracticeStep, learner: identity.Learner) -> None:
+def draw_practice(
+    lesson: Lesson, step: PracticeStep, learner: identity.Learner, reading: listen.Reading
+) -> None:
     """Show the worked example, then the learner's own exercise (saved for them only)."""
     if step.body:
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     fields = PRACTICE_FIELDS[step.exercise]
     with st.container(border=True, key=f"example-{step.id}"):
-        st.markdown("**A worked example**")
+        reading.md("**A worked example**")
         for name, label, _ in fields:
             if name in step.example:
-                st.markdown(safe_markdown(f"**{label}** {step.example[name]}"))
+                reading.md(f"**{label}** {step.example[name]}")
     if step.exercise == "urge_surfing":
-        _urge_timer(lesson, step)
+        _urge_timer(lesson, step, reading)
     saved = practice().entry(learner.id, lesson.id, step.id)
     with st.form(f"practice-{lesson.id}-{step.id}"):
-        st.markdown("**Your turn** (only you can see this)")
+        reading.md("**Your turn** (only you can see this)")
         typed: dict[str, str | int] = {}
         for name, label, kind in fields:
+            reading.say(label)  # each box's label: what to write there
             if kind == "rating":
                 value = saved.get(name)
                 typed[name] = st.slider(label, 0, 10, value if isinstance(value, int) else 5,
@@ -151,12 +158,12 @@ def _save_practice(
     st.success("Saved. Only you can see this.")
 
 
-def _urge_timer(lesson: Lesson, step: PracticeStep) -> None:
+def _urge_timer(lesson: Lesson, step: PracticeStep, reading: listen.Reading) -> None:
     """A timer the learner starts (never on its own), counting down while they ride the urge."""
     key = f"urge-{lesson.id}-{step.id}"
     minutes = step.minutes or 3
     with st.container(border=True, key=f"urge-timer-{step.id}"):
-        st.markdown(f"**Ride the urge for {minutes} minutes.** Rate it below first, then start.")
+        reading.md(f"**Ride the urge for {minutes} minutes.** Rate it below first, then start.")
         if key not in st.session_state:
             st.button("Start the timer", key=f"{key}-start", on_click=_start_timer, args=(key,),
                       icon=":material/timer:")  # fmt: skip
@@ -188,22 +195,30 @@ def _countdown(key: str, seconds: int) -> None:
 # --- commitment ----------------------------------------------------------------------------
 
 
-def draw_commitment(lesson: Lesson, step: CommitmentStep, learner: identity.Learner) -> None:
+def draw_commitment(
+    lesson: Lesson, step: CommitmentStep, learner: identity.Learner, reading: listen.Reading
+) -> None:
     """Let the learner pick or write one thing to try; next visit asks how it went."""
-    st.markdown(safe_markdown(step.prompt))
+    reading.md(step.prompt)
     mine = [
         c
         for c in practice().commitments(learner.id)
         if (c.lesson_id, c.step_id) == (lesson.id, step.id) and c.checked_at is None
     ]
     if mine:
+        # What the learner wrote is shown as typed (plain text), and read as typed.
         st.info(
-            f"You chose to try: {mine[-1].action}\n\nNext time you open the course, we'll ask "
-            "how it went.",
+            f"You chose to try: {plain(mine[-1].action)}\n\nNext time you open the course, "
+            "we'll ask how it went.",
             icon=":material/flag:",
         )
+        reading.say(f"You chose to try: {mine[-1].action}")
+        reading.say("Next time you open the course, we'll ask how it went.")
     options = [*step.options, *([OWN] if step.allow_own else [])]
     with st.form(f"commit-{lesson.id}-{step.id}"):
+        reading.say("I will try", *(o for o in step.options))
+        if step.allow_own:
+            reading.say("Something else", "Something else (write your own)")
         chosen = st.radio(
             "I will try", options, index=None,
             format_func=lambda o: "Something else" if o == OWN else o, key=f"{step.id}-choice",
@@ -260,21 +275,23 @@ def check_ins(learner: identity.Learner) -> None:
 # --- drill ---------------------------------------------------------------------------------
 
 
-def draw_drill(lesson: Lesson, step: DrillStep, learner: identity.Learner) -> None:
+def draw_drill(
+    lesson: Lesson, step: DrillStep, learner: identity.Learner, reading: listen.Reading
+) -> None:
     """Run rounds of quick questions; time each answer; show the best round to the learner."""
     if step.body:
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     key = f"drill-{lesson.id}-{step.id}"
     rounds = practice().drill_rounds(learner.id, lesson.id, step.id)
     state = st.session_state.get(key)
     if state is None:
-        _drill_summary(step, rounds)
+        _drill_summary(step, rounds, reading)
         label = "Start a round" if not rounds else "Go again"
         if st.button(label, key=f"{key}-go", type="primary", icon=":material/bolt:"):
             _new_round(key, step, len(rounds) + 1 if rounds else 1, learner)
             st.rerun()
         return
-    _drill_item(lesson, step, learner, key, state)
+    _drill_item(lesson, step, learner, key, state, reading)
 
 
 def _new_round(key: str, step: DrillStep, round_no: int, learner: identity.Learner) -> None:
@@ -285,7 +302,12 @@ def _new_round(key: str, step: DrillStep, round_no: int, learner: identity.Learn
 
 
 def _drill_item(
-    lesson: Lesson, step: DrillStep, learner: identity.Learner, key: str, state: dict[str, object]
+    lesson: Lesson,
+    step: DrillStep,
+    learner: identity.Learner,
+    key: str,
+    state: dict[str, object],
+    reading: listen.Reading,
 ) -> None:
     order: list[str] = state["order"]  # type: ignore[assignment]
     at: int = state["at"]  # type: ignore[assignment]
@@ -294,11 +316,11 @@ def _drill_item(
         del st.session_state[key]
         st.rerun()
     item = next(i for i in step.items if i.id == order[at])
-    st.caption(f"Round {round_no} · question {at + 1} of {len(order)}")
+    reading.caption(f"Round {round_no} · question {at + 1} of {len(order)}")
     answered = state["answered"]
     if answered is not None:
         grade = grade_answer(item, answered)
-        show_grade(grade, can_retry=False)
+        show_grade(grade, key=f"{key}-{round_no}-{item.id}", can_retry=False)
         last = at + 1 == len(order)
         if st.button("See my round" if last else "Next question", key=f"{key}-next-{at}",
                      type="primary"):  # fmt: skip
@@ -320,24 +342,26 @@ def _drill_item(
         on_answer=record, submit_label="Answer")  # fmt: skip
 
 
-def _drill_summary(step: DrillStep, rounds: list[DrillRound]) -> None:
+def _drill_summary(step: DrillStep, rounds: list[DrillRound], reading: listen.Reading) -> None:
     items, target = len(step.items), step.target_seconds * 1000
     done = [r for r in rounds if r.is_complete(items)]
     if not done:
-        st.caption(
+        reading.caption(
             f"{items} quick questions a round. Aim for every answer right, each in "
             f"{step.target_seconds} seconds or less."
         )
         return
     last = done[-1]
-    st.metric("Last round", f"{last.right} of {items} right",
-              f"{last.total_ms / items / 1000:.1f} s per answer", delta_color="off")  # fmt: skip
+    pace = f"{last.total_ms / items / 1000:.1f} s per answer"
+    st.metric("Last round", f"{last.right} of {items} right", pace, delta_color="off")
+    reading.say("Last round", f"{last.right} of {items} right", pace)
     perfect = [r for r in done if r.right == items]
     if perfect:
         best = min(perfect, key=lambda r: r.total_ms)
-        st.caption(f"Your best round with every answer right: {best.total_ms / items / 1000:.1f} "
-                   f"s per answer (round {best.round_no}).")  # fmt: skip
+        reading.caption(f"Your best round with every answer right: "
+                        f"{best.total_ms / items / 1000:.1f} s per answer (round "
+                        f"{best.round_no}).")  # fmt: skip
     if last.is_fluent(items, target):
-        st.success("Every answer right and quick. You know this well.")
+        reading.md("Every answer right and quick. You know this well.", st.success)
     else:
-        st.info("Go again until every answer is right and quick.")
+        reading.md("Go again until every answer is right and quick.", st.info)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import streamlit as st
 
 from course.model import AnyQuestion, Matching, MultipleChoice, Ordering, SingleChoice, TrueFalse
 from course.scoring import Grade, canonical_answer, grade_answer, presentation_order, seed_for
-from course.text import safe_markdown
+from course.ui import listen
 
 Answer = object
 TRUE_FALSE = ("True", "False")
@@ -33,20 +34,24 @@ def ask(
     show_result: bool = True,
     ask_confidence: bool = False,
     lettered: bool = False,
+    listenable: bool = True,
 ) -> None:
     """Draw the question in a form; on submit call on_answer; show feedback for `latest`.
 
     on_answer gets the answer in its canonical form (what every caller stores and counts).
     The form is for a question with a try left, so `latest` gets the hint, not the explanation.
     Lettered: choices in their written order as "A. ...", the letters a projector shows.
+    Listenable: a Listen control reads the question and its options (and the feedback).
     """
     seed = seed_for(seed_key, question.id)
-    with st.form(key=key, border=True):
-        st.markdown(safe_markdown(question.prompt))
-        answer = _widgets(question, key, seed, lettered=lettered)
-        if ask_confidence:  # read back by the caller from st.session_state[f"{key}-sure"]
-            st.radio("How sure are you?", SURE, index=None, horizontal=True, key=f"{key}-sure")
-        submitted = st.form_submit_button(submit_label, type="primary", key=f"{key}-submit")
+    with _block(f"q-{key}", "this question", listenable) as reading:
+        with st.form(key=key, border=True):
+            reading.md(question.prompt)
+            answer = _widgets(question, key, seed, reading, lettered=lettered)
+            if ask_confidence:  # read back by the caller from st.session_state[f"{key}-sure"]
+                reading.say("How sure are you?", *SURE)
+                st.radio("How sure are you?", SURE, index=None, horizontal=True, key=f"{key}-sure")
+            submitted = st.form_submit_button(submit_label, type="primary", key=f"{key}-submit")
     if submitted:
         problem = _incomplete(question, answer)
         if problem:
@@ -56,32 +61,53 @@ def ask(
             on_answer(canonical_answer(question, answer))
             return
     if latest is not None and show_result:
-        show_grade(grade_answer(question, latest))
+        show_grade(grade_answer(question, latest), key=key, listenable=listenable)
 
 
-def show_grade(grade: Grade, *, can_retry: bool = True, right_answer: str | None = None) -> None:
-    """Show the verdict and feedback; then the hint while a try is left, else the explanation."""
-    box = st.success if grade.is_correct else st.error
-    verdict = VERDICTS[grade.is_correct]
-    feedback = [_without_verdict(text, verdict) for text in grade.feedback]
-    box(safe_markdown("\n\n".join((f"**{verdict}**", *filter(None, feedback)))))
-    if can_retry and not grade.is_correct:
-        if grade.hint:
-            st.info(
-                safe_markdown(f"**Hint for another try:** {grade.hint}"),
-                icon=":material/lightbulb:",
-            )
-        return
-    st.markdown(safe_markdown(f"**Why:** {grade.explanation}"))
-    if right_answer and not grade.is_correct:
-        st.markdown(safe_markdown(right_answer))
+def _block(key: str, what: str, listenable: bool) -> AbstractContextManager[listen.Reading]:
+    """A block with a Listen control, or (not listenable) one that only draws."""
+    return listen.read_aloud(key, what) if listenable else nullcontext(listen.Reading())
 
 
-def show_settled(question: AnyQuestion, answer: object) -> None:
+def show_grade(
+    grade: Grade,
+    *,
+    key: str,
+    can_retry: bool = True,
+    right_answer: str | None = None,
+    listenable: bool = True,
+) -> None:
+    """Show the verdict and feedback; then the hint while a try is left, else the explanation.
+
+    `key` names the feedback's block (its Listen control reads all of it).
+    """
+    with _block(f"fb-{key}", "the feedback", listenable) as reading:
+        box = st.success if grade.is_correct else st.error
+        verdict = VERDICTS[grade.is_correct]
+        feedback = [_without_verdict(text, verdict) for text in grade.feedback]
+        reading.md("\n\n".join((f"**{verdict}**", *filter(None, feedback))), box)
+        if can_retry and not grade.is_correct:
+            if grade.hint:
+                reading.md(
+                    f"**Hint for another try:** {grade.hint}", st.info, icon=":material/lightbulb:"
+                )
+            return
+        reading.md(f"**Why:** {grade.explanation}")
+        if right_answer and not grade.is_correct:
+            reading.md(right_answer)
+
+
+def show_settled(question: AnyQuestion, answer: object, *, key: str) -> None:
     """Show a question with no try left: its prompt, the feedback, why, and the right answer."""
-    with st.container(border=True):
-        st.markdown(safe_markdown(question.prompt))
-    show_grade(grade_answer(question, answer), can_retry=False, right_answer=right_answer(question))
+    with listen.read_aloud(f"q-{key}", "this question") as reading:
+        with st.container(border=True):
+            reading.md(question.prompt)
+    show_grade(
+        grade_answer(question, answer),
+        key=key,
+        can_retry=False,
+        right_answer=right_answer(question),
+    )
 
 
 def _without_verdict(feedback: str, verdict: str) -> str:
@@ -131,7 +157,10 @@ def letters_of(question: SingleChoice | MultipleChoice) -> dict[str, str]:
     return {o.id: chr(ord("A") + n) for n, o in enumerate(question.options)}
 
 
-def _widgets(question: AnyQuestion, key: str, seed: int, *, lettered: bool = False) -> Answer:
+def _widgets(
+    question: AnyQuestion, key: str, seed: int, reading: listen.Reading, *, lettered: bool = False
+) -> Answer:
+    """Draw the answer widgets; `reading` reads their labels and options in the order shown."""
     if isinstance(question, SingleChoice | MultipleChoice) and lettered:
         letters = letters_of(question)
         texts = {o.id: f"{letters[o.id]}. {o.text}" for o in question.options}
@@ -140,6 +169,7 @@ def _widgets(question: AnyQuestion, key: str, seed: int, *, lettered: bool = Fal
         texts = {o.id: o.text for o in question.options}
         order = presentation_order([o.id for o in question.options], seed)
     if isinstance(question, SingleChoice):
+        reading.say("Choose one answer", *(texts[o] for o in order))
         return st.radio(
             "Choose one answer",
             order,
@@ -148,30 +178,33 @@ def _widgets(question: AnyQuestion, key: str, seed: int, *, lettered: bool = Fal
             key=f"{key}-radio",
         )
     if isinstance(question, MultipleChoice):
-        st.caption("Choose every answer that is right.")
+        reading.caption("Choose every answer that is right.")
+        reading.say(*(texts[o] for o in order))
         return [oid for oid in order if st.checkbox(texts[oid], key=f"{key}-{oid}")]
     if isinstance(question, TrueFalse):
+        reading.say("True or false?", *TRUE_FALSE)
         choice = st.radio(
             "True or false?", TRUE_FALSE, index=None, horizontal=True, key=f"{key}-tf"
         )
         return None if choice is None else choice == "True"
     if isinstance(question, Ordering):
-        return _ordering(question, key, seed)
-    return _matching(question, key, seed)
+        return _ordering(question, key, seed, reading)
+    return _matching(question, key, seed, reading)
 
 
-def _lettered(ids: list[str], texts: dict[str, str]) -> dict[str, str]:
+def _lettered(ids: list[str], texts: dict[str, str], reading: listen.Reading) -> dict[str, str]:
     """Print the choices as a lettered list; boxes then show a letter, which never gets cut off."""
     letters = {item: chr(ord("A") + n) for n, item in enumerate(ids)}
-    st.markdown(safe_markdown("\n".join(f"- **{letters[i]}.** {texts[i]}" for i in ids)))
+    reading.md("\n".join(f"- **{letters[i]}.** {texts[i]}" for i in ids))
     return letters
 
 
-def _ordering(question: Ordering, key: str, seed: int) -> list[str | None]:
-    st.caption("Put the steps in order: choose the letter of what comes first, then second.")
+def _ordering(question: Ordering, key: str, seed: int, reading: listen.Reading) -> list[str | None]:
+    reading.caption("Put the steps in order: choose the letter of what comes first, then second.")
     texts = {i.id: i.text for i in question.items}
     order = presentation_order(list(texts), seed)
-    letters = _lettered(order, texts)
+    letters = _lettered(order, texts, reading)
+    reading.say(*(f"Step {n}" for n in range(1, len(order) + 1)))
     return [
         st.selectbox(
             f"Step {n}", order, index=None, format_func=letters.__getitem__, key=f"{key}-pos{n}"
@@ -180,11 +213,14 @@ def _ordering(question: Ordering, key: str, seed: int) -> list[str | None]:
     ]
 
 
-def _matching(question: Matching, key: str, seed: int) -> dict[str, str | None]:
-    st.caption("Match each item with the letter of its best answer.")
+def _matching(
+    question: Matching, key: str, seed: int, reading: listen.Reading
+) -> dict[str, str | None]:
+    reading.caption("Match each item with the letter of its best answer.")
     rights = {p.id: p.right for p in question.pairs}
     order = presentation_order(list(rights), seed)
-    letters = _lettered(order, rights)
+    letters = _lettered(order, rights, reading)
+    reading.say(*(pair.left for pair in question.pairs))
     return {
         pair.id: st.selectbox(
             pair.left, order, index=None, format_func=letters.__getitem__, key=f"{key}-{pair.id}"

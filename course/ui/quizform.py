@@ -60,7 +60,7 @@ def question_block(
         st.rerun()
 
     if state.latest is not None and state.is_settled:
-        show_settled(question, state.latest.answer)
+        show_settled(question, state.latest.answer, key=form_key)
         return
     ask(
         question,

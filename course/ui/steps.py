@@ -28,7 +28,7 @@ from course.scoring import grade_answer
 from course.store import MAX_REFLECTION_CHARS
 from course.store.inputs import clean_text
 from course.text import safe_markdown
-from course.ui import identity, practice_steps
+from course.ui import identity, listen, practice_steps
 from course.ui.questions import ask, show_settled
 from course.ui.resources import store
 
@@ -41,53 +41,63 @@ CALLOUT_ICONS = {
 
 
 def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
-    """Draw a step, then the sources it rests on."""
-    if not draw_plain(step):
-        _draw_personal(lesson, step, learner)
+    """Draw a step with its Listen control (reading what shows), then the sources it rests on."""
+    key = f"step-{lesson.id}-{step.id}"
+    with listen.read_aloud(key, "this step", title=step.title, audio=step.audio) as reading:
+        if not draw_plain(step, reading):
+            _draw_personal(lesson, step, learner, reading)
     _sources(lesson, step.sources)
 
 
-def _draw_personal(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
+def _draw_personal(
+    lesson: Lesson, step: Step, learner: identity.Learner, reading: listen.Reading
+) -> None:
     """Draw the steps a learner does something with: cards, checks, notes, prompts."""
     if isinstance(step, CardsStep):
-        _cards(lesson, step)
+        _cards(lesson, step, reading)
     elif isinstance(step, CheckStep):
-        _check(lesson, step, learner)
+        _check(lesson, step, learner, reading)
     elif isinstance(step, ReflectionStep):
-        _reflection(lesson, step, learner)
+        _reflection(lesson, step, learner, reading)
     elif isinstance(step, DiscussionStep):
-        st.markdown(safe_markdown(step.prompt))
-        st.caption("Take a moment to think about this, or talk it over with someone you trust.")
+        reading.md(step.prompt)
+        reading.caption(
+            "Take a moment to think about this, or talk it over with someone you trust."
+        )
     elif isinstance(step, ScenarioStep):
-        practice_steps.draw_scenario(lesson, step)
+        practice_steps.draw_scenario(lesson, step, reading)
     elif isinstance(step, PracticeStep):
-        practice_steps.draw_practice(lesson, step, learner)
+        practice_steps.draw_practice(lesson, step, learner, reading)
     elif isinstance(step, CommitmentStep):
-        practice_steps.draw_commitment(lesson, step, learner)
+        practice_steps.draw_commitment(lesson, step, learner, reading)
     elif isinstance(step, DrillStep):
-        practice_steps.draw_drill(lesson, step, learner)
+        practice_steps.draw_drill(lesson, step, learner, reading)
 
 
-def draw_plain(step: Step) -> bool:
-    """Draw the title and a step that reads the same for everyone; tell whether it was one."""
-    if step.title:
-        st.header(step.title)
+def draw_plain(step: Step, reading: listen.Reading | None = None, *, title: bool = False) -> bool:
+    """Draw a step that reads the same for everyone; tell whether it was one.
+
+    `title`: draw the step's title too (a lesson page draws it with its Listen control).
+    """
+    reading = reading or listen.Reading()
+    if title and step.title:
+        reading.header(step.title)
     if isinstance(step, TextStep):
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     elif isinstance(step, CalloutStep):
-        CALLOUTS[step.style](safe_markdown(step.body), icon=CALLOUT_ICONS[step.style])
+        reading.md(step.body, CALLOUTS[step.style], icon=CALLOUT_ICONS[step.style])
     elif isinstance(step, TimelineStep):
-        draw_timeline(step)
+        draw_timeline(step, reading)
     elif isinstance(step, ComparisonStep):
-        draw_comparison(step)
+        draw_comparison(step, reading)
     else:
         return False
     return True
 
 
-def draw_timeline(step: TimelineStep) -> None:
+def draw_timeline(step: TimelineStep, reading: listen.Reading) -> None:
     if step.body:
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     described = "; ".join(f"{e.label}: {e.start:g} to {e.end:g} {step.unit}" for e in step.events)
     st.plotly_chart(
         timeline_figure(step),
@@ -96,7 +106,7 @@ def draw_timeline(step: TimelineStep) -> None:
     )
     for event in step.events:
         when = f"{event.start:g}–{event.end:g} {step.unit}"
-        st.markdown(safe_markdown(f"- **{when}: {event.label}.** {event.detail or ''}"))
+        reading.md(f"- **{when}: {event.label}.** {event.detail or ''}")
 
 
 # Both forms are drawn; below 600 px only the cards show, from 600 px only the table.
@@ -107,20 +117,23 @@ COMPARISON_CSS = """<style>
 </style>"""
 
 
-def draw_comparison(step: ComparisonStep) -> None:
-    """Show a table on a wide screen and one box per row on a phone, where a table gets cut off."""
+def draw_comparison(step: ComparisonStep, reading: listen.Reading) -> None:
+    """Show a table on a wide screen and one box per row on a phone, where a table gets cut off.
+
+    Listen reads it row by row, as the boxes show it: the row, then each column and its cell.
+    """
     if step.body:
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     st.html(COMPARISON_CSS)  # safe: a fixed style sheet of ours, no content
     with st.container(key=f"comparison-cards-{step.id}"):
         for row in step.rows:
             with st.container(border=True):
-                st.markdown(safe_markdown(f"**{row.label}**"))
+                reading.md(f"**{row.label}**")
                 cells = (
                     f"- **{column}:** {cell}"
                     for column, cell in zip(step.columns, row.cells, strict=True)
                 )
-                st.markdown(safe_markdown("\n".join(cells)))
+                reading.md("\n".join(cells))
     with st.container(key=f"comparison-table-{step.id}"):
         st.table(_comparison_frame(step), alt=f"Comparison of {', '.join(step.columns)}")
 
@@ -134,15 +147,15 @@ def _comparison_frame(step: ComparisonStep) -> pd.DataFrame:
     )
 
 
-def _cards(lesson: Lesson, step: CardsStep) -> None:
+def _cards(lesson: Lesson, step: CardsStep, reading: listen.Reading) -> None:
     if step.body:
-        st.markdown(safe_markdown(step.body))
+        reading.md(step.body)
     for n, card in enumerate(step.cards):
         key = f"card-{lesson.id}-{step.id}-{n}"
         with st.container(border=True):
-            st.markdown(safe_markdown(f"**Myth:** {card.myth}"))
+            reading.md(f"**Myth:** {card.myth}")
             if st.session_state.get(key):
-                st.markdown(safe_markdown(f"**Fact:** {card.fact}"))
+                reading.md(f"**Fact:** {card.fact}")
                 st.button("Turn back", key=f"{key}-back", on_click=_flip, args=(key,))
             else:
                 st.button(
@@ -164,7 +177,9 @@ def check_quiz_id(lesson: Lesson) -> str:
     return f"check:{lesson.id}"
 
 
-def _check(lesson: Lesson, step: CheckStep, learner: identity.Learner) -> None:
+def _check(
+    lesson: Lesson, step: CheckStep, learner: identity.Learner, reading: listen.Reading
+) -> None:
     """Ask a quick check: a hint after a wrong try; the explanation once it is settled."""
     # Imported here: the rest of this module belongs to the lesson page's owner.
 
@@ -186,9 +201,9 @@ def _check(lesson: Lesson, step: CheckStep, learner: identity.Learner) -> None:
         )
         st.rerun()
 
-    st.caption("Quick check: this does not count toward your score.")
+    reading.caption("Quick check: this does not count toward your score.")
     if state.latest is not None and state.is_settled:
-        show_settled(question, state.latest.answer)
+        show_settled(question, state.latest.answer, key=f"check-{lesson.id}-{step.id}")
         return
     ask(
         question,
@@ -200,12 +215,18 @@ def _check(lesson: Lesson, step: CheckStep, learner: identity.Learner) -> None:
     )
 
 
-def _reflection(lesson: Lesson, step: ReflectionStep, learner: identity.Learner) -> None:
-    st.markdown(safe_markdown(step.prompt))
+NOTES_LABEL = "Your private notes (only you can see these)"
+
+
+def _reflection(
+    lesson: Lesson, step: ReflectionStep, learner: identity.Learner, reading: listen.Reading
+) -> None:
+    reading.md(step.prompt)
     saved = store().reflections(learner.id).get((lesson.id, step.id), "")
     with st.form(key=f"reflect-{lesson.id}-{step.id}"):
+        reading.say(NOTES_LABEL)
         text = st.text_area(
-            "Your private notes (only you can see these)",
+            NOTES_LABEL,
             value=saved,
             max_chars=MAX_REFLECTION_CHARS,
             height=160,

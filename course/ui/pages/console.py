@@ -21,7 +21,7 @@ from course.store.sessions import (
     RoomClosed,
 )
 from course.text import safe_markdown
-from course.ui import frame, group_controls, identity, nav, room, staff
+from course.ui import frame, group_controls, identity, listen, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
 from course.ui.resources import cohorts, course_result, series, sessions
 
@@ -164,7 +164,10 @@ def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilita
     group_controls.door(current.id, facilitator.id)
     step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):
-        draw_step(step, current.scene_node)
+        # Read on this laptop, the one that runs the projector: only when the counselor taps.
+        with listen.read_aloud(f"room-{current.id}-{step.id}", "this step",
+                               button="Read this step aloud") as reading:  # fmt: skip
+            draw_step(step, current.scene_node, reading)
     notes = getattr(step, "facilitator_notes", None)
     if notes:
         with st.expander("Facilitator notes (only you see these)", expanded=True):

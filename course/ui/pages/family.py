@@ -11,7 +11,7 @@ from course.store.hosts import FAMILY_MIN_GROUP, Hosts
 from course.store.limits import FAMILY_STARTS, Refused
 from course.store.sessions import GroupSession, NotAllowed
 from course.text import safe_markdown
-from course.ui import client, cookies, group_controls, handout, identity, room
+from course.ui import client, cookies, group_controls, handout, identity, listen, room
 from course.ui.group_views import LARGE_TYPE, draw_step, draw_tally
 from course.ui.resources import course_result, limits, sessions, store, take
 
@@ -120,7 +120,10 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
     with main:
         step = group_controls.pace(current, lesson, host_id)
         with st.container(border=True):
-            draw_step(step, current.scene_node)
+            # Read on the shared screen's own device, only when someone taps.
+            with listen.read_aloud(f"family-{current.id}-{step.id}", "this step",
+                                   button="Read this step aloud") as reading:  # fmt: skip
+                draw_step(step, current.scene_node, reading)
             if isinstance(step, CheckStep):
                 with st.expander("Show the answer"):
                     st.markdown(safe_markdown(step.question.explanation))

@@ -231,7 +231,7 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
         ask(askable.question, key=f"room-{room_id}-{askable.key}", seed_key=token[:8],
             latest=None, on_answer=send,
             submit_label="Send my vote" if askable.is_vote else "Send my answer",
-            lettered=True)  # fmt: skip
+            lettered=True, listenable=False)  # fmt: skip
         if slot not in mine:
             return  # no rerun after sending: the lines below show the answer is in
     answered = mine[slot]
@@ -254,7 +254,8 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
             grade = grade_answer(askable.question, answered["answer"])
             if said := _you_chose(askable.question, answered["answer"], grade.is_correct):
                 st.markdown(said)
-            show_grade(grade, can_retry=False)
+            show_grade(grade, key=f"room-{room_id}-{askable.key}", can_retry=False,
+                       listenable=False)  # fmt: skip
 
 
 def _you_chose(question: AnyQuestion, answer: object, is_right: bool | None = None) -> str | None:

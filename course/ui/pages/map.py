@@ -14,8 +14,7 @@ from course.overview import (
     tracks_for,
 )
 from course.store import LessonProgress
-from course.text import safe_markdown
-from course.ui import identity, nav, practice_steps
+from course.ui import identity, listen, nav, practice_steps
 from course.ui.resources import course_result, series, store
 
 
@@ -156,9 +155,10 @@ def _lesson_card(
     """Draw a lesson's card: what it is, how far the learner got, a button to open it."""
     status = lesson_status(lesson, progress)
     with st.container(border=True):
-        st.subheader(lesson.title)
-        st.markdown(safe_markdown(lesson.summary))
-        st.caption(f"About {lesson.minutes} minutes · {status.label}")
+        with listen.read_aloud(f"card-{key}-{lesson.id}", f"the lesson {lesson.title}") as reading:
+            reading.subheader(lesson.title)
+            reading.md(lesson.summary)
+            reading.caption(f"About {lesson.minutes} minutes · {status.label}")
         st.progress(status.steps_done / status.steps_total)
         label = "Review" if status.is_complete else ("Continue" if status.is_started else "Start")
         if st.button(label, key=f"{key}-{lesson.id}"):

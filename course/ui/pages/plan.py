@@ -7,7 +7,7 @@ import streamlit as st
 from course.pdf import find_font, plan_pdf
 from course.plan import FIELD_CHARS, PLAN_FIELDS, clean_plan, emptied_labels
 from course.printable import plan_html
-from course.ui import identity
+from course.ui import identity, listen
 from course.ui.resources import course_result, plans
 
 PLAN = "support_plan"
@@ -15,14 +15,27 @@ PLAN = "support_plan"
 
 def show() -> None:
     st.title("Family support plan")
-    st.markdown(
-        "Fill this in together: what to watch for, who to call, where the naloxone is, and "
-        "how you will look after yourselves. It stays on this screen only, **unless you "
-        "choose to save it** under your code. You can print it or save it as a PDF."
-    )
     learner = identity.current()
     saved = plans().get(learner.id) if learner else None
     start = st.session_state.get(PLAN) or saved or {}
+    with listen.read_aloud("plan-questions", "the plan's questions") as reading:
+        reading.md(
+            "Fill this in together: what to watch for, who to call, where the naloxone is, and "
+            "how you will look after yourselves. It stays on this screen only, **unless you "
+            "choose to save it** under your code. You can print it or save it as a PDF."
+        )
+        for field in PLAN_FIELDS:  # each box's question, then the hint it shows while empty
+            reading.say(field.label, field.help)
+        _form(start)
+    plan = st.session_state.get(PLAN)
+    if plan:
+        _downloads(plan)
+        _keep_or_not(plan, learner, saved is not None)
+    elif saved is not None and learner is not None:
+        _delete(learner)
+
+
+def _form(start: dict[str, str]) -> None:
     with st.form("plan"):
         typed = {
             f.key: st.text_area(
@@ -44,12 +57,6 @@ def show() -> None:
                 st.session_state[PLAN] = made
                 for label in emptied_labels(typed, made):
                     st.warning(f"“{label}” held only hidden characters, so it was left empty.")
-    plan = st.session_state.get(PLAN)
-    if plan:
-        _downloads(plan)
-        _keep_or_not(plan, learner, saved is not None)
-    elif saved is not None and learner is not None:
-        _delete(learner)
 
 
 def _downloads(plan: dict[str, str]) -> None:

@@ -29,7 +29,8 @@ def show() -> None:
         quiz = course.quizzes.get(answered[0])
         before = quiz.question(answered[1]) if quiz else None
         if before is not None:
-            show_grade(grade_answer(before, answered[2]), can_retry=False)
+            show_grade(grade_answer(before, answered[2]), key=f"review-{answered[1]}",
+                       can_retry=False)  # fmt: skip
     now = identity.now()
     # The knowledge check measures what a learner knew before and after: it is not drilled.
     check = course.manifest.knowledge_check
