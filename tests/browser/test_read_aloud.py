@@ -36,6 +36,7 @@ from browser_kit import (
 )
 from playwright.sync_api import expect
 from sqlalchemy import select
+from test_group_session import add_facilitator, serve, sign_in, start_session, step_title
 
 from course.speech import Pronunciations
 from course.store import Store
@@ -356,3 +357,24 @@ def test_a_device_without_a_voice_is_told_so(
     expect(group.get_by_role("status")).to_have_text(re.compile("no English voice"))
     assert page.evaluate("window.__spokeAnyway") is None
     screenshot(page, test_name, "no-voice")
+
+
+def test_the_console_reads_the_step_aloud_on_the_counselors_tap(
+    servers: list[Server], workdir: Path, open_page: Any, test_name: str
+) -> None:
+    """On the counselor's laptop (the one that runs the projector), with the shipped course."""
+    db = f"sqlite:///{workdir / 'console.db'}"
+    add_facilitator(db)
+    server = serve(servers, workdir, db)
+    console = open_page("desktop")
+    console.context.add_init_script(RECORDER)
+    sign_in(console, server.base)
+    start_session(console)
+    assert spoken(console) == []
+    step = main_area(console).locator('[class*="st-key-read-room-"]').first
+    name = re.search(r"st-key-read-(room-\S+)", step.get_attribute("class") or "")
+    assert name is not None
+    expect(step.get_by_role("button", name=re.compile("^Read this step aloud"))).to_be_visible()
+    said = assert_reads_what_shows(console, name.group(1))
+    assert said[0]["text"] == step_title(1)
+    screenshot(console, test_name, "console")
