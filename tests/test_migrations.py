@@ -194,10 +194,11 @@ def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> No
         assert current_revision(store.engine) == head_revision()
         # 0004 gave every learner an audience, "learner" by default, and 0006 every answer an
         # empty confidence; 0010 names no furthest step of a lesson the content does not
-        # have; nothing else changed.
+        # have; 0017 gives no learner a read-aloud speed (the normal one); nothing else
+        # changed.
         grown = {
             **before,
-            "learners": [(*row, "learner") for row in before["learners"]],
+            "learners": [(*row, "learner", None) for row in before["learners"]],
             "answer_attempts": [(*row, None) for row in before["answer_attempts"]],
             "lesson_progress": [(*row, None) for row in before["lesson_progress"]],
         }
@@ -346,7 +347,7 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
     try:
         assert current_revision(store.engine) == head_revision()
         after = all_rows(store.engine, tables)
-        assert after["learners"] == [(*row, "learner") for row in before["learners"]]
+        assert after["learners"] == [(*row, "learner", None) for row in before["learners"]]
         assert after["facilitators"] == [(*row, "account") for row in before["facilitators"]]
         assert after["answer_attempts"] == [(*row, None) for row in before["answer_attempts"]]
         # 0008 gave every room a seat cap: 40 unless the counselor sets another; 0012 a family
