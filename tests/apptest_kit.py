@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from slowdown import slow
 from streamlit.testing.v1 import AppTest
 
 from course.loader import REPO_ROOT
@@ -14,7 +15,7 @@ def open_page(
     name: str | None = None, state: dict[str, object] | None = None, **params: str
 ) -> AppTest:
     """Run the app on a page (default: the start page) with session state and query params."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=slow(60))
     for key, value in (state or {}).items():
         at.session_state[key] = value
     for key, value in params.items():

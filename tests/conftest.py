@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from slowdown import slowdown
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
@@ -17,6 +18,18 @@ from course.store import Facilitators, Store, make_engine, upgrade
 from course.store.db import database_url
 
 PG_URL_ENV = "COURSE_TEST_DATABASE_URL"
+TEST_TIMEOUT_S = 300  # pytest-timeout's limit per test on a quiet machine (pyproject.toml)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On a busy machine, give each test as much more time as the machine is slower."""
+    factor = slowdown()
+    if factor > 1:
+        for item in items:
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S * factor))
+
+
 REQUIRE_PG_ENV = "COURSE_REQUIRE_POSTGRES"
 
 

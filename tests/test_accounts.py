@@ -12,6 +12,7 @@ from select import select as wait_readable
 
 import pytest
 from argon2 import PasswordHasher, extract_parameters
+from slowdown import slow
 from sqlalchemy import Engine, insert, select, update
 
 import course.store.accounts as accounts_module
@@ -343,7 +344,7 @@ def cli(store_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProc
         text=True,
         cwd=REPO,
         env={**os.environ, "COURSE_DATABASE_URL": store_url},
-        timeout=120,
+        timeout=slow(120),
     )
 
 
@@ -415,7 +416,7 @@ def on_a_terminal(store_url: str, args: tuple[str, ...], answers: list[str]) -> 
         pass
     finally:
         os.close(leader)
-    return process.wait(timeout=60), output.decode(errors="replace")
+    return process.wait(timeout=slow(60)), output.decode(errors="replace")
 
 
 def test_cli_prompts_twice_on_a_terminal(store_url: str) -> None:

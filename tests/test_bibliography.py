@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from slowdown import slow
+
 from course.lint import lint
 from course.loader import load_course
 
@@ -123,7 +125,7 @@ def test_lint_reports_a_passed_check_again_date_and_strict_fails(tmp_path: Path)
     assert lint(root, dt.date(2026, 12, 1)).is_clean(), "due on the day itself is not yet past"
     run = [sys.executable, "-m", "course", "lint", "--root", str(root), "--strict"]
     # The CLI dates the check with the real today, long after 2026-12-01.
-    result = subprocess.run(run, capture_output=True, text=True, cwd=REPO, timeout=60)
+    result = subprocess.run(run, capture_output=True, text=True, cwd=REPO, timeout=slow(60))
     assert result.returncode == 1
     assert "lessons past their check-again date: 1" in result.stdout
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from slowdown import slow
+
 REPO = Path(__file__).resolve().parent.parent
 
 CHECK = """
@@ -22,7 +24,7 @@ print("ok")
 
 def test_core_imports_without_streamlit() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", CHECK], capture_output=True, text=True, cwd=REPO, timeout=60
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, cwd=REPO, timeout=slow(60)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
@@ -37,7 +39,7 @@ def test_ruff_bans_streamlit_in_the_core(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             cwd=REPO,
-            timeout=60,
+            timeout=slow(60),
         )
     finally:
         probe.unlink()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from slowdown import slow
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).parent / "fixtures" / "good"
@@ -23,7 +24,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         text=True,
         cwd=REPO,
         env=full_env,
-        timeout=60,
+        timeout=slow(60),
     )
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 from alembic import command
 from apptest_kit import click, open_page
+from slowdown import slow
 from sqlalchemy import DateTime, Engine, bindparam, select, text
 from streamlit.testing.v1 import AppTest
 
@@ -383,7 +384,7 @@ def test_two_learners_claiming_one_id_at_once_one_wins(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=slow(60))
     assert sorted(outcomes.values()) == ["joined", "taken"]
     winner = next(learner for learner, outcome in outcomes.items() if outcome == "joined")
     assert [cohorts.program_ids(learner) != {} for learner in learners] == [
@@ -559,7 +560,7 @@ def test_the_dashboard_section_shows_numbers_and_rows_by_program_id(db_url: str)
     store = Store(db_url)
     cohort_id, _ = build_cohort(store)
     at = AppTest.from_function(
-        draw_engagement, args=(db_url, cohort_id, NOW.isoformat()), default_timeout=60
+        draw_engagement, args=(db_url, cohort_id, NOW.isoformat()), default_timeout=slow(60)
     ).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from slowdown import slow
 
 from course.lint import lint
 from course.readability import count, guess_syllables, sentences, syllables
@@ -135,15 +136,15 @@ def test_cli_strict_fails_on_a_hard_lesson_and_json_says_why(tmp_path: Path) -> 
         tmp_path, "body: Tolerance means the same amount has less effect.", f"body: {hard}"
     )
     run = [sys.executable, "-m", "course", "lint", "--root", str(root)]
-    assert subprocess.run(run, capture_output=True, cwd=REPO, timeout=60).returncode == 0
+    assert subprocess.run(run, capture_output=True, cwd=REPO, timeout=slow(60)).returncode == 0
     strict = subprocess.run(
-        [*run, "--strict"], capture_output=True, text=True, cwd=REPO, timeout=60
+        [*run, "--strict"], capture_output=True, text=True, cwd=REPO, timeout=slow(60)
     )
     assert strict.returncode == 1
     assert "above grade 8" in strict.stdout
     data = json.loads(
         subprocess.run(
-            [*run, "--json"], capture_output=True, text=True, cwd=REPO, timeout=60
+            [*run, "--json"], capture_output=True, text=True, cwd=REPO, timeout=slow(60)
         ).stdout
     )
     assert data["too_hard"] == ["sample"]

@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from slowdown import slow
 from sqlalchemy import DateTime, Engine, MetaData, bindparam, event, inspect, select, text
 
 from course.store import (
@@ -287,7 +288,7 @@ def test_two_processes_upgrading_at_once_end_at_head(store_url: str) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=slow(60))
     try:
         assert errors == []
         assert [current_revision(engine) for engine in engines] == [head_revision()] * 2

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from apptest_kit import click, open_page
+from slowdown import slow
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
@@ -86,7 +87,7 @@ def draw_a_comparison_for_a_room() -> None:
 
 
 def test_a_room_screen_draws_the_comparison_too(db_url: str) -> None:
-    at = AppTest.from_function(draw_a_comparison_for_a_room, default_timeout=60).run()
+    at = AppTest.from_function(draw_a_comparison_for_a_room, default_timeout=slow(60)).run()
     assert not at.exception
     assert len(at.table) == 1 and at.table[0].value.shape == (4, 3)
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from slowdown import slow
 
 from course.loader import REPO_ROOT
 from course.store import Store
@@ -42,7 +43,7 @@ def test_a_learner_is_inactive_only_if_nothing_of_theirs_is_recent(store: Store)
 def course_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COURSE_DATABASE_URL": url}
     return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True,
-                          text=True, cwd=REPO_ROOT, env=env, timeout=300)  # fmt: skip
+                          text=True, cwd=REPO_ROOT, env=env, timeout=slow(300))  # fmt: skip
 
 
 def test_purge_counts_first_and_removes_only_with_yes(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from slowdown import slow
 from sqlalchemy import Engine
 
 from course.store import Facilitators, NotAllowed, RoomClosed, RoomLocked, Store, make_engine
@@ -163,7 +164,7 @@ def test_twenty_phones_at_once_take_exactly_the_free_seats(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=slow(120))
     for engine in engines:
         engine.dispose()
     assert sorted(outcomes) == ["full"] * 15 + ["seated"] * 5

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slowdown import slow
 from sqlalchemy import Engine, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -486,7 +487,7 @@ def test_answers_from_many_threads_count_once_each(store_url: str, room: Room) -
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=slow(120))
     for engine in engines:
         engine.dispose()
     assert [repr(error) for error in errors] == []

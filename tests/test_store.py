@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slowdown import slow
 from sqlalchemy import MetaData, String, Table, Text, func, select
 
 from course.store import (
@@ -154,7 +155,7 @@ def test_unsupported_databases_are_refused(url: str) -> None:
 def test_sqlite_write_takes_the_write_lock_at_begin(tmp_path: Path) -> None:
     path = tmp_path / "lock.db"
     engine = make_engine(f"sqlite:///{path}")
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    other = sqlite3.connect(path, timeout=slow(0), isolation_level=None)
     try:
         with read(engine) as conn:
             conn.exec_driver_sql("SELECT 1")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from slowdown import slow
 from sqlalchemy import func, select
 
 from course.store import Attempt, Store, db, read
@@ -62,7 +63,7 @@ def test_concurrent_answers_are_all_recorded_once_and_numbered(store_url: str) -
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=120)
+            thread.join(timeout=slow(120))
         assert [repr(error) for error in errors] == []
         check_rows(stores[0], shared + own)
         returned = {attempt.id: attempt for batch in results for attempt in batch}
@@ -114,7 +115,7 @@ def test_a_write_waits_past_the_busy_timeout_instead_of_failing(
         with db.write(first.engine) as conn:
             conn.execute(learners.insert().values(code_hash="a" * 64, created_at=NOW))
             holding.set()
-            release.wait(timeout=60)
+            release.wait(timeout=slow(60))
 
     def wait_and_write() -> None:
         try:
@@ -125,7 +126,7 @@ def test_a_write_waits_past_the_busy_timeout_instead_of_failing(
     before = db.lock_waits
     holder = threading.Thread(target=hold)
     holder.start()
-    assert holding.wait(timeout=60)
+    assert holding.wait(timeout=slow(60))
     writer = threading.Thread(target=wait_and_write)
     writer.start()
     deadline = threading.Event()
@@ -135,8 +136,8 @@ def test_a_write_waits_past_the_busy_timeout_instead_of_failing(
         deadline.wait(0.01)
     assert db.lock_waits > before, "the second writer never had to wait"
     release.set()
-    holder.join(timeout=60)
-    writer.join(timeout=60)
+    holder.join(timeout=slow(60))
+    writer.join(timeout=slow(60))
     try:
         assert errors == []
         with read(first.engine) as conn:

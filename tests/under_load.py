@@ -26,9 +26,18 @@ def main(argv: list[str]) -> int:
     if not command:
         parser.error("give the command to run after --")
     hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(args.hogs)]
-    print(f"under_load: {len(hogs)} CPU hogs beside: {' '.join(command)}", flush=True)
+    # The load per CPU the command will meet: the tests stretch the upper bounds of their
+    # waits by it (tests/slowdown.py), as they do by the load average on a busy machine.
+    cpus = os.cpu_count() or 1
+    env = {**os.environ}
+    env.setdefault("COURSE_TEST_SLOWDOWN", f"{(args.hogs + cpus) / cpus:g}")
+    print(
+        f"under_load: {len(hogs)} CPU hogs beside: {' '.join(command)} "
+        f"(COURSE_TEST_SLOWDOWN={env['COURSE_TEST_SLOWDOWN']})",
+        flush=True,
+    )
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, env=env)
     finally:
         for hog in hogs:
             hog.kill()

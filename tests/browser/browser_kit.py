@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slowdown import slow
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
@@ -190,10 +191,10 @@ def stop_server(server: Server) -> None:
         return
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=slow(10))
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait(timeout=10)
+        process.wait(timeout=slow(10))
 
 
 @contextlib.contextmanager
@@ -207,12 +208,12 @@ def streamlit_server(workdir: Path, env: Mapping[str, str]) -> Iterator[str]:
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+    deadline = time.monotonic() + slow(STARTUP_SECONDS)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"streamlit exited early:\n{log_path.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=slow(2)) as response:
                 if response.read().decode().strip() == "ok":
                     return
         except OSError:
@@ -267,7 +268,7 @@ def axe_source() -> str:
             cwd=REPO,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=slow(300),
         )
         if done.returncode != 0 or not AXE_JS.exists():
             skip_or_fail(f"`npm ci` could not install axe-core:\n{done.stdout}\n{done.stderr}")
@@ -347,19 +348,19 @@ def wait_for_app_run(page: Any, wait_delay: int = 100) -> None:
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-connection-state='CONNECTED']",
         state="attached",
-        timeout=20_000,
+        timeout=slow(20_000),
     )
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']",
         state="attached",
-        timeout=20_000,
+        timeout=slow(20_000),
     )
     page.wait_for_timeout(wait_delay)
 
 
 def open_app(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=20_000)
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=slow(20_000))
     wait_for_app_run(page)
 
 
@@ -519,7 +520,7 @@ def choose(page: Any, label: str, option: str) -> None:
     for _ in range(4):
         box.click()
         try:
-            wanted.click(timeout=2_000)
+            wanted.click(timeout=slow(2_000))
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")

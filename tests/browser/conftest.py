@@ -29,6 +29,7 @@ from browser_kit import (
     streamlit_server,
     temp_dir,
 )
+from slowdown import slow
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -113,7 +114,7 @@ def new_phone(browser: Any) -> Iterator[Callable[[], Any]]:
 
     def open_page() -> Any:
         context = browser.new_context(**options, **own_address())
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(slow(15_000))
         contexts.append(context)
         return context.new_page()
 
@@ -126,6 +127,19 @@ def new_phone(browser: Any) -> Iterator[Callable[[], Any]]:
 def phone(new_phone: Callable[[], Any]) -> Any:
     """One page in a phone-sized context."""
     return new_phone()
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """expect() waits up to 5 s on a quiet machine, longer on a busy one (tests/slowdown.py)."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # the browser fixtures skip (or fail) with the reason
+        yield
+        return
+    expect.set_options(timeout=slow(5_000))
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
@@ -173,7 +187,7 @@ def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
 
     def new(kind: str) -> Any:
         context = browser.new_context(**kinds[kind], **own_address())
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(slow(15_000))
         contexts.append(context)
         return context.new_page()
 

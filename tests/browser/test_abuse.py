@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from browser_kit import Server, remove_dir, start_server, stop_server, temp_dir
+from slowdown import slow
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from wire_kit import Screen, WireClient
 
@@ -121,7 +122,7 @@ def in_parallel(jobs: list[Callable[[], None]]) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=300)
+        thread.join(timeout=slow(300))
     assert not errors, errors
 
 
@@ -360,7 +361,7 @@ def test_uploads_and_big_messages_are_refused(
     serve: Callable[[str], Server], sqlite_url: str
 ) -> None:
     server = serve(sqlite_url)
-    with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=10) as response:
+    with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=slow(10)) as response:
         xsrf = re.search(r"_streamlit_xsrf=([^;]+)", response.headers["Set-Cookie"] or "")
     assert xsrf, "the health check sets the XSRF cookie an upload needs"
     with WireClient(server.base, source="127.0.0.2") as tab:
@@ -385,7 +386,7 @@ def test_uploads_and_big_messages_are_refused(
                 },
             )
             try:
-                with urllib.request.urlopen(request, timeout=30) as response:
+                with urllib.request.urlopen(request, timeout=slow(30)) as response:
                     return int(response.status)
             except urllib.error.HTTPError as refused:
                 return refused.code

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from browser_kit import REPO, Server, click_button, free_port, main_area, screenshot
 from playwright.sync_api import expect
+from slowdown import slow
 from test_group_session import (
     QUESTION_KEY,
     add_facilitator,
@@ -93,7 +94,7 @@ def balancer(workdir: Path) -> Iterator[Callable[[list[int]], str]]:
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=5) as reply:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=slow(5)) as reply:
                     if reply.status == 200:
                         return base
             except OSError:
@@ -105,7 +106,7 @@ def balancer(workdir: Path) -> Iterator[Callable[[list[int]], str]]:
     yield start
     for process in started:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=slow(10))
 
 
 def route_to(base: str, replica: int) -> str:
@@ -115,7 +116,7 @@ def route_to(base: str, replica: int) -> str:
         request = urllib.request.Request(
             f"{base}/_stcore/health", headers={"Cookie": f"course_route={value}"}
         )
-        with urllib.request.urlopen(request, timeout=10) as reply:
+        with urllib.request.urlopen(request, timeout=slow(10)) as reply:
             if reply.headers["X-Course-Upstream"] == f"127.0.0.1:{replica}":
                 return value
     raise AssertionError(f"no route key reaches replica {replica}")
@@ -139,7 +140,7 @@ def test_two_replicas_behind_nginx_lose_nothing_when_one_is_killed(
     base = balancer([first.port, second.port])
 
     # The headers every page gets through the balancer.
-    with urllib.request.urlopen(f"{base}/", timeout=10) as reply:
+    with urllib.request.urlopen(f"{base}/", timeout=slow(10)) as reply:
         headers = reply.headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -164,28 +165,32 @@ def test_two_replicas_behind_nginx_lose_nothing_when_one_is_killed(
         join(page, link, "", code)
     open_question(console)
     for page in phones[:2]:
-        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(timeout=10_000)
+        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(
+            timeout=slow(10_000)
+        )
         answer(page, True)
 
     # The phones' replica dies mid-question: no shutdown, nothing flushed.
     os.kill(second.process.pid, signal.SIGKILL)
-    assert second.process.wait(timeout=10) == -signal.SIGKILL
+    assert second.process.wait(timeout=slow(10)) == -signal.SIGKILL
 
     # Their pages reconnect through nginx to the replica left, in their seats.
     for page, is_right in zip(phones[2:], [True, False], strict=True):
-        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(
+            timeout=slow(60_000)
+        )
         answer(page, is_right)
     screenshot(phones[2], test_name, "phone-after-failover")
 
     tally, responses, seated = recorded(postgres_url, code)
     assert (tally.responses, tally.correct, seated) == (4, 3, 4)
     assert [r.question_key for r in responses] == [QUESTION_KEY] * 4
-    shows(console, "4 answer(s).", timeout=15_000)  # the counselor's replica saw them all
+    shows(console, "4 answer(s).", timeout=slow(15_000))  # the counselor's replica saw them all
     expect(main_area(console).get_by_text(f"join code {code}")).to_be_visible()
 
     # Every phone, the two that answered before the kill too, follows the counselor on.
     click_button(console, "Next")
     click_button(console, "Close it and move on")
     for page in phones:
-        expect(heading(page, step_title(2))).to_be_visible(timeout=60_000)
+        expect(heading(page, step_title(2))).to_be_visible(timeout=slow(60_000))
     assert violations == [], violations[:3]

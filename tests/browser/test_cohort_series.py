@@ -27,6 +27,7 @@ from browser_kit import (
     wait_for_app_run,
 )
 from playwright.sync_api import expect
+from slowdown import slow
 from test_group_session import LESSON, add_facilitator, heading, serve, shows, sign_in
 from test_learner_journey import FIRST, take_the_quiz_with_one_wrong_answer, walk_the_lesson
 
@@ -144,7 +145,7 @@ def test_a_series_with_two_sessions_and_a_take_home(
     first_code = start_planned(console, LESSON["title"])
     for _ in range(2):
         join_by_code(open_page("phone"), server.base, first_code)
-    shows(console, "2 of 40 seats taken", timeout=15_000)
+    shows(console, "2 of 40 seats taken", timeout=slow(15_000))
     end_session(console)
 
     # A member joins the program under a program ID and does the take-home from the map.
@@ -174,7 +175,7 @@ def test_a_series_with_two_sessions_and_a_take_home(
     click_button(console, "Back to the console start")
     second_code = start_planned(console, SECOND_LESSON)
     join_by_code(open_page("phone"), server.base, second_code)
-    shows(console, "1 of 40 seats taken", timeout=15_000)
+    shows(console, "1 of 40 seats taken", timeout=slow(15_000))
 
     # The dashboard: both held with their headcounts, the take-home done, work between.
     go(console, "Dashboard")

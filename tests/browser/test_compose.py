@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 from browser_kit import REPO, screenshot
 from playwright.sync_api import expect
+from slowdown import slow
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 from test_balancer import UPSTREAM_HEADER, route_to, routed
@@ -141,7 +142,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
 def wait_healthy(base: str) -> None:
     for _ in range(1200):
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=5) as reply:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=slow(5)) as reply:
                 if reply.read() == b"ok":
                     return
         except OSError:
@@ -185,7 +186,7 @@ def test_the_compose_stack_runs_the_image_and_loses_nothing_when_a_replica_dies(
     health = run(["podman", "inspect", "--format", "{{json .Config.Healthcheck}}", app1], stack)
     assert "_stcore/health" in health
     run(["podman", "healthcheck", "run", app1], stack)
-    with urllib.request.urlopen(f"{base}/", timeout=10) as reply:
+    with urllib.request.urlopen(f"{base}/", timeout=slow(10)) as reply:
         headers = reply.headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "no-referrer"
@@ -202,7 +203,7 @@ def test_the_compose_stack_runs_the_image_and_loses_nothing_when_a_replica_dies(
     checked = subprocess.run(
         ["podman", "run", "--rm", "--network", "none", "-v", f"{content}:/content:ro",
          "-e", "COURSE_ROOT=/content", APP_IMAGE, "python", "-m", "course", "validate"],
-        capture_output=True, text=True, timeout=300, env=stack,
+        capture_output=True, text=True, timeout=slow(300), env=stack,
     )  # fmt: skip
     assert checked.returncode != 0
     assert "lessons/tolerance-dependence-addiction.yaml:" in checked.stdout + checked.stderr
@@ -217,17 +218,21 @@ def test_the_compose_stack_runs_the_image_and_loses_nothing_when_a_replica_dies(
         join(page, f"{base}/join?room={code}", "", code)
     open_question(console)
     for page in phones[:2]:
-        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(timeout=10_000)
+        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(
+            timeout=slow(10_000)
+        )
         answer(page, True)
 
     # The phones' container is killed mid-question: their pages carry on through nginx.
     run(["podman", "kill", "--signal", "KILL", app2], stack)
     for page, is_right in zip(phones[2:], [True, False], strict=True):
-        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(
+            timeout=slow(60_000)
+        )
         answer(page, is_right)
     screenshot(phones[2], test_name, "phone-after-container-killed")
 
     tally, responses, seated = recorded(db_url, code)
     assert (tally.responses, tally.correct, seated) == (4, 3, 4)
     assert [r.question_key for r in responses] == [QUESTION_KEY] * 4
-    shows(console, "4 answer(s).", timeout=15_000)
+    shows(console, "4 answer(s).", timeout=slow(15_000))

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from browser_kit import Server, choose, click_button, main_area, screenshot
 from playwright.sync_api import expect
+from slowdown import slow
 from test_group_session import (
     QUESTION_LABEL,
     answer,
@@ -51,7 +52,7 @@ def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     for n, (page, name) in enumerate(zip(phones, NAMES, strict=True), start=1):
         join(page, phone_link, name, code)
         who = f"“{name}” (chosen name)" if name else f"Participant {n}"
-        expect(main_area(console).get_by_text(who, exact=True)).to_be_visible(timeout=10_000)
+        expect(main_area(console).get_by_text(who, exact=True)).to_be_visible(timeout=slow(10_000))
 
     choose(console, "Question to ask", QUESTION_LABEL)
     click_button(console, "Open question", exact=True)
@@ -60,7 +61,7 @@ def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     for page, right in zip(phones, [True, True, False], strict=True):
         answer(page, right)
     # Three answers: the console draws its chart (below the buttons, so nothing moves).
-    expect(charts(console)).to_be_visible(timeout=20_000)
+    expect(charts(console)).to_be_visible(timeout=slow(20_000))
     assert reveal_top(console) == pytest.approx(before, abs=1), "Reveal moved as answers came"
     screenshot(console, test_name, "question-open")
 
@@ -68,8 +69,8 @@ def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     choose(console, "Time to answer", "15 seconds")
     click_button(console, "Start the timer")
     left = metric_value(projector, "Time left")
-    expect(left).to_have_text(re.compile(r"^0:(1[0-5]|0\d)$"), timeout=10_000)
-    expect(left).to_have_text("Time is up", timeout=30_000)
+    expect(left).to_have_text(re.compile(r"^0:(1[0-5]|0\d)$"), timeout=slow(10_000))
+    expect(left).to_have_text("Time is up", timeout=slow(30_000))
 
     # Next with the question open: asked first; staying keeps the question on the big screen.
     click_button(console, "Next")
@@ -84,16 +85,16 @@ def test_the_console_keeps_up_with_the_room_and_asks_before_leaving_a_question(
     click_button(console, "Next")
     click_button(console, "Close it and move on")
     expect(heading(console, step_title(2))).to_be_visible()
-    expect(heading(projector, step_title(2))).to_be_visible(timeout=10_000)
+    expect(heading(projector, step_title(2))).to_be_visible(timeout=slow(10_000))
     expect(heading(projector, "Question")).to_have_count(0)
     for page in phones:
-        expect(heading(page, step_title(2))).to_be_visible(timeout=10_000)
+        expect(heading(page, step_title(2))).to_be_visible(timeout=slow(10_000))
     screenshot(projector, test_name, "projector-next-step")
 
     # The lesson runs, so the join code keeps to a corner; for a latecomer it comes back large.
     large_code = heading(projector, f"Join code: {code[:3]} {code[3:]}")
     expect(large_code).to_have_count(0)
     click_button(console, "Show the join code large")
-    expect(large_code).to_be_visible(timeout=10_000)
+    expect(large_code).to_be_visible(timeout=slow(10_000))
     click_button(console, "Make the join code small")
-    expect(large_code).to_have_count(0, timeout=10_000)
+    expect(large_code).to_have_count(0, timeout=slow(10_000))

@@ -25,6 +25,7 @@ from browser_kit import (
 )
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from slowdown import slow
 from sqlalchemy import func, select
 
 from course.group import question_label
@@ -84,7 +85,7 @@ def test_family_session_on_a_shared_screen_with_two_phones(
         main_area(phone).get_by_label(re.compile("^Display name")).fill(name)
         click_button(phone, "Join", exact=True)
         expect(main_area(phone).get_by_role("heading", name=LESSON["steps"][0]["title"]))
-    expect(screen.get_by_test_id("stMetricValue").first).to_have_text("2", timeout=10_000)
+    expect(screen.get_by_test_id("stMetricValue").first).to_have_text("2", timeout=slow(10_000))
 
     quiz = load_course(REPO).course.quizzes[QUIZ["id"]]  # type: ignore[union-attr]
     label = question_label(f"Quiz {QUESTION_NUMBER}", quiz.questions[QUESTION_NUMBER - 1])
@@ -92,14 +93,14 @@ def test_family_session_on_a_shared_screen_with_two_phones(
     click_button(screen, "Open question", exact=True)
     for phone, option in zip(phones, [RIGHT, WRONG], strict=True):
         expect(main_area(phone).get_by_role("button", name="Send my answer")).to_be_visible(
-            timeout=10_000
+            timeout=slow(10_000)
         )
         letter = chr(ord("A") + [o["text"] for o in QUESTION["options"]].index(option))
         main_area(phone).get_by_text(f"{letter}. {option}", exact=True).click()
         click_button(phone, "Send my answer")
         expect(main_area(phone).get_by_text("Your answer is in.")).to_be_visible()
     answers = main_area(screen).get_by_test_id("stMetric").filter(has_text="Answers so far")
-    expect(answers.get_by_test_id("stMetricValue")).to_have_text("2", timeout=10_000)
+    expect(answers.get_by_test_id("stMetricValue")).to_have_text("2", timeout=slow(10_000))
     expect(main_area(screen).locator(".js-plotly-plot")).to_have_count(0)
 
     click_button(screen, "Reveal results", exact=True)

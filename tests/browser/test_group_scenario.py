@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from browser_kit import Server, click_button, main_area, screenshot
 from playwright.sync_api import expect
+from slowdown import slow
 from test_group_session import (
     STEPS,
     chart_counts,
@@ -59,29 +60,31 @@ def test_a_room_votes_on_a_scenario_and_the_counselor_follows_a_branch(
     for n in range(2, SCENE_INDEX + 2):
         click_button(console, "Next")
         expect(main_area(console).get_by_text(f"Step {n} of {len(STEPS)}")).to_be_visible()
-    expect(heading(projector, SCENE["title"])).to_be_visible(timeout=10_000)
-    shows(projector, first_words(START["text"]), timeout=10_000)
+    expect(heading(projector, SCENE["title"])).to_be_visible(timeout=slow(10_000))
+    shows(projector, first_words(START["text"]), timeout=slow(10_000))
 
     # The room votes: the projector fills with the choices, lettered, and counts the votes.
     controls = main_area(console).locator(".st-key-scene-controls")
     click_button(console, "Let the room vote", scope=controls)
-    expect(heading(projector, "What would you do?")).to_be_visible(timeout=10_000)
+    expect(heading(projector, "What would you do?")).to_be_visible(timeout=slow(10_000))
     for n, text in enumerate(CHOICES):
-        shows(projector, f"{chr(ord('A') + n)}. {text}", timeout=10_000)
+        shows(projector, f"{chr(ord('A') + n)}. {text}", timeout=slow(10_000))
     for page, pick in zip(phones, VOTES, strict=True):
         vote(page, pick)
-    shows(projector, f"{len(VOTES)} of {len(VOTES)}", timeout=10_000)
+    shows(projector, f"{len(VOTES)} of {len(VOTES)}", timeout=slow(10_000))
     screenshot(projector, test_name, "voting")
 
     # Reveal: a chart of the votes, nothing marked right; each phone names its own letter.
     click_button(console, "Reveal the votes", scope=controls)
-    expect(main_area(projector).get_by_test_id("stPlotlyChart")).to_have_count(1, timeout=20_000)
+    expect(main_area(projector).get_by_test_id("stPlotlyChart")).to_have_count(
+        1, timeout=slow(20_000)
+    )
     counts = chart_counts(projector)
     assert counts == {CHOICES[0]: 3, CHOICES[1]: 1, **{c: 0 for c in CHOICES[2:]}}, counts
     expect(main_area(projector).get_by_text(re.compile("^The right answer"))).to_have_count(0)
     expect(main_area(projector).get_by_text(re.compile(r"^Why:"))).to_have_count(0)
     for page, pick in zip(phones, VOTES, strict=True):
-        shows(page, f"You chose {chr(ord('A') + pick)}.", timeout=10_000)
+        shows(page, f"You chose {chr(ord('A') + pick)}.", timeout=slow(10_000))
         expect(main_area(page).get_by_text(re.compile("right\\.$"))).to_have_count(0)
     screenshot(projector, test_name, "revealed")
 
@@ -90,7 +93,7 @@ def test_a_room_votes_on_a_scenario_and_the_counselor_follows_a_branch(
     click_button(console, f"A. {follow['text']}", exact=True, scope=controls)
     after = NODES[follow["next"]]
     for page in [projector, *phones]:
-        shows(page, first_words(after["text"]), timeout=10_000)
+        shows(page, first_words(after["text"]), timeout=slow(10_000))
     expect(heading(projector, "What would you do?")).to_have_count(0)
     screenshot(projector, test_name, "next-point")
 

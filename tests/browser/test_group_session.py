@@ -49,6 +49,7 @@ from browser_kit import (
 )
 from PIL import Image
 from playwright.sync_api import expect
+from slowdown import slow
 
 from course.group import question_label
 from course.loader import load_course
@@ -97,7 +98,7 @@ def add_facilitator(db_url: str) -> None:
         text=True,
         cwd=REPO,
         env={**os.environ, "COURSE_DATABASE_URL": db_url},
-        timeout=120,
+        timeout=slow(120),
     )
     assert done.returncode == 0, done.stderr
     assert f"added facilitator {FACILITATOR!r}" in done.stdout
@@ -575,7 +576,9 @@ def test_kill_9_mid_question_loses_no_answer(
         join(page, link, "", code)
     open_question(console)
     for page, is_right in zip(phones, answers, strict=True):
-        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(timeout=10_000)
+        expect(page.get_by_role("button", name="Send my answer")).to_be_visible(
+            timeout=slow(10_000)
+        )
         answer(page, is_right)  # waits for "Your answer is in."
 
     # Marks that survive only while these very pages live (a reload would clear them).
@@ -584,7 +587,7 @@ def test_kill_9_mid_question_loses_no_answer(
 
     # kill -9: no shutdown, no flush, nothing the server could still do.
     os.kill(server.process.pid, signal.SIGKILL)
-    assert server.process.wait(timeout=10) == -signal.SIGKILL
+    assert server.process.wait(timeout=slow(10)) == -signal.SIGKILL
 
     # Every acknowledged answer is in the database, read while no server runs.
     tally, responses, seated = recorded(db_url, code)
@@ -631,7 +634,7 @@ def test_kill_9_mid_question_loses_no_answer(
     click_button(console, "Close it and move on")  # the question was still open
     everywhere(
         [old, newcomer],
-        lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=10_000),
+        lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=slow(10_000)),
         "the next step after the restart",
     )
     screenshot(old, test_name, "phone-after-restart")

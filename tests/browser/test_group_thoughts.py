@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from browser_kit import Server, choose, click_button, main_area, screenshot
 from playwright.sync_api import expect
+from slowdown import slow
 from test_group_session import (
     LESSON,
     heading,
@@ -58,7 +59,7 @@ def font_px(locator: Any) -> float:
 
 
 def share(page: Any, text: str) -> None:
-    expect(heading(page, "Share a thought")).to_be_visible(timeout=10_000)
+    expect(heading(page, "Share a thought")).to_be_visible(timeout=slow(10_000))
     main_area(page).get_by_role("textbox", name="Your thought (no names, please)").fill(text)
     main_area(page).get_by_role("button", name="Send my thought").click()
     shows(page, "Thank you. Your thought is in.")
@@ -85,7 +86,7 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
 
     # The console shows both as typed, and approves both for the big screen.
     for text in THOUGHTS:
-        expect(exactly(console, text)).to_be_visible(timeout=10_000)
+        expect(exactly(console, text)).to_be_visible(timeout=slow(10_000))
     approve = main_area(console).get_by_role("button", name="Show on the big screen")
     for left in reversed(range(len(THOUGHTS))):
         approve.first.click()
@@ -96,7 +97,7 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
     # The projector shows them as typed, in its large type, and links nothing.
     for text in THOUGHTS:
         shown = exactly(projector, text)
-        expect(shown).to_be_visible(timeout=10_000)
+        expect(shown).to_be_visible(timeout=slow(10_000))
         assert font_px(shown) >= LARGE_PX, (text, font_px(shown))
     screenshot(projector, test_name, "projector")
 
@@ -104,7 +105,7 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
     views = main_area(console).get_by_test_id("stButtonGroup")
     views.get_by_text("Word cloud", exact=True).click()
     cloud = main_area(projector).locator("ul.word-cloud")
-    expect(cloud).to_be_visible(timeout=10_000)
+    expect(cloud).to_be_visible(timeout=slow(10_000))
     words = [w.strip() for w in cloud.locator("li").evaluate_all(
         "items => items.map(li => li.firstChild.textContent)")]  # fmt: skip
     assert sorted(words) == sorted(w for w, _ in word_counts(THOUGHTS)), words
@@ -114,7 +115,7 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
     assert projector.locator("[data-testid='stMain'] b").count() == 0  # "<b>" stayed text
     screenshot(projector, test_name, "projector-cloud")
     views.get_by_text("One by one", exact=True).click()
-    expect(exactly(projector, THOUGHTS[0])).to_be_visible(timeout=10_000)
+    expect(exactly(projector, THOUGHTS[0])).to_be_visible(timeout=slow(10_000))
 
     # The summary lists them as typed (no stray "*", no link), each marked if it was shown.
     click_button(console, "Summary of this session")
@@ -157,7 +158,7 @@ def test_a_thought_that_suggests_risk_alerts_the_counselor_and_stays_off_the_pro
 
     # The console alerts the counselor privately, with the crisis lines and the policy.
     alert = main_area(console).locator(".st-key-risk-alert")
-    expect(alert).to_be_visible(timeout=10_000)
+    expect(alert).to_be_visible(timeout=slow(10_000))
     expect(alert).to_contain_text("someone in the room may be at risk")
     expect(alert).to_contain_text("988 Suicide & Crisis Lifeline")
     expect(alert).to_contain_text("do not leave a person at risk alone")
@@ -169,7 +170,7 @@ def test_a_thought_that_suggests_risk_alerts_the_counselor_and_stays_off_the_pro
     screenshot(console, test_name, "console-alert")
 
     # The projector shows the calm thought and never the other, nor the alert.
-    expect(exactly(projector, CALM)).to_be_visible(timeout=10_000)
+    expect(exactly(projector, CALM)).to_be_visible(timeout=slow(10_000))
     body = projector.locator("body")
     expect(body).not_to_contain_text("overdose tonight")
     expect(body).not_to_contain_text("may be at risk")

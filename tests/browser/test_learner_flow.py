@@ -29,6 +29,7 @@ from browser_kit import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from slowdown import slow
 
 from course.store.limits import LEARNER_CODES
 
@@ -87,7 +88,7 @@ def choose_in_selectbox(page: Any, form: Any, label: str, option: str) -> None:
             page.wait_for_timeout(300)
             box.click()
         try:
-            wanted.wait_for(state="visible", timeout=1_500)
+            wanted.wait_for(state="visible", timeout=slow(1_500))
             break
         except PlaywrightTimeout:
             continue

@@ -27,6 +27,7 @@ from browser_kit import (
     wait_for_app_run,
 )
 from playwright.sync_api import expect
+from slowdown import slow
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def first_lesson(page: Any, base: str) -> str:
 def quick_exit(page: Any) -> None:
     """Tap the Exit button in the top line and wait for the weather page."""
     main_area(page).get_by_role("button", name="Exit", exact=True).click()
-    page.wait_for_url(re.compile(r"^https://www\.google\.com/"), timeout=20_000)
+    page.wait_for_url(re.compile(r"^https://www\.google\.com/"), timeout=slow(20_000))
     expect(page.get_by_role("heading", name="Weather today")).to_be_visible()
 
 
@@ -62,7 +63,7 @@ def shows_nothing_of(page: Any, base: str, code: str, where: str) -> None:
     """The page (an app page or not) shows no lesson, no progress and no code."""
     assert "code=" not in page.url, f"{where}: the code is in the address {page.url}"
     if page.url.startswith(base):
-        page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=20_000)
+        page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=slow(20_000))
         wait_for_app_run(page)
     body = page.locator("body").inner_text()
     assert code not in body, f"{where}: the code is on the page"
@@ -136,7 +137,7 @@ def test_delete_my_data_deletes_and_lands_on_the_start_page(
     wait_for_app_run(page)
     click_button(page, "Delete everything")
     # Deleting, then moving to the start page, is two runs: on a busy machine allow for both.
-    expect(main.get_by_text("All your data was deleted.")).to_be_visible(timeout=20_000)
+    expect(main.get_by_text("All your data was deleted.")).to_be_visible(timeout=slow(20_000))
     expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
     expect(main.get_by_role("button", name="Start the course")).to_be_visible()
     assert urlparse(page.url).path in ("", "/")
@@ -208,7 +209,7 @@ def test_the_app_refuses_to_run_inside_a_frame(browser: Any, app_url: str) -> No
             page.goto(framer_url)
             frame = page.frame_locator("iframe")
             refusal = frame.get_by_text("This course can't be shown inside another site")
-            expect(refusal).to_be_visible(timeout=30_000)
+            expect(refusal).to_be_visible(timeout=slow(30_000))
             expect(frame.get_by_role("button", name="Start the course")).to_be_hidden()
             expect(frame.get_by_role("textbox", name="Your code")).to_be_hidden()
             expect(frame.get_by_role("link", name="Open the course in its own tab")).to_be_visible()

@@ -39,6 +39,7 @@ from types import TracebackType
 from typing import Final, Self
 from urllib.parse import urlsplit
 
+from slowdown import slow
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Block_pb2 import Block
@@ -166,7 +167,7 @@ class WireClient:
         if parts.scheme != "http" or not parts.hostname or not parts.port:
             raise ValueError(f"base must look like http://127.0.0.1:PORT, not {base!r}")
         self.base = f"http://{parts.netloc}"
-        self.timeout = timeout
+        self.timeout = slow(timeout)  # stretched on a busy machine (tests/slowdown.py)
         self.cookies: dict[str, str] = dict(cookies or {})
         self.session_id = ""
         self._nodes: dict[tuple[int, ...], _Node] = {}
