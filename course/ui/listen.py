@@ -38,7 +38,8 @@ NO_VOICE = (
     "This device has no English voice for reading aloud. You can add one in its settings "
     "(text-to-speech), or use its screen reader."
 )
-SPEAKER = '<span aria-hidden="true">\U0001f50a</span>'  # st.html keeps no <svg>
+# st.html keeps no <svg>, and many computers have no emoji font: a triangle every font has.
+SPEAKER = '<span aria-hidden="true">\u25b6</span>'
 CSS = (
     ".course-listen{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:.25rem 0}"
     ".course-listen button{display:inline-flex;align-items:center;gap:.35rem;min-height:44px;"
@@ -189,8 +190,8 @@ def speed_setting() -> None:
         format_func=lambda r: {0.75: "Slower", 1.0: "Normal", 1.25: "Faster", 1.5: "Fastest"}[r],
         key="speech-rate",
         on_change=_set_rate,
-        help="How fast the Listen buttons read. Kept with your code.",
     )
+    st.markdown("How fast the Listen buttons read. Kept with your code.")  # a caption: 4.39:1
 
 
 def css_key(key: str) -> str:

@@ -51,6 +51,15 @@ _SCROLL = (
     "   if (h) { h.tabIndex = -1; h.focus({preventScroll: true}); }"
     "   else if (tries++ < 20) setTimeout(title, 50); }; title(); } } }"
 )
+# Focus moved below the screen (arrow keys in a radio group whose input Streamlit hides, or Tab
+# to a control under the fold): bring the control, with its label, into view.
+_FOCUS_IN_VIEW = (
+    "if (!window.__courseFocusInView) { window.__courseFocusInView = true;"
+    " document.addEventListener('focusin', (e) => {"
+    "  const shown = e.target.closest('label') || e.target;"
+    "  const box = shown.getBoundingClientRect();"
+    "  if (box.bottom > window.innerHeight) shown.scrollIntoView({block: 'nearest'}); }); }"
+)
 DROP_CODE_FROM_ADDRESS = (
     "{ const u = new URL(location.href); if (u.searchParams.has('code')) {"
     " u.searchParams.delete('code');"
@@ -73,7 +82,9 @@ def draw(page_path: str) -> None:
     """Draw the script for this run (call once, first in the main area)."""
     ops: list[str] = st.session_state.pop(_OPS, [])
     view = f"{page_path}#{st.session_state.get(_VIEW, 0)}"
-    body = "\n".join([f"const view = {view!r};", _FRESH, listen.ENGINE, *ops, _SCROLL])
+    body = "\n".join(
+        [f"const view = {view!r};", _FRESH, _FOCUS_IN_VIEW, listen.ENGINE, *ops, _SCROLL]
+    )
     st.html(
         f"<script>(() => {{ {_GUARD}\n{body} }})();</script>",
         unsafe_allow_javascript=True,  # safe: fixed statements of ours and checked tokens only

@@ -159,12 +159,14 @@ def _lesson_card(
             reading.subheader(lesson.title)
             reading.md(lesson.summary)
             reading.caption(f"About {lesson.minutes} minutes · {status.label}")
-        st.progress(status.steps_done / status.steps_total)
-        label = "Review" if status.is_complete else ("Continue" if status.is_started else "Start")
-        if st.button(label, key=f"{key}-{lesson.id}"):
-            if status.is_complete:  # a review starts over; steps done and completion stay
-                store().visit_step(learner.id, lesson.id, lesson.steps[0].id, 0, identity.now())
-            nav.go("lesson", lesson=lesson.id)
+            st.progress(status.steps_done / status.steps_total)
+            label = (
+                "Review" if status.is_complete else ("Continue" if status.is_started else "Start")
+            )
+            if st.button(label, key=f"{key}-{lesson.id}"):
+                if status.is_complete:  # a review starts over; steps done and completion stay
+                    store().visit_step(learner.id, lesson.id, lesson.steps[0].id, 0, identity.now())
+                nav.go("lesson", lesson=lesson.id)
 
 
 show()
