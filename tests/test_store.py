@@ -417,7 +417,7 @@ def two_learners(store: Store) -> Iterator[tuple[int, int]]:
 
 
 def test_export_is_complete(store: Store, two_learners: tuple[int, int]) -> None:
-    keep, _ = two_learners
+    keep, other = two_learners
     exported = store.export_learner(keep)
     assert json.loads(json.dumps(exported)) == exported
     tables = database_tables(store)
@@ -430,9 +430,15 @@ def test_export_is_complete(store: Store, two_learners: tuple[int, int]) -> None
             assert sorted(exported[table.name], key=repr) == sorted(expected, key=repr)
     assert "other" not in json.dumps(exported)
     assert exported["learners"] == [
-        {"id": keep, "created_at": NOW.isoformat(), "audience": "learner"}
+        {"id": keep, "created_at": NOW.isoformat(), "audience": "learner", "speech_rate": None}
     ]
     assert exported["support_plans"][0]["plan"] == {"naloxone": "drawer keep"}
+    # The read-aloud speed the learner chose is theirs too.
+    store.set_speech_rate(keep, 1.25)
+    assert store.export_learner(keep)["learners"][0]["speech_rate"] == 1.25
+    assert store.speech_rate(keep) == 1.25 and store.speech_rate(other) == 1.0
+    with pytest.raises(ValueError, match="speech rate must be one of"):
+        store.set_speech_rate(keep, 3.0)
 
 
 def as_exported(row: Any) -> dict[str, object]:
