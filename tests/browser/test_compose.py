@@ -84,7 +84,7 @@ def is_free(port: int) -> bool:
 
 def run(command: list[str], env: dict[str, str], timeout: float = 900) -> str:
     done = subprocess.run(
-        command, cwd=DEPLOY, env=env, capture_output=True, text=True, timeout=timeout
+        command, cwd=DEPLOY, env=env, capture_output=True, text=True, timeout=slow(timeout)
     )
     assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done.stdout

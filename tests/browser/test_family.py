@@ -105,9 +105,9 @@ def test_family_session_on_a_shared_screen_with_two_phones(
 
     click_button(screen, "Reveal results", exact=True)
     chart = main_area(screen).locator(".js-plotly-plot")
-    expect(chart).to_have_count(1, timeout=CHART_MS)
+    expect(chart).to_have_count(1, timeout=slow(CHART_MS))
     for phone in phones:  # phones see results once revealed (2 is enough for a family)
-        expect(main_area(phone).locator(".js-plotly-plot")).to_have_count(1, timeout=CHART_MS)
+        expect(main_area(phone).locator(".js-plotly-plot")).to_have_count(1, timeout=slow(CHART_MS))
     screenshot(screen, test_name, "shared-screen-revealed")
 
     # The host reloads the shared screen: still leading the same session (cookie, not URL).

@@ -206,7 +206,7 @@ def seen_after(pages: list[Any], text: str, start: float) -> float:
 
 
 def shows(page: Any, text: str, timeout: float = 8_000) -> None:
-    expect(main_area(page).get_by_text(text).first).to_be_visible(timeout=timeout)
+    expect(main_area(page).get_by_text(text).first).to_be_visible(timeout=slow(timeout))
 
 
 # --- the counselor's moves ---------------------------------------------------------------------
@@ -404,7 +404,7 @@ def run_one_question(
     expect(heading(console, step_title(2))).to_be_visible()
     everywhere(
         [*phones, projector],
-        lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=FOLLOW_MS),
+        lambda p: expect(heading(p, step_title(2))).to_be_visible(timeout=slow(FOLLOW_MS)),
         "the next step reached every screen",
     )
 
@@ -412,7 +412,7 @@ def run_one_question(
     everywhere(
         phones,
         lambda p: expect(p.get_by_role("button", name="Send my answer")).to_be_visible(
-            timeout=FOLLOW_MS
+            timeout=slow(FOLLOW_MS)
         ),
         "the question reached every phone",
     )
@@ -476,7 +476,7 @@ def run_one_question(
     click_button(console, "Reveal results")
     everywhere(
         room,
-        lambda p: expect(charts(p)).to_be_visible(timeout=CHART_MS),
+        lambda p: expect(charts(p)).to_be_visible(timeout=slow(CHART_MS)),
         "every screen drew the bar chart",
     )
     took = seen_after(room, results, revealed_at)
@@ -506,7 +506,7 @@ def run_one_question(
     click_button(console, "Summary of this session")
     expect(heading(console, "Session summary")).to_be_visible()
     cells = main_area(console).get_by_test_id("stDataFrame").locator("[role='gridcell']")
-    expect(cells).to_have_count(4, timeout=CHART_MS)
+    expect(cells).to_have_count(4, timeout=slow(CHART_MS))
     expect(cells.nth(0)).to_have_text(QUESTION_LABEL)
     expect(cells.nth(1)).to_have_text(str(len(PHONES)))
     expect(cells.nth(2)).to_have_text(str(round(100 * right / len(PHONES))))  # 60
@@ -610,7 +610,7 @@ def test_kill_9_mid_question_loses_no_answer(
     box = main_area(console).get_by_role("combobox", name="Question to ask", exact=True)
     expect(box).to_have_value(QUESTION_LABEL)  # not the first question, ready to reopen
     shows(console, f"{len(answers)} answer(s).")
-    expect(charts(console)).to_be_visible(timeout=CHART_MS)  # the counselor sees live counts
+    expect(charts(console)).to_be_visible(timeout=slow(CHART_MS))  # the counselor sees live counts
     assert chart_counts(console) == {text: 0 for text in OPTIONS} | {
         RIGHT: sum(answers),
         WRONG: len(answers) - sum(answers),
