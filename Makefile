@@ -44,6 +44,7 @@ lint: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python -m course validate --strict
 	$(BIN)/python -m course lint --strict
+	$(BIN)/python -m course lint --strict --language es
 
 test: lint validate
 	$(BIN)/python -m pytest

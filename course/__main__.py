@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--root", type=Path, default=None, help="content root")
     lint.add_argument("--json", action="store_true", help="print the report as JSON")
     lint.add_argument(
+        "--language", default="en", choices=("en", "es"),
+        help="lint the English (default) or a translation: Spanish reading ease and words",
+    )  # fmt: skip
+    lint.add_argument(
         "--strict",
         action="store_true",
         help="fail on a lesson above grade 8, a flagged word or a passed check-again date",
@@ -54,7 +58,34 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
     _add_facilitator_parser(commands)
     _add_data_parsers(commands)
+    _add_translations_parser(commands)
     return parser
+
+
+def _add_translations_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    from course.translation import TRANSLATED
+
+    translations = commands.add_parser(
+        "translations",
+        help="status of each translated lesson and quiz; start or stamp a translation",
+    )
+    translations.add_argument("--root", type=Path, default=None, help="content root")
+    translations.add_argument("--language", choices=TRANSLATED, default=TRANSLATED[0])
+    translations.add_argument("--json", action="store_true", help="print the status as JSON")
+    translations.add_argument(
+        "--start", metavar="ENGLISH_FILE",
+        help="write the start of a translation of this file (e.g. lessons/x.yaml), with "
+        "its ids and the English texts to translate in place",
+    )  # fmt: skip
+    translations.add_argument(
+        "--stamp", metavar="TRANSLATION_FILE",
+        help="after translating or updating: record the English each unit now comes from",
+    )  # fmt: skip
+    translations.add_argument(
+        "--strict", action="store_true",
+        help="fail unless every file is translated, current and free of errors",
+    )  # fmt: skip
+    translations.set_defaults(run=_translations)
 
 
 def _add_data_parsers(commands: argparse._SubParsersAction[Any]) -> None:
@@ -160,7 +191,98 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _translations(args: argparse.Namespace) -> int:
+    from course import translation
+    from course.yamlsafe import read
+
+    root = args.root or default_root()
+    if args.start or args.stamp:
+        rel = (args.start or args.stamp).strip("/")
+        parts = rel.split("/")
+        if args.stamp and (len(parts) != 3 or parts[1] != args.language):
+            print(f"error: {rel} is not a translation: stamp a file such as "
+                  f"lessons/{args.language}/<id>.yaml", file=sys.stderr)  # fmt: skip
+            return 1
+        english_rel = rel if args.start else f"{parts[0]}/{parts[-1]}"
+        result = load_course(root)
+        english = next(
+            ((rel_, model) for rel_, model in _english_models(result) if rel_ == english_rel),
+            None,
+        )
+        if english is None:
+            print(f"error: {english_rel} is not an English file that loads cleanly; "
+                  "run `python -m course validate`", file=sys.stderr)  # fmt: skip
+            return 1
+        english_doc = read((root / english_rel).read_bytes())
+        if args.start:
+            target = root / translation.translation_path(english_rel, args.language)
+            if target.exists():
+                print(f"error: {target} already exists", file=sys.stderr)
+                return 1
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                translation.skeleton(english_doc.data, english[1], english_rel, args.language),
+                "utf-8",
+            )
+            made = target.relative_to(root)
+            print(f"wrote {made}: translate each text in place, then run "
+                  f"`python -m course translations --stamp {made}`")  # fmt: skip
+            return 0
+        if not (root / rel).is_file():
+            print(f"error: no file {rel}", file=sys.stderr)
+            return 1
+        said = translation.stamp(root, rel, english_doc, english[1])
+        print(f"{rel}: stamped {', '.join(said)}" if said else f"{rel}: already current")
+        return 0
+    result = load_course(root)
+    rows = list(translation.report_rows(result.translations, args.language))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(_translation_table(rows))
+    done = all(r["status"] == "translated" for r in rows)
+    return 1 if args.strict and not (rows and done) else 0
+
+
+def _english_models(result: Any) -> list[tuple[str, Any]]:
+    course = result.course
+    if course is None:
+        return []
+    found: list[tuple[str, Any]] = [("lessons/course.yaml", course.manifest)]
+    found += [(f"lessons/{i}.yaml", lesson) for i, lesson in course.lessons.items()]
+    found += [(f"quizzes/{i}.yaml", quiz) for i, quiz in course.quizzes.items()]
+    return found
+
+
+def _translation_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no translations (make a folder such as lessons/es/ to start one)"
+    width = max(len(r["file"]) for r in rows)
+    lines = [f"{'file':<{width}}  {'status':<10}  {'to do':>5}  review"]
+    for row in rows:
+        todo = row["untranslated"] + len(row["stale"]) + row["unstamped"] + row["errors"]
+        review = row["reviewed"] or "pending professional review"
+        if row["status"] == "missing":
+            review = "-"
+        lines.append(f"{row['file']:<{width}}  {row['status']:<10}  {todo:>5}  {review}")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    lines.append(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    return "\n".join(lines)
+
+
 def _lint(args: argparse.Namespace) -> int:
+    if args.language != "en":
+        from course.lint_es import lint_spanish, lint_spanish_json, lint_spanish_text
+
+        found = lint_spanish(args.root or default_root(), args.language)
+        print(
+            json.dumps(lint_spanish_json(found), indent=2)
+            if args.json
+            else lint_spanish_text(found)
+        )
+        return 1 if args.strict and not found.is_clean() else 0
     report = lint(args.root or default_root(), today=dt.date.today())
     print(json.dumps(lint_json(report), indent=2) if args.json else lint_text(report))
     return 1 if args.strict and not report.is_clean() else 0

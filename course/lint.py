@@ -11,33 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from course.loader import load_course
 from course.messages import format_key
 from course.model import (
-    AnyQuestion,
     CardsStep,
-    CheckStep,
-    CommitmentStep,
-    ComparisonStep,
-    DiscussionStep,
-    DrillStep,
     FactualStep,
     Lesson,
-    Matching,
-    MultipleChoice,
-    Ordering,
-    PracticeStep,
     Quiz,
-    ScenarioStep,
-    SingleChoice,
-    TimelineStep,
-    TrueFalse,
 )
 from course.readability import Counts, count
+from course.texts import Text, lesson_texts, quiz_texts
 from course.yamlsafe import Document, Path, YamlProblem, read
 
 MAX_GRADE = 8.0
@@ -50,44 +36,45 @@ class Term:
     say: str
 
 
-def _term(regex: str, say: str) -> Term:
+def term(regex: str, say: str) -> Term:
+    """A word to avoid (a regular expression, any case, whole words) and what to say."""
     return Term(re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), say)
 
 
 # Words to avoid and what to say instead (person-first language, as in NIDA's "Words Matter").
 TERMS = (
-    _term(
+    term(
         r"(?:former |reformed |fellow |heroin |drug |opioid )?addicts?",
         "person with opioid use disorder; person in recovery",
     ),
-    _term(r"junkies?|druggies?|dope ?fiends?", "person who uses drugs"),
-    _term(r"(?:drug|heroin|opioid|substance|iv|needle) users?", "person who uses drugs"),
-    _term(
+    term(r"junkies?|druggies?|dope ?fiends?", "person who uses drugs"),
+    term(r"(?:drug|heroin|opioid|substance|iv|needle) users?", "person who uses drugs"),
+    term(
         r"(?:drug|substance|opioid|heroin|alcohol) abusers?|abusers?",
         "person with a substance use disorder",
     ),
-    _term(
+    term(
         r"(?:drug|substance|opioid|heroin|alcohol|prescription) abuse",
         "substance use; misuse (for prescriptions)",
     ),
-    _term(
+    term(
         r"clean and sober|clean time|tested (?:clean|dirty)|dirty"
         r"|(?:stay|stays|stayed|staying|get|gets|got|getting|been|being|is|was|am|are) clean"
         r"|(?:clean|dirty) (?:urine|test|tests|drug tests?|screens?)",
         "not using, in recovery; testing negative or positive",
     ),
-    _term(r"(?:drug|heroin|opioid|his|her|their|your|my) habit", "substance use disorder"),
-    _term(
+    term(r"(?:drug|heroin|opioid|his|her|their|your|my) habit", "substance use disorder"),
+    term(
         r"(?:opioid )?(?:replacement|substitution) (?:therapy|treatment)|opioid replacement"
         r"|(?:trading|swapping) one (?:drug|addiction) for another",
         "medication for opioid use disorder (MOUD)",
     ),
-    _term(
+    term(
         r"medication[- ]assisted treatment|(?-i:MAT)", "medication for opioid use disorder (MOUD)"
     ),
-    _term(r"dope ?sick(?:ness)?", "withdrawal"),
-    _term(r"rock bottom|tough love", "CRAFT-style positive communication; natural consequences"),
-    _term(r"detox(?:ing|ed)?", "withdrawal management"),
+    term(r"dope ?sick(?:ness)?", "withdrawal"),
+    term(r"rock bottom|tough love", "CRAFT-style positive communication; natural consequences"),
+    term(r"detox(?:ing|ed)?", "withdrawal management"),
 )
 # A sentence that names a word in order to teach people not to use it is not using it.
 _MENTION = re.compile(
@@ -101,16 +88,6 @@ _NOT_OURS = re.compile(
     r"\"[^\"\n]*\"|“[^”\n]*”|National Institute on Drug Abuse"
     r"|Substance Abuse and Mental Health Services Administration",
 )
-
-
-@dataclass(frozen=True)
-class Text:
-    """One learner-facing string, where it is, and whether it counts for reading level."""
-
-    path: Path
-    value: str
-    is_graded: bool = True
-    is_quoted_myth: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,119 +125,24 @@ class Report:
         return not (self.too_hard() or self.stigma or self.unsourced or self.due)
 
 
-def lesson_texts(lesson: Lesson) -> Iterator[Text]:
-    """Yield every learner-facing string of a lesson with its key path."""
-    yield Text(("title",), lesson.title)
-    yield Text(("summary",), lesson.summary)
-    for n, objective in enumerate(lesson.objectives):
-        yield Text(("objectives", n), objective)
-    for i, step in enumerate(lesson.steps):
-        yield from _step_texts(("steps", i), step)
-
-
-def _step_texts(at: Path, step: object) -> Iterator[Text]:
-    title = getattr(step, "title", None)
-    if title:
-        yield Text((*at, "title"), title)
-    for name in ("body", "prompt"):
-        value = getattr(step, name, None)
-        if value:
-            yield Text((*at, name), value)
-    if isinstance(step, TimelineStep):
-        for n, event in enumerate(step.events):
-            yield Text((*at, "events", n, "label"), event.label)
-            if event.detail:
-                yield Text((*at, "events", n, "detail"), event.detail)
-    elif isinstance(step, ComparisonStep):
-        yield from _table_texts(at, step)
-    elif isinstance(step, CardsStep):
-        for n, card in enumerate(step.cards):
-            yield Text((*at, "cards", n, "myth"), card.myth, is_quoted_myth=True)
-            yield Text((*at, "cards", n, "fact"), card.fact)
-    elif isinstance(step, CheckStep):
-        yield from question_texts((*at, "question"), step.question)
-    elif isinstance(step, DiscussionStep):
-        yield Text((*at, "facilitator_notes"), step.facilitator_notes, is_graded=False)
-    else:
-        yield from _practice_texts(at, step)
-
-
-def _practice_texts(at: Path, step: object) -> Iterator[Text]:
-    """Yield the texts of scenario, practice, commitment and drill steps."""
-    if isinstance(step, ScenarioStep):
-        if step.image:
-            yield Text((*at, "image", "alt"), step.image.alt)
-        for n, node in enumerate(step.nodes):
-            yield Text((*at, "nodes", n, "text"), node.text)
-            for c, choice in enumerate(node.choices):
-                yield Text((*at, "nodes", n, "choices", c, "text"), choice.text)
-            if node.debrief:
-                yield Text((*at, "nodes", n, "debrief"), node.debrief)
-    elif isinstance(step, PracticeStep):
-        for name, value in step.example.items():
-            yield Text((*at, "example", name), value)
-    elif isinstance(step, CommitmentStep):
-        for n, option in enumerate(step.options):
-            yield Text((*at, "options", n), option)
-    elif isinstance(step, DrillStep):
-        for n, item in enumerate(step.items):
-            yield from question_texts((*at, "items", n), item)
-    notes = getattr(step, "facilitator_notes", None)
-    if notes and not isinstance(step, DiscussionStep):
-        yield Text((*at, "facilitator_notes"), notes, is_graded=False)
-
-
-def _table_texts(at: Path, step: ComparisonStep) -> Iterator[Text]:
-    for n, column in enumerate(step.columns):
-        yield Text((*at, "columns", n), column)
-    for r, row in enumerate(step.rows):
-        yield Text((*at, "rows", r, "label"), row.label)
-        for c, cell in enumerate(row.cells):
-            yield Text((*at, "rows", r, "cells", c), cell)
-
-
-def question_texts(at: Path, question: AnyQuestion) -> Iterator[Text]:
-    """Yield every learner-facing string of a question."""
-    yield Text((*at, "prompt"), question.prompt)
-    yield Text((*at, "explanation"), question.explanation)
-    if question.hint:
-        yield Text((*at, "hint"), question.hint)
-    if isinstance(question, SingleChoice | MultipleChoice):
-        for n, option in enumerate(question.options):
-            is_myth = option.misconception is not None
-            yield Text((*at, "options", n, "text"), option.text, is_quoted_myth=is_myth)
-            yield Text((*at, "options", n, "feedback"), option.feedback)
-    elif isinstance(question, TrueFalse):
-        yield Text((*at, "feedback_true"), question.feedback_true)
-        yield Text((*at, "feedback_false"), question.feedback_false)
-    elif isinstance(question, Ordering | Matching):
-        yield Text((*at, "feedback_correct"), question.feedback_correct)
-        yield Text((*at, "feedback_incorrect"), question.feedback_incorrect)
-        if isinstance(question, Ordering):
-            for n, item in enumerate(question.items):
-                yield Text((*at, "items", n, "text"), item.text)
-        else:
-            for n, pair in enumerate(question.pairs):
-                yield Text((*at, "pairs", n, "left"), pair.left)
-                yield Text((*at, "pairs", n, "right"), pair.right)
-
-
-def quiz_texts(quiz: Quiz) -> Iterator[Text]:
-    yield Text(("title",), quiz.title)
-    for n, question in enumerate(quiz.questions):
-        yield from question_texts(("questions", n), question)
-
-
-def stigma(texts: list[Text], rel: str, doc: Document | None, raw: list[str]) -> list[Finding]:
+def stigma(
+    texts: list[Text],
+    rel: str,
+    doc: Document | None,
+    raw: list[str],
+    terms: tuple[Term, ...] = TERMS,
+    mention: re.Pattern[str] = _MENTION,
+    not_ours: re.Pattern[str] = _NOT_OURS,
+) -> list[Finding]:
     """Find stigmatizing words, skipping sentences that name a word to teach against it."""
     found = []
     for text in texts:
         if text.is_quoted_myth:
             continue
-        for sentence in _SENTENCE.findall(_NOT_OURS.sub(" ", text.value)):
-            if _MENTION.search(sentence):
+        for sentence in _SENTENCE.findall(not_ours.sub(" ", text.value)):
+            if mention.search(sentence):
                 continue
-            for term in TERMS:
+            for term in terms:
                 for match in term.pattern.finditer(sentence):
                     line = _line_of(match.group(0), text.path, doc, raw)
                     message = f"'{match.group(0)}': say '{term.say}' instead"

@@ -9,6 +9,7 @@ whole course is cross-checked (``course.checks``, ``course.citations``). Lessons
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from course import checks, citations, recordings, scenarios
+from course import checks, citations, recordings, scenarios, translation
 from course.citations import BIBLIOGRAPHY
 from course.messages import explain, format_key
 from course.model import Bibliography, Course, CourseManifest, Lesson, LessonFile, Quiz, Source
@@ -59,6 +60,9 @@ class LoadResult:
 
     course: Course | None
     problems: tuple[Problem, ...]
+    translations: translation.Translations = dataclasses.field(
+        default_factory=translation.Translations
+    )
 
     @property
     def errors(self) -> list[Problem]:
@@ -132,10 +136,21 @@ def load_course(
     problems += scenarios.check(lessons, base)
     problems += recordings.check(lessons, base)
     problems += _stray_files(base)
+    originals: list[tuple[str, Any, Any]] = [(manifest.rel, manifest.doc, manifest.model)]
+    originals += [(f.rel, f.doc, f.model) for f in lessons]
+    originals += [(f.rel, f.doc, f.model) for f in quizzes]
+    found = translation.load(base, originals)
+    problems += found.problems
     if strict:
         problems = harden(problems)
     course = _servable(manifest, lessons, quizzes, citations.entries(bibliography), problems)
-    return LoadResult(course, tuple(sorted(set(problems))))
+    if course is not None and found.files:
+        translated = {
+            language: translation.translated_course(course, language, found)
+            for language in found.files
+        }
+        course = dataclasses.replace(course, translations=translated)
+    return LoadResult(course, tuple(sorted(set(problems))), found)
 
 
 def _read_bibliography(base: Path) -> Loaded[Bibliography]:

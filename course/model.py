@@ -725,6 +725,12 @@ class Course:
     lessons: Mapping[str, Lesson]
     quizzes: Mapping[str, Quiz]
     sources: Mapping[str, Source] = field(default_factory=dict)  # the bibliography, by id
+    language: str = "en"
+    # The same course in other languages, by code (course.translation); each has the same
+    # lessons, quizzes and ids, so progress and answers carry across languages.
+    translations: Mapping[str, Course] = field(default_factory=dict)
+    english_only: frozenset[str] = frozenset()  # lessons and quizzes not (cleanly) translated
+    pending_review: frozenset[str] = frozenset()  # translated, not yet checked by a translator
 
     @property
     def title(self) -> str:
@@ -737,6 +743,15 @@ class Course:
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages this course can be shown in, English first."""
+        return [self.language, *self.translations]
+
+    def in_language(self, language: str) -> Course:
+        """Return the course in a language it has, else this course."""
+        return self.translations.get(language, self)
 
     def quiz_for(self, lesson: Lesson) -> Quiz | None:
         return self.quizzes.get(lesson.quiz) if lesson.quiz else None

@@ -43,15 +43,44 @@ BUILT_IN = (
     "use it all tonight",
     "take it all tonight",
     "never wake up",
+    # Spanish: a room can be bilingual, so every thought is checked against both lists.
+    "matarme",
+    "me quiero matar",
+    "quitarme la vida",
+    "quiero morir",
+    "quiero morirme",
+    "me quiero morir",
+    "suicidarme",
+    "suicidio",
+    "suicida",
+    "no quiero vivir",
+    "no quiero seguir viviendo",
+    "no vale la pena vivir",
+    "no tengo razón para vivir",
+    "nada por qué vivir",
+    "mejor muerto",
+    "mejor muerta",
+    "mejor sin mí",
+    "hacerme daño",
+    "lastimarme",
+    "acabar con todo",
+    "terminar con todo",
+    "acabar con mi vida",
+    "sobredosis esta noche",
+    "sobredosis a propósito",
+    "no volver a despertar",
+    "no despertar nunca",
+    "nunca despertar",
 )
 _APOSTROPHES = str.maketrans({"\u2019": None, "\u2018": None, "`": None, "'": None})
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def normalize(text: str) -> str:
-    """Fold text to lower-case words, without apostrophes or punctuation."""
+    """Fold text to lower-case words, without apostrophes, accents or punctuation."""
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    bare = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", bare).split())
 
 
 # Folded once: the console and projector check every shared thought on each refresh.

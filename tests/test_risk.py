@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from course.loader import REPO_ROOT, load_course
@@ -20,6 +22,14 @@ from course.risk import BUILT_IN, is_risky, matches, normalize
         ("ＫＩＬＬ ｍｙｓｅｌｆ", ["kill myself"]),  # full-width letters from a phone keyboard
         ("I wish I were dead", ["wish i were dead"]),
         ("I'll never wake up again", ["never wake up"]),
+        # Spanish, with or without accents: a bilingual room is checked against both lists.
+        ("Ya no quiero vivir", ["no quiero vivir"]),
+        ("pienso en el SUICIDIO", ["suicidio"]),
+        ("Estarían mejor sin mí", ["mejor sin mi"]),
+        ("no tengo razon para vivir", ["no tengo razon para vivir"]),
+        ("quiero hacerme daño", ["hacerme dano"]),
+        ("Hoy me siento mucho mejor", []),
+        ("Mi hermana murió y la extraño", []),
         # Not risk: words that only look alike, or that teach the signs.
         ("I killed it at work today", []),
         ("Signs of an overdose: you can't wake them up", []),
@@ -40,8 +50,9 @@ def test_a_course_adds_its_own_phrases_apostrophes_or_not() -> None:
     assert not is_risky("I dont want to be here anymore")  # only with the course's phrase
 
 
-def test_every_built_in_phrase_is_already_in_the_form_matching_uses() -> None:
-    assert all(normalize(phrase) == phrase.replace("'", "") for phrase in BUILT_IN)
+def test_every_built_in_phrase_is_lower_case_words() -> None:
+    assert all(re.fullmatch(r"[a-záéíóúñü']+(?: [a-záéíóúñü']+)*", p) for p in BUILT_IN)
+    assert len({normalize(p) for p in BUILT_IN}) == len(BUILT_IN)
 
 
 def test_the_shipped_course_adds_phrases_and_a_policy() -> None:
