@@ -59,7 +59,29 @@ def _parser() -> argparse.ArgumentParser:
     _add_facilitator_parser(commands)
     _add_data_parsers(commands)
     _add_translations_parser(commands)
+    messages = commands.add_parser(
+        "messages", help="the app's own strings a language's catalogue lacks (course/locale)"
+    )
+    messages.add_argument("--language", default="es")
+    messages.add_argument("--po", type=Path, help="add the sources' missing strings to this .po")
+    messages.add_argument("source", type=Path, nargs="*", help="source files (default: all)")
+    messages.set_defaults(run=_messages)
     return parser
+
+
+def _messages(args: argparse.Namespace) -> int:
+    from course import i18n_tools
+
+    files = [p.resolve() for p in args.source] or None
+    if args.po:
+        added = i18n_tools.add_to_po(args.po, args.language, files or i18n_tools.sources())
+        print(f"{args.po}: added {added} string(s) to translate")
+        return 0
+    gaps = i18n_tools.missing(args.language, files)
+    for gap in gaps:
+        print(f"{gap.file}:{gap.line}: not in the {args.language} catalogue: {gap.key!r}")
+    print(f"{len(gaps)} untranslated string(s)", file=sys.stderr)
+    return 1 if gaps else 0
 
 
 def _add_translations_parser(commands: argparse._SubParsersAction[Any]) -> None:

@@ -277,6 +277,9 @@ def axe_source() -> str:
 
 _AXE_RUN = """
 async ([tags, exclusions]) => {
+  // While Streamlit reruns a script it fades the page (data-stale): not what people read.
+  const stale = () => !!document.querySelector('[data-stale="true"]');
+  const staleBefore = stale();
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
   const excluded = (rule, node) => {
     const target = node.target[node.target.length - 1];
@@ -293,9 +296,10 @@ async ([tags, exclusions]) => {
       summary: (n.failureSummary || '').slice(0, 300)})),
     excluded: v.nodes.filter(n => excluded(v.id, n)).length,
   }));
-  return {violations, ran: [...ran]};
+  return {violations, ran: [...ran], stale: staleBefore || stale()};
 }
 """
+_NOT_STALE = "() => !document.querySelector('[data-stale=\"true\"]')"
 
 
 def check_accessibility(page: Any, axe_js: str, where: str) -> list[dict[str, Any]]:
@@ -306,7 +310,13 @@ def check_accessibility(page: Any, axe_js: str, where: str) -> list[dict[str, An
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_js)
     exclusions = [{"rule": e.rule, "inside": e.inside} for e in AXE_EXCLUSIONS]
-    outcome = page.evaluate(_AXE_RUN, [AXE_TAGS, exclusions])
+    # A page mid-rerun is faded: check it again once it has settled (a busy machine reruns
+    # slowly, and a projector refreshes itself), at most a few times.
+    for _ in range(5):
+        page.wait_for_function(_NOT_STALE, timeout=slow(30_000))
+        outcome = page.evaluate(_AXE_RUN, [AXE_TAGS, exclusions])
+        if not outcome["stale"]:
+            break
     missing = set(NAME_RULES) - set(outcome["ran"])
     assert not missing, f"axe did not run the control-name rules {missing} on {where}"
     failing = [

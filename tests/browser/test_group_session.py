@@ -510,7 +510,10 @@ def run_one_question(
     # The summary: 5 answers, 60 % right, the misconception, and the CSV of the answers.
     click_button(console, "Summary of this session")
     expect(heading(console, "Session summary")).to_be_visible()
-    cells = main_area(console).get_by_test_id("stDataFrame").locator("[role='gridcell']")
+    table = main_area(console).get_by_test_id("stDataFrame")
+    expect(table).to_be_visible(timeout=slow(CHART_MS))
+    table.scroll_into_view_if_needed()  # the grid draws its cells once it is on screen
+    cells = table.locator("[role='gridcell']")
     expect(cells).to_have_count(4, timeout=slow(CHART_MS))
     expect(cells.nth(0)).to_have_text(QUESTION_LABEL)
     expect(cells.nth(1)).to_have_text(str(len(PHONES)))
