@@ -195,12 +195,14 @@ def test_rows_made_under_0002_survive_0003(engine: Engine, store_url: str) -> No
         assert current_revision(store.engine) == head_revision()
         # 0004 gave every learner an audience, "learner" by default, and 0006 every answer an
         # empty confidence; 0010 names no furthest step of a lesson the content does not
-        # have; 0017 gives no learner a read-aloud speed (the normal one); nothing else
+        # have; 0017 gives no learner a read-aloud speed (the normal one); 0018 no chosen
+        # language, and no language to the answers given before it (English); nothing else
         # changed.
         grown = {
             **before,
-            "learners": [(*row, "learner", None) for row in before["learners"]],
-            "answer_attempts": [(*row, None) for row in before["answer_attempts"]],
+            "learners": [(*row, "learner", None, None) for row in before["learners"]],
+            "answer_attempts": [(*row, None, None) for row in before["answer_attempts"]],
+            "quiz_results": [(*row, None) for row in before["quiz_results"]],
             "lesson_progress": [(*row, None) for row in before["lesson_progress"]],
         }
         assert all_rows(store.engine, TABLES_0002) == grown
@@ -348,18 +350,29 @@ def test_rows_made_under_0003_survive_0004_and_its_downgrade(
     try:
         assert current_revision(store.engine) == head_revision()
         after = all_rows(store.engine, tables)
-        assert after["learners"] == [(*row, "learner", None) for row in before["learners"]]
+        assert after["learners"] == [(*row, "learner", None, None) for row in before["learners"]]
         assert after["facilitators"] == [(*row, "account") for row in before["facilitators"]]
-        assert after["answer_attempts"] == [(*row, None) for row in before["answer_attempts"]]
+        assert after["answer_attempts"] == [(*row, None, None) for row in before["answer_attempts"]]
+        # 0018: answers given before it have no language recorded (they were all in English).
+        assert after["quiz_results"] == [(*row, None) for row in before["quiz_results"]]
+        assert after["responses"] == [(*row, None) for row in before["responses"]]
         # 0008 gave every room a seat cap: 40 unless the counselor sets another; 0012 a family
         # mode, which a group session does not have; 0013 a countdown, none running; 0014 the
         # join code at its usual size; 0015 approved thoughts as a list; 0016 no scenario point.
         assert after["group_sessions"] == [
-            (*row, 40, None, None, False, "list", None) for row in before["group_sessions"]
+            (*row, 40, None, None, False, "list", None, "en") for row in before["group_sessions"]
         ]
         # 0010: no furthest step named for a lesson the content does not have.
         assert after["lesson_progress"] == [(*row, None) for row in before["lesson_progress"]]
-        grew = {"learners", "facilitators", "answer_attempts", "group_sessions", "lesson_progress"}
+        grew = {
+            "learners",
+            "facilitators",
+            "answer_attempts",
+            "quiz_results",
+            "responses",
+            "group_sessions",
+            "lesson_progress",
+        }
         assert {k: v for k, v in after.items() if k not in grew} == {
             k: v for k, v in before.items() if k not in grew
         }

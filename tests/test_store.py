@@ -12,6 +12,7 @@ import pytest
 from slowdown import slow
 from sqlalchemy import MetaData, String, Table, Text, func, select
 
+from course import i18n
 from course.store import (
     MAX_REFLECTION_CHARS,
     Cohorts,
@@ -430,7 +431,13 @@ def test_export_is_complete(store: Store, two_learners: tuple[int, int]) -> None
             assert sorted(exported[table.name], key=repr) == sorted(expected, key=repr)
     assert "other" not in json.dumps(exported)
     assert exported["learners"] == [
-        {"id": keep, "created_at": NOW.isoformat(), "audience": "learner", "speech_rate": None}
+        {
+            "id": keep,
+            "created_at": NOW.isoformat(),
+            "audience": "learner",
+            "speech_rate": None,
+            "language": None,
+        }
     ]
     assert exported["support_plans"][0]["plan"] == {"naloxone": "drawer keep"}
     # The read-aloud speed the learner chose is theirs too.
@@ -439,6 +446,19 @@ def test_export_is_complete(store: Store, two_learners: tuple[int, int]) -> None
     assert store.speech_rate(keep) == 1.25 and store.speech_rate(other) == 1.0
     with pytest.raises(ValueError, match="speech rate must be one of"):
         store.set_speech_rate(keep, 3.0)
+    # So is the language they chose, and each answer says which language it was given in.
+    assert store.language(keep) is None
+    store.set_language(keep, "es")
+    assert store.export_learner(keep)["learners"][0]["language"] == "es"
+    assert store.language(keep) == "es" and store.language(other) is None
+    with pytest.raises(ValueError, match="language must be one of"):
+        store.set_language(keep, "fr")
+    assert {row["language"] for row in exported["answer_attempts"]} == {"en"}
+    with i18n.use("es"):
+        spanish = store.record_answer(keep, "q", "in-spanish", "a", True, NOW)
+    assert spanish.language == "es"
+    assert store.record_answer(keep, "q", "told", "a", True, NOW, language="es").language == "es"
+    assert store.attempts(keep, "q")[0].language == "es"
 
 
 def as_exported(row: Any) -> dict[str, object]:

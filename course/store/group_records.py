@@ -40,6 +40,8 @@ class GroupSession:
     thoughts_view: str = "list"
     # On a scenario step: the point of the story the room is at (None: its start).
     scene_node: str | None = None
+    # The language the projector shows ("en", "es"); each phone shows its own choice.
+    language: str = "en"
 
     @property
     def is_joinable(self) -> bool:

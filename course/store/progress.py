@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningInsert
 
+from course import i18n
+from course.i18n import LANGUAGES
 from course.store.codes import hash_code, new_code, normalize_code
 from course.store.db import DialectInsert, dialect_insert, make_engine, read, upgrade, write
 from course.store.inputs import answer_json, check_ids, clean_reflection, utc
@@ -119,6 +121,20 @@ class Store:
             query = update(learners).where(learners.c.id == learner_id)
             conn.execute(query.values(speech_rate=rate))
 
+    def language(self, learner_id: int) -> str | None:
+        """Return the language the learner chose ("en", "es"), or None if they never chose."""
+        query = select(learners.c.language).where(learners.c.id == learner_id)
+        with read(self.engine) as conn:
+            return conn.scalar(query)
+
+    def set_language(self, learner_id: int, language: str) -> None:
+        """Remember the learner's language (one the app speaks)."""
+        if language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        with write(self.engine) as conn:
+            query = update(learners).where(learners.c.id == learner_id)
+            conn.execute(query.values(language=language))
+
     def visit_step(
         self, learner_id: int, lesson_id: str, step_id: str, step_index: int, now: datetime
     ) -> None:
@@ -186,8 +202,13 @@ class Store:
         now: datetime,
         request_key: str | None = None,
         confident: bool | None = None,
+        language: str | None = None,
     ) -> Attempt:
-        """Record a new attempt; a request_key seen before returns that attempt instead."""
+        """Record a new attempt; a request_key seen before returns that attempt instead.
+
+        The attempt keeps the language the question was shown in (default: the app's current
+        language), so the dashboard can tell a question hard only in one language.
+        """
         now = utc(now)
         check_ids(quiz_id=quiz_id, question_id=question_id, request_key=request_key)
         payload = answer_json(answer)
@@ -207,6 +228,7 @@ class Store:
                 "answered_at": now,
                 "request_key": request_key,
                 "confident": confident,
+                "language": _language(language),
             }
             attempt_id = conn.execute(_insert_returning_id(answer_attempts, values)).scalar_one()
         return _attempt({**values, "id": attempt_id})
@@ -230,8 +252,9 @@ class Store:
         passed: bool,
         safety_ok: bool,
         now: datetime,
+        language: str | None = None,
     ) -> None:
-        """Record a finished quiz; every finish is kept."""
+        """Record a finished quiz (in the language it was taken in); every finish is kept."""
         now = utc(now)
         check_ids(quiz_id=quiz_id)
         if not 0 <= correct <= total or total < 1:
@@ -245,6 +268,7 @@ class Store:
             "passed": passed,
             "safety_ok": safety_ok,
             "finished_at": now,
+            "language": _language(language),
         }
         with write(self.engine) as conn:
             conn.execute(insert(quiz_results).values(values))
@@ -415,3 +439,11 @@ def _exported(row: Row[Any]) -> dict[str, object]:
             value = json.loads(value)
         fields[name] = value
     return fields
+
+
+def _language(language: str | None) -> str:
+    """The language an answer is given in: as told, else the app's language in this run."""
+    chosen = language or i18n.current()
+    if chosen not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {chosen!r}")
+    return chosen

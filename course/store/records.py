@@ -38,6 +38,7 @@ class Attempt:
     answered_at: datetime
     request_key: str | None
     confident: bool | None = None  # where the quiz asked how sure the learner was
+    language: str | None = None  # the language the question was shown in (None: English)
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,4 @@ class QuizResult:
     passed: bool
     safety_ok: bool
     finished_at: datetime
+    language: str | None = None

@@ -82,6 +82,8 @@ learners = Table(
     Column("audience", String(16), nullable=False, server_default="learner"),
     # How fast the Listen buttons read (0.75 to 1.5; NULL: the normal speed, 1.0).
     Column("speech_rate", Float, nullable=True),
+    # The language the learner chose for the app and course ("en", "es"; NULL: not chosen).
+    Column("language", String(8), nullable=True),
     # Never reuse the id of a deleted learner: exports name learners by id.
     sqlite_autoincrement=True,
 )
@@ -127,6 +129,8 @@ answer_attempts = Table(
     Column("request_key", String(ID_LENGTH), nullable=True),
     # How sure the learner said they were, where the quiz asks; None where it does not.
     Column("confident", Boolean, nullable=True),
+    # The language the answer was given in ("en", "es"; NULL: before 0018, always English).
+    Column("language", String(8), nullable=True),
     UniqueConstraint("learner_id", "quiz_id", "question_id", "attempt_no"),
     # A retried submit carries the same key, so it can be recorded only once.
     Index(None, "learner_id", "request_key", unique=True),
@@ -145,6 +149,8 @@ quiz_results = Table(
     Column("passed", Boolean, nullable=False),
     Column("safety_ok", Boolean, nullable=False),
     Column("finished_at", UTCDateTime, nullable=False),
+    # The language the answer was given in ("en", "es"; NULL: before 0018, always English).
+    Column("language", String(8), nullable=True),
     Index(None, "learner_id"),
     sqlite_autoincrement=True,
 )
@@ -322,6 +328,8 @@ group_sessions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
+    # What the projector shows ("en", "es"); each phone shows its own choice.
+    Column("language", String(8), nullable=False, server_default="en"),
     Index(None, "facilitator_id"),
     # A stale page must never reach a newer session that was given a deleted one's id.
     sqlite_autoincrement=True,
@@ -378,6 +386,8 @@ responses = Table(
     Column("is_correct", Boolean, nullable=True),
     Column("answered_at", UTCDateTime, nullable=False),
     Column("approved_at", UTCDateTime, nullable=True),
+    # The language the answer was given in ("en", "es"; NULL: before 0018, always English).
+    Column("language", String(8), nullable=True),
     # One answer per participant and question: a retry or a reconnect never counts twice.
     UniqueConstraint("session_id", "participant_id", "question_key"),
     sqlite_autoincrement=True,

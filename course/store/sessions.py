@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from course import i18n
+from course.i18n import LANGUAGES
 from course.store import session_rows as rows
 from course.store.db import dialect_insert, read, write
 from course.store.group_records import (
@@ -97,6 +99,7 @@ class Sessions:
         hours: float = 12,
         seat_cap: int = DEFAULT_SEAT_CAP,
         family_mode: str | None = None,
+        language: str = "en",
         rng: secrets.SystemRandom | None = None,
     ) -> GroupSession:
         """Open a session on the lesson's first step, with a join code no live session has.
@@ -110,6 +113,7 @@ class Sessions:
         if min_group_size < 1 or hours <= 0:
             raise ValueError("min_group_size must be 1 or more and hours more than 0")
         _check_seat_cap(seat_cap, min_group_size)
+        _check_choice("language", language, tuple(LANGUAGES))
         values = {
             "facilitator_id": facilitator_id,
             "lesson_id": lesson_id,
@@ -120,6 +124,7 @@ class Sessions:
             "min_group_size": min_group_size,
             "seat_cap": seat_cap,
             "family_mode": family_mode,
+            "language": language,
             "created_at": now,
             "expires_at": now + timedelta(hours=hours),
         }
@@ -235,6 +240,12 @@ class Sessions:
         _check_choice("thoughts_view", view, THOUGHTS_VIEWS)
         self._control(session_id, facilitator_id, thoughts_view=view)
 
+    def set_language(self, session_id: int, facilitator_id: int, language: str) -> None:
+        """Show the session's projector (and console) in this language."""
+        _check_choice("language", language, tuple(LANGUAGES))
+        with write(self.engine) as conn:
+            rows.control(conn, session_id, facilitator_id, language=language)
+
     def start_countdown(
         self, session_id: int, facilitator_id: int, seconds: int, now: datetime
     ) -> None:
@@ -322,9 +333,18 @@ class Sessions:
             return rows.count_active(conn, session_id)
 
     def answer(
-        self, token: str, question_key: str, answer: object, is_correct: bool | None, now: datetime
+        self,
+        token: str,
+        question_key: str,
+        answer: object,
+        is_correct: bool | None,
+        now: datetime,
+        language: str | None = None,
     ) -> bool:
-        """Record the participant's answer; False if they already answered (the first stands)."""
+        """Record the participant's answer; False if they already answered (the first stands).
+
+        The answer keeps the language the phone showed (default: the app's current language).
+        """
         now = utc(now)
         check_ids(question_key=question_key)
         payload = answer_json(answer)
@@ -337,6 +357,7 @@ class Sessions:
                 "answer": payload,
                 "is_correct": is_correct,
                 "answered_at": now,
+                "language": _language(language),
             }
             stmt = dialect_insert(conn, responses).values(values).on_conflict_do_nothing()
             # RETURNING gives a row only if this insert happened (rowcount is not portable here).
@@ -518,6 +539,13 @@ def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     """Reject a value that is not one of the allowed words."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def _language(language: str | None) -> str:
+    """The language an answer is given in: as told, else the app's language in this run."""
+    chosen = language or i18n.current()
+    _check_choice("language", chosen, tuple(LANGUAGES))
+    return chosen
 
 
 def _check_seat_cap(seat_cap: int, min_group_size: int) -> None:
