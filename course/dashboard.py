@@ -28,6 +28,7 @@ from course.analytics import (
 )
 from course.export import to_csv
 from course.group import answer_text
+from course.i18n import N_, tr
 from course.model import AnyQuestion, Course, Lesson, MultipleChoice, Quiz, SingleChoice
 from course.outcomes import PrePost, pre_post
 from course.period import Period
@@ -52,6 +53,7 @@ def progress_table(
 ) -> pd.DataFrame:
     """Count, per lesson, the learners who started and who completed it in the period.
 
+    Columns are in English (marked for translation): the page translates them when shown.
     Completion is given as a share of everyone enrolled (by the period's end), not only of
     those who started: a program reports what share of the people it enrolled finished.
     """
@@ -61,9 +63,10 @@ def progress_table(
     for lesson in lessons_in_order(course):
         found = counts.get(lesson.id)
         started, completed = (found.started, found.completed) if found else (0, 0)
-        rows.append({"Lesson": lesson.title, "Started": started, "Completed": completed,
-                     "% of everyone enrolled who completed": _share(completed, enrolled),
-                     "% of starters who completed": _share(completed, started)})  # fmt: skip
+        rows.append({N_("Lesson"): lesson.title, N_("Started"): started,
+                     N_("Completed"): completed,
+                     N_("% of everyone enrolled who completed"): _share(completed, enrolled),
+                     N_("% of starters who completed"): _share(completed, started)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -73,7 +76,8 @@ def _share(part: int, whole: int) -> float:
 
 
 # What learners call each audience when they choose it (start page, course map).
-AUDIENCE_NAMES = {"learner": "For myself", "family": "For someone I care about"}
+# Marked for translation; the page translates the name when it shows it.
+AUDIENCE_NAMES = {"learner": N_("For myself"), "family": N_("For someone I care about")}
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,14 @@ def paired_outcome(
     return pre_post([pre for pre, _ in pairs], [post for _, post in pairs])
 
 
-SAFETY_COLUMNS = ["Quiz", "Question", "Learners", "Right the first time", "Right in the end"]
+# Marked for translation; the page translates the headers when it shows the table.
+SAFETY_COLUMNS = [
+    N_("Quiz"),
+    N_("Question"),
+    N_("Learners"),
+    N_("Right the first time"),
+    N_("Right in the end"),
+]
 
 
 def safety_table(
@@ -163,7 +174,11 @@ def safety_table(
 
 def _of(part: int, whole: int) -> str:
     """Say "k of n (p%)", or that nobody has answered yet."""
-    return f"{part} of {whole} ({100 * part / whole:.0f}%)" if whole else "no answers yet"
+    if not whole:
+        return tr("no answers yet")
+    return tr("{part} of {whole} ({percent}%)").format(
+        part=part, whole=whole, percent=f"{100 * part / whole:.0f}"
+    )
 
 
 def _short(prompt: str, limit: int = 90) -> str:
@@ -274,20 +289,27 @@ def _tags(question: AnyQuestion, answer: object) -> tuple[str, ...]:
 
 # What each item flag means, in plain words (see course.analytics.item_flags).
 FLAG_WORDS = {
-    "too_easy": "Very easy: 9 in 10 or more got it right the first time, so it shows little "
-    "about who needs help.",
-    "too_hard": "Very hard: 2 in 10 or fewer got it right the first time. Check the wording "
-    "and the lesson.",
-    "low_discrimination": "Does not tell apart who knows more: people who did well on the rest "
-    "of the quiz were not much more likely to get it right.",
-    "negative_discrimination": "Check this question's answer key: people who did well on the "
-    "rest of the quiz got it wrong more often.",
+    "too_easy": N_(
+        "Very easy: 9 in 10 or more got it right the first time, so it shows little "
+        "about who needs help."
+    ),
+    "too_hard": N_(
+        "Very hard: 2 in 10 or fewer got it right the first time. Check the wording and the lesson."
+    ),
+    "low_discrimination": N_(
+        "Does not tell apart who knows more: people who did well on the rest "
+        "of the quiz were not much more likely to get it right."
+    ),
+    "negative_discrimination": N_(
+        "Check this question's answer key: people who did well on the "
+        "rest of the quiz got it wrong more often."
+    ),
 }
 
 
 def what_to_check(item: ItemStats) -> str:
     """Say in plain words what to check about a question ("" when nothing)."""
-    return " ".join(FLAG_WORDS[flag] for flag in item_flags(item))
+    return " ".join(tr(FLAG_WORDS[flag]) for flag in item_flags(item))
 
 
 def items_csv(report: QuizReport) -> str:

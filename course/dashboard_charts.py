@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from course.analytics import Gain, ItemStats, Misconception
 from course.charts import PALETTE, tidy
+from course.i18n import tr
 from course.outcomes import PrePost
 
 
@@ -18,13 +19,13 @@ def progress_figure(
     """Draw, per lesson, how many started it and how many completed it."""
     figure = go.Figure()
     for name, values, color in (
-        ("Started", started, PALETTE[0]),
-        ("Completed", completed, PALETTE[1]),
+        (tr("Started"), started, PALETTE[0]),
+        (tr("Completed"), completed, PALETTE[1]),
     ):
         bar = go.Bar(y=list(titles), x=list(values), name=name, orientation="h")
         figure.add_trace(bar.update(marker_color=color, text=list(values), textposition="auto"))
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title="Learners", rangemode="tozero")
+    figure.update_xaxes(title=tr("Learners"), rangemode="tozero")
     return tidy(figure.update_layout(barmode="group"), height=160 + 52 * len(titles))
 
 
@@ -50,7 +51,7 @@ def gain_figure(gain: Gain) -> go.Figure:
     """Draw the mean score before and after the course."""
     figure = go.Figure(
         go.Bar(
-            x=["Before (check A)", "After (check B)"],
+            x=[tr("Before (check A)"), tr("After (check B)")],
             y=[gain.mean_pre, gain.mean_post],
             marker_color=[PALETTE[0], PALETTE[1]],
             text=[
@@ -60,7 +61,7 @@ def gain_figure(gain: Gain) -> go.Figure:
             textposition="auto",
         )
     )
-    figure.update_yaxes(range=[0, 100], title="Mean score (%)")
+    figure.update_yaxes(range=[0, 100], title=tr("Mean score (%)"))
     return tidy(figure, height=320)
 
 
@@ -68,14 +69,16 @@ def pre_post_figure(outcome: PrePost) -> go.Figure:
     """Draw the mean before and after for the same learners (those who took both checks)."""
     figure = go.Figure(
         go.Bar(
-            x=["Before (check A)", "After (check B)"],
+            x=[tr("Before (check A)"), tr("After (check B)")],
             y=[outcome.mean_pre, outcome.mean_post],
             marker_color=[PALETTE[0], PALETTE[1]],
             text=[f"{outcome.mean_pre:.0f}%", f"{outcome.mean_post:.0f}%"],
             textposition="auto",
         )
     )
-    figure.update_yaxes(range=[0, 100], title=f"Mean score (%), the same {outcome.n} learners")
+    figure.update_yaxes(
+        range=[0, 100], title=tr("Mean score (%), the same {n} learners").format(n=outcome.n)
+    )
     return tidy(figure, height=320)
 
 
@@ -83,9 +86,9 @@ def facility_figure(items: Sequence[ItemStats], labels: dict[str, str]) -> go.Fi
     """Draw each question's facility (share right at first try) and its discrimination."""
     names = [labels.get(i.question_id, i.question_id) for i in items]
     figure = go.Figure()
-    figure.add_trace(go.Bar(y=names, x=[i.facility for i in items], name="Facility (% right)",
+    figure.add_trace(go.Bar(y=names, x=[i.facility for i in items], name=tr("Facility (% right)"),
                             orientation="h", marker_color=PALETTE[0]))  # fmt: skip
-    figure.add_trace(go.Bar(y=names, x=[i.discrimination for i in items], name="Discrimination",
+    figure.add_trace(go.Bar(y=names, x=[i.discrimination for i in items], name=tr("Discrimination"),
                             orientation="h", marker_color=PALETTE[2]))  # fmt: skip
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(range=[-100, 100])
@@ -105,5 +108,5 @@ def misconception_figure(board: Sequence[Misconception]) -> go.Figure:
         )
     )
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title="Times chosen (first answers)", rangemode="tozero")
+    figure.update_xaxes(title=tr("Times chosen (first answers)"), rangemode="tozero")
     return tidy(figure, height=140 + 44 * len(board))

@@ -86,6 +86,8 @@ def translations(language: str) -> NullTranslations:
 
 def tr(message: str) -> str:
     """Return the message in the current language (the English if it has no translation)."""
+    if not message:
+        return message  # gettext("") is the catalogue's header, never a message
     return translations(current()).gettext(message)
 
 

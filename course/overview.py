@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from course.i18n import tr
 from course.model import Course, KnowledgeCheck, Lesson, Track
 from course.store.records import LessonProgress, QuizResult
 
@@ -21,10 +22,12 @@ class LessonStatus:
     @property
     def label(self) -> str:
         if self.is_complete:
-            return "Complete"
+            return tr("Complete")
         if self.is_started:
-            return f"In progress: {self.steps_done} of {self.steps_total} steps done"
-        return "Not started"
+            return tr("In progress: {done} of {total} steps done").format(
+                done=self.steps_done, total=self.steps_total
+            )
+        return tr("Not started")
 
 
 def lesson_status(lesson: Lesson, progress: LessonProgress | None) -> LessonStatus:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from course.i18n import tr
+
 
 @dataclass(frozen=True)
 class Period:
@@ -38,9 +40,11 @@ class Period:
     def label(self) -> str:
         """Say the period in words, e.g. "1 Sep 2026 to 30 Nov 2026 (UTC)"."""
         last = self.end - timedelta(microseconds=1)
-        return f"{self.start:%-d %b %Y} to {last:%-d %b %Y} (UTC)"
+        return tr("{start} to {end} (UTC)").format(
+            start=f"{self.start:%-d %b %Y}", end=f"{last:%-d %b %Y}"
+        )
 
 
 def describe(period: Period | None) -> str:
     """Say what a number covers: the period, or all time."""
-    return "all time" if period is None else period.label()
+    return tr("all time") if period is None else period.label()

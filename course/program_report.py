@@ -13,6 +13,7 @@ from datetime import datetime
 
 from course.dashboard import paired_outcome
 from course.engagement import as_of, learner_table, track_lessons
+from course.i18n import N_, tr
 from course.model import Course
 from course.period import Period
 from course.store.engagement_reports import EngagementReports
@@ -61,15 +62,16 @@ def cohort_numbers(
     return CohortNumbers(name, enrolled, served, finished, lessons, pairs, gain)
 
 
+# Column headers: marked here, translated where shown (tr() on each).
 COMPARISON_COLUMNS = [
-    "Cohort",
-    "Enrolled",
-    "People served",
-    "Lessons completed",
-    "Finished their whole track",
-    "% of enrolled who finished",
-    "Pairs (check A then B)",
-    "Class gain ⟨g⟩",
+    N_("Cohort"),
+    N_("Enrolled"),
+    N_("People served"),
+    N_("Lessons completed"),
+    N_("Finished their whole track"),
+    N_("% of enrolled who finished"),
+    N_("Pairs (check A then B)"),
+    N_("Class gain ⟨g⟩"),
 ]
 
 
@@ -86,7 +88,7 @@ def comparison_rows(cohorts: Sequence[CohortNumbers]) -> list[tuple[object, ...]
         served = frozenset().union(*(c.served for c in cohorts))
         finished = frozenset().union(*(c.completed_track for c in cohorts))
         rows.append(
-            ("All cohorts (each person once)", len(enrolled), len(served),
+            (tr("All cohorts (each person once)"), len(enrolled), len(served),
              len(frozenset().union(*(c.completions for c in cohorts))), len(finished),
              _share(len(finished), len(enrolled)), None, None)
         )  # fmt: skip

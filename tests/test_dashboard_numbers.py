@@ -9,13 +9,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from course.analytics import ItemStats, QuizStats
 from course.dashboard import QuizReport, items_csv, quiz_report, safety_table
 from course.model import Quiz
 from course.period import Period
 from course.store import Cohorts, Facilitators, Store
+from course.store.db import write
 from course.store.reports import Reports, SafetyCount
+from course.store.schema import answer_attempts
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
@@ -233,3 +236,49 @@ def test_paired_scores_pair_first_before_with_latest_after(
     # L2's A (minute 0) is outside, so no pair.
     period = Period(at(3), at(15))
     assert reports.paired_scores("check-a", "check-b", period=period) == {l1: (11 / 12, 6 / 12)}
+
+
+def test_item_statistics_and_scores_can_be_filtered_by_language(
+    program: tuple[Store, Reports, list[int], int],
+) -> None:
+    """Three learners answer in English (one from before languages were kept), two in Spanish.
+
+    s1 is right for every English speaker and wrong for every Spanish one: a translation
+    problem that only the Spanish view shows.
+    """
+    store, everyone, members, _ = program
+    english, spanish = members[:3], members[3:]
+    for learner in english:
+        store.record_answer(learner, QUIZ.id, "s1", "a", True, at(1), language="en")
+        store.record_quiz_result(learner, "check-a", 1, 2, True, True, at(2), language="en")
+    for learner in spanish:
+        store.record_answer(learner, QUIZ.id, "s1", "b", False, at(1), language="es")
+        store.record_quiz_result(learner, "check-a", 2, 2, True, True, at(2), language="es")
+    # An answer from before 0018 has no language: it was given in English.
+    with write(store.engine) as conn:
+        conn.execute(
+            update(answer_attempts)
+            .where(answer_attempts.c.learner_id == english[0])
+            .values(language=None)
+        )
+    engine, cohort = everyone.engine, everyone.cohort_id
+    in_english = Reports(engine, cohort, language="en")
+    in_spanish = Reports(engine, cohort, language="es")
+    assert sorted(a for a, *_ in everyone.first_answers(QUIZ.id)) == sorted(members)
+    assert sorted(a for a, *_ in in_english.first_answers(QUIZ.id)) == sorted(english)
+    assert sorted(a for a, *_ in in_spanish.first_answers(QUIZ.id)) == sorted(spanish)
+    # Hand-worked: right first in English 3 of 3, in Spanish 0 of 2, all together 3 of 5.
+    right_first = {
+        name: [right for _, _, _, right, _ in reports.first_answers(QUIZ.id)]
+        for name, reports in (("all", everyone), ("en", in_english), ("es", in_spanish))
+    }
+    assert {name: (sum(r), len(r)) for name, r in right_first.items()} == {
+        "all": (3, 5),
+        "en": (3, 3),
+        "es": (0, 2),
+    }
+    assert in_spanish.scores("check-a", latest=False) == {m: 1.0 for m in spanish}
+    assert in_english.scores("check-a", latest=False) == {m: 0.5 for m in english}
+    assert len(everyone.scores("check-a", latest=False)) == 5
+    counts = in_spanish.safety_counts([(QUIZ.id, "s1")])
+    assert [(c.learners, c.right_first) for c in counts] == [(2, 0)]

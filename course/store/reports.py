@@ -55,10 +55,23 @@ class SafetyCount:
 class Reports:
     """Read one cohort's progress, first attempts, scores and answers."""
 
-    def __init__(self, engine: Engine, cohort_id: int) -> None:
-        """Report on this cohort (check the facilitator owns it first: Cohorts.owned)."""
+    def __init__(self, engine: Engine, cohort_id: int, language: str | None = None) -> None:
+        """Report on this cohort (check the facilitator owns it first: Cohorts.owned).
+
+        With a language ("en", "es"), item statistics, answer counts, scores and gains count
+        only answers given in it (answers from before languages were kept count as English):
+        a question hard only in one language points to its translation. Exports of every
+        attempt and result are never filtered.
+        """
         self.engine = engine
         self.cohort_id = cohort_id
+        self.language = language
+
+    def _in_language(self, column: Any) -> list[ColumnElement[bool]]:
+        """The condition that keeps answers given in the chosen language (none: all)."""
+        if self.language is None:
+            return []
+        return [func.coalesce(column, "en") == self.language]
 
     def _members(self, query: Select[Any], learner_column: Any) -> Select[Any]:
         member = cohort_members.c
@@ -108,7 +121,7 @@ class Reports:
         """Return (learner, question, right?) of each member's first answer to each question."""
         t = answer_attempts.c
         query = self._members(select(t.learner_id, t.question_id, t.is_correct), t.learner_id)
-        query = query.where(t.quiz_id == quiz_id, t.attempt_no == 1)
+        query = query.where(t.quiz_id == quiz_id, t.attempt_no == 1, *self._in_language(t.language))
         with read(self.engine) as conn:
             return [(int(a), str(b), bool(c)) for a, b, c in conn.execute(query)]
 
@@ -117,7 +130,7 @@ class Reports:
         t = answer_attempts.c
         query = self._members(
             select(t.question_id, t.answer, t.is_correct, func.count()), t.learner_id
-        ).where(t.quiz_id == quiz_id, t.attempt_no == 1)
+        ).where(t.quiz_id == quiz_id, t.attempt_no == 1, *self._in_language(t.language))
         query = query.group_by(t.question_id, t.answer, t.is_correct)
         with read(self.engine) as conn:
             rows = conn.execute(query).all()
@@ -128,7 +141,12 @@ class Reports:
         t = answer_attempts.c
         columns = (t.learner_id, t.question_id, t.answer, t.confident)
         query = self._members(select(*columns), t.learner_id)
-        query = query.where(t.quiz_id == quiz_id, t.attempt_no == 1, t.is_correct.is_(False))
+        query = query.where(
+            t.quiz_id == quiz_id,
+            t.attempt_no == 1,
+            t.is_correct.is_(False),
+            *self._in_language(t.language),
+        )
         with read(self.engine) as conn:
             rows = conn.execute(query).all()
         return [
@@ -142,7 +160,7 @@ class Reports:
         t = quiz_results.c
         pick = (func.max if latest else func.min)(t.id)
         chosen = self._members(select(pick), t.learner_id).where(
-            t.quiz_id == quiz_id, *_within(t.finished_at, period)
+            t.quiz_id == quiz_id, *_within(t.finished_at, period), *self._in_language(t.language)
         )
         query = select(t.learner_id, t.score).where(t.id.in_(chosen.group_by(t.learner_id)))
         with read(self.engine) as conn:
@@ -194,7 +212,9 @@ class Reports:
         columns = (t.learner_id, t.question_id, t.answer, t.is_correct, t.confident)
         query = self._members(select(*columns), t.learner_id)
         in_period = _within(t.answered_at, period)
-        query = query.where(t.quiz_id == quiz_id, t.attempt_no == 1, *in_period)
+        query = query.where(
+            t.quiz_id == quiz_id, t.attempt_no == 1, *in_period, *self._in_language(t.language)
+        )
         with read(self.engine) as conn:
             rows = conn.execute(query).all()
         decoded: dict[str, object] = {}  # thousands of learners share a few answers: decode once
@@ -237,7 +257,9 @@ class Reports:
         """Select each member's first (func.min) or latest (func.max) result id of a quiz."""
         t = quiz_results.c
         query = self._members(select(pick(t.id).label("id")), t.learner_id)
-        query = query.where(t.quiz_id == quiz_id, *_within(t.finished_at, period))
+        query = query.where(
+            t.quiz_id == quiz_id, *_within(t.finished_at, period), *self._in_language(t.language)
+        )
         return query.group_by(t.learner_id)
 
     def safety_counts(
@@ -262,6 +284,7 @@ class Reports:
             t.quiz_id.in_({quiz for quiz, _ in questions}),
             t.question_id.in_({question for _, question in questions}),
             *_within(t.answered_at, period),
+            *self._in_language(t.language),
         ).group_by(t.quiz_id, t.question_id, t.learner_id)
         p = per_learner.subquery().c
         sums = (func.count(), func.sum(p.right_first), func.sum(p.right_in_end))

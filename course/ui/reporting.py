@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from course.i18n import N_, tr
 from course.model import Course
 from course.period import Period, describe
 from course.program_report import COMPARISON_COLUMNS, CohortNumbers, comparison_rows
@@ -17,23 +18,28 @@ from course.store.reports import Reports
 from course.ui.resources import store
 
 CHOICES = {
-    "all": "All time",
-    "30": "Last 30 days",
-    "90": "Last 90 days",
-    "year": "This year",
-    "dates": "Choose dates",
+    "all": N_("All time"),
+    "30": N_("Last 30 days"),
+    "90": N_("Last 90 days"),
+    "year": N_("This year"),
+    "dates": N_("Choose dates"),
 }
 
 
 def choose_period(today: date) -> Period | None:
     """Ask which period the numbers count (None: all time); say it under the control."""
     choice = st.radio(
-        "Reporting period", list(CHOICES), format_func=CHOICES.__getitem__, horizontal=True
+        tr("Reporting period"),
+        list(CHOICES),
+        format_func=lambda v: tr(CHOICES[v]),
+        horizontal=True,
     )
     period = _period(str(choice), today)
     st.caption(
-        f"Every number below counts **{describe(period)}**: activity, answers and results "
-        "in that time, and the people enrolled by its end."
+        tr(
+            "Every number below counts **{period}**: activity, answers and results "
+            "in that time, and the people enrolled by its end."
+        ).format(period=describe(period))
     )
     return period
 
@@ -47,14 +53,14 @@ def _period(choice: str, today: date) -> Period | None:
         return Period.of_days(date(today.year, 1, 1), today)
     if choice == "dates":
         picked = st.date_input(
-            "From and to (both days count)",
+            tr("From and to (both days count)"),
             value=(today - timedelta(days=29), today),
             max_value=today,
             format="YYYY-MM-DD",
         )
         if isinstance(picked, tuple) and len(picked) == 2:
             return Period.of_days(picked[0], picked[1])
-        st.info("Pick the last day too. Until then the numbers count the first day only.")
+        st.info(tr("Pick the last day too. Until then the numbers count the first day only."))
         first = picked[0] if isinstance(picked, tuple) and picked else today
         return Period.of_days(first, first)
     return None
@@ -79,30 +85,34 @@ def program_summary(
         return numbers_of(course, cohort.name, reports, read, period=period, now=now)
 
     mine = numbers(next(c for c in cohorts if c.id == chosen))
-    st.header("People served")
+    st.header(tr("People served"))
     _metrics(mine)
     st.caption(
-        "Enrolled: joined this cohort by the end of the period. People served: did anything "
-        "in the course in the period (each person once). Finished: completed every lesson of "
-        "their own track (for themselves, or for family) by the end of the period."
+        tr(
+            "Enrolled: joined this cohort by the end of the period. People served: did anything "
+            "in the course in the period (each person once). Finished: completed every lesson of "
+            "their own track (for themselves, or for family) by the end of the period."
+        )
     )
-    if len(cohorts) > 1 and st.toggle("Compare all my cohorts side by side"):
+    if len(cohorts) > 1 and st.toggle(tr("Compare all my cohorts side by side")):
         found = [mine if c.id == chosen else numbers(c) for c in cohorts]
-        st.subheader("Your cohorts side by side")
-        table = pd.DataFrame(comparison_rows(found), columns=COMPARISON_COLUMNS)
+        st.subheader(tr("Your cohorts side by side"))
+        table = pd.DataFrame(comparison_rows(found), columns=[tr(c) for c in COMPARISON_COLUMNS])
         st.dataframe(table, hide_index=True)
         st.caption(
-            "The last row counts each person once, even if they joined more than one of your "
-            "cohorts. Class gain ⟨g⟩ compares the same learners before and after."
+            tr(
+                "The last row counts each person once, even if they joined more than one of "
+                "your cohorts. Class gain ⟨g⟩ compares the same learners before and after."
+            )
         )
 
 
 def _metrics(mine: CohortNumbers) -> None:
     enrolled, served, finished, lessons = st.columns(4)
-    enrolled.metric("Enrolled", len(mine.enrolled))
-    served.metric("People served", len(mine.served))
+    enrolled.metric(tr("Enrolled"), len(mine.enrolled))
+    served.metric(tr("People served"), len(mine.served))
     share = (
         f" ({100 * len(mine.completed_track) / len(mine.enrolled):.0f}%)" if mine.enrolled else ""
     )
-    finished.metric("Finished their whole track", f"{len(mine.completed_track)}{share}")
-    lessons.metric("Lessons completed", len(mine.completions))
+    finished.metric(tr("Finished their whole track"), f"{len(mine.completed_track)}{share}")
+    lessons.metric(tr("Lessons completed"), len(mine.completions))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from course.i18n import tr
 from course.store.accounts import Throttled
 from course.ui import identity
 from course.ui.resources import facilitators
@@ -29,11 +30,11 @@ def sign_in(username: str, password: str) -> str | None:
     try:
         facilitator_id = facilitators().verify(username, password, identity.now())
     except Throttled as err:
-        return (
-            f"Too many wrong tries for this name. Please wait {int(err.wait_seconds) + 1} seconds."
+        return tr("Too many wrong tries for this name. Please wait {seconds} seconds.").format(
+            seconds=int(err.wait_seconds) + 1
         )
     if facilitator_id is None:
-        return "That name and password don't match."
+        return tr("That name and password don't match.")
     st.session_state[KEY] = Facilitator(facilitator_id, username.strip().lower())
     return None
 
@@ -47,6 +48,6 @@ def needs_facilitator() -> Facilitator:
     """Return the signed-in facilitator or stop the page with a pointer to sign in."""
     found = current()
     if found is None:
-        st.info("Please sign in as a facilitator first (menu: For facilitators).")
+        st.info(tr("Please sign in as a facilitator first (menu: For facilitators)."))
         st.stop()
     return found

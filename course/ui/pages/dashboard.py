@@ -29,6 +29,7 @@ from course.dashboard_charts import (
     pre_post_figure,
     progress_figure,
 )
+from course.i18n import LANGUAGES, N_, language_name, ntr, tr
 from course.model import Course
 from course.outcomes import SMALL_PAIRS, PrePost
 from course.period import Period, describe
@@ -47,32 +48,35 @@ MADE_NOTE = "cohort_made_note"
 
 def show() -> None:
     facilitator = staff.needs_facilitator()
-    st.title("Dashboard")
+    st.title(tr("Dashboard"))
     course = course_result().course
     if course is None:
-        st.error("The course can't be shown right now.")
+        st.error(tr("The course can't be shown right now."))
         return
     now = identity.now()
     period = reporting.choose_period(now.date())
     _group_sessions(course, facilitator, period)
-    st.header("Cohorts of self-paced learners")
+    st.header(tr("Cohorts of self-paced learners"))
     mine = cohorts().of(facilitator.id)
     _new_cohort(facilitator)
     if not mine:
-        st.info("No cohorts yet. Create one and give its code to your program's learners.")
+        st.info(tr("No cohorts yet. Create one and give its code to your program's learners."))
         return
-    names = {c.id: f"{c.name} (code {c.code})" for c in mine}
+    names = {c.id: tr("{name} (code {code})").format(name=c.name, code=c.code) for c in mine}
     newest = st.session_state.get(MADE, (None,))[0]
     chosen = st.selectbox(
-        "Cohort", list(names), format_func=names.__getitem__,
+        tr("Cohort"), list(names), format_func=names.__getitem__,
         index=list(names).index(newest) if newest in names else 0,
     )  # fmt: skip
     cohort = cohorts().owned(int(chosen), facilitator.id)
-    reports = Reports(store().engine, cohort.id)
+    answered_in = _answer_language()
+    reports = Reports(store().engine, cohort.id, language=answered_in)
     size = cohorts().size(cohort.id)
     st.caption(
-        f"{size} learner(s) in this cohort in all. Learners join with the program code "
-        f"**{cohort.code}** (My progress page)."
+        tr(
+            "{size} learner(s) in this cohort in all. Learners join with the program code "
+            "**{code}** (My progress page)."
+        ).format(size=size, code=cohort.code)
     )
     series_view.show(course, cohort, facilitator, size)
     if size == 0:
@@ -89,6 +93,26 @@ def show() -> None:
     _exports(course, reports, cohort.id, period)
 
 
+def _answer_language() -> str | None:
+    """Which answers the item statistics, scores and gains count: all, or one language's."""
+    choices: list[str | None] = [None, *LANGUAGES]
+    picked = st.selectbox(
+        tr("Answers given in"),
+        choices,
+        format_func=lambda c: tr("All languages") if c is None else language_name(c),
+        key="dashboard_language",
+    )
+    if picked is not None:
+        st.caption(
+            tr(
+                "Item statistics, answer counts, scores and gains below count only answers "
+                "given in {language}. A question that is hard in one language only points to "
+                "its translation."
+            ).format(language=language_name(picked))
+        )
+    return picked
+
+
 def _group_sessions(course: Course, facilitator: staff.Facilitator, period: Period | None) -> None:
     """List the counselor's group sessions started in the period: headcount, share right."""
     mine = [
@@ -98,7 +122,7 @@ def _group_sessions(course: Course, facilitator: staff.Facilitator, period: Peri
     ]
     if not mine:
         return
-    st.header("Group sessions")
+    st.header(tr("Group sessions"))
     rows = []
     for room_ in mine[:50]:
         answers = sessions().responses(room_.id, facilitator.id)
@@ -106,23 +130,23 @@ def _group_sessions(course: Course, facilitator: staff.Facilitator, period: Peri
         lesson = course.lessons.get(room_.lesson_id)
         rows.append(
             {
-                "Started": f"{room_.created_at:%Y-%m-%d %H:%M}",
-                "Lesson": lesson.title if lesson else room_.lesson_id,
-                "Kind": room_.kind,
-                "People": sessions().participant_count(room_.id),
-                "Answers": len(answers),
-                "% right": round(100 * sum(graded) / len(graded)) if graded else None,
+                tr("Started"): f"{room_.created_at:%Y-%m-%d %H:%M}",
+                tr("Lesson"): lesson.title if lesson else room_.lesson_id,
+                tr("Kind"): tr(KINDS[room_.kind]) if room_.kind in KINDS else room_.kind,
+                tr("People"): sessions().participant_count(room_.id),
+                tr("Answers"): len(answers),
+                tr("% right"): round(100 * sum(graded) / len(graded)) if graded else None,
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True)
-    st.caption("Per-question charts and the CSV of each session: Session summaries.")
+    st.caption(tr("Per-question charts and the CSV of each session: Session summaries."))
 
 
 def _new_cohort(facilitator: staff.Facilitator) -> None:
-    with st.expander("Create a cohort"):
+    with st.expander(tr("Create a cohort")):
         with st.form("new_cohort"):
-            name = st.text_input("Name (for example: Tuesday evening group)", max_chars=80)
-            if st.form_submit_button("Create"):
+            name = st.text_input(tr("Name (for example: Tuesday evening group)"), max_chars=80)
+            if st.form_submit_button(tr("Create")):
                 try:
                     made = cohorts().create(facilitator.id, name or "", identity.now())
                 except ValueError as problem:
@@ -132,43 +156,49 @@ def _new_cohort(facilitator: staff.Facilitator) -> None:
                     st.session_state[MADE_NOTE] = True
                     st.rerun()
     if st.session_state.pop(MADE_NOTE, False):
-        st.success(f"Created. Learners join it with the code {st.session_state[MADE][1]}.")
+        st.success(
+            tr("Created. Learners join it with the code {code}.").format(
+                code=st.session_state[MADE][1]
+            )
+        )
 
 
 def _progress(course: Course, reports: Reports, period: Period | None) -> None:
-    st.header("Progress per lesson")
+    st.header(tr("Progress per lesson"))
     table = progress_table(course, reports, period=period)
     chart, numbers = st.columns([3, 2])
     chart.plotly_chart(
         progress_figure(list(table["Lesson"]), list(table["Started"]), list(table["Completed"])),
         config=STATIC,
-        alt="Learners who started and completed each lesson; the numbers are in the table.",
+        alt=tr("Learners who started and completed each lesson; the numbers are in the table."),
     )
-    numbers.dataframe(table, hide_index=True)
+    numbers.dataframe(_translated(table), hide_index=True)
     st.caption(
-        "Started and Completed count what happened in the period. Completion is shown as a "
-        "share of everyone enrolled by the period's end, and of those who started."
+        tr(
+            "Started and Completed count what happened in the period. Completion is shown as a "
+            "share of everyone enrolled by the period's end, and of those who started."
+        )
     )
 
 
 def _funnel(course: Course, reports: Reports, period: Period | None) -> None:
-    st.header("Where people stop")
+    st.header(tr("Where people stop"))
     lessons = {lesson.id: lesson for lesson in lessons_in_order(course)}
-    chosen = st.selectbox("Lesson", list(lessons), format_func=lambda i: lessons[i].title)
+    chosen = st.selectbox(tr("Lesson"), list(lessons), format_func=lambda i: lessons[i].title)
     lesson = lessons[str(chosen)]
-    st.caption("The learners who started this lesson in the period, by the furthest step.")
+    st.caption(tr("The learners who started this lesson in the period, by the furthest step."))
     for found in lesson_funnel(reports, lesson, period=period):
         if found.name:
-            st.subheader(found.name)
+            st.subheader(tr(found.name))
         chart, numbers = st.columns([3, 2])
         chart.plotly_chart(
             funnel_figure(found.steps),
             config=STATIC,
-            alt="Learners who reached each step; the numbers are in the table.",
+            alt=tr("Learners who reached each step; the numbers are in the table."),
             key=f"funnel-{found.audience}",
         )
-        shown = found.steps[["step", "learners", "share"]]
-        numbers.dataframe(shown.round({"share": 1}), hide_index=True)
+        shown = found.steps[["step", "learners", "share"]].round({"share": 1})
+        numbers.dataframe(_translated(shown, FUNNEL_COLUMNS), hide_index=True)
 
 
 def _gain(course: Course, reports: Reports, period: Period | None) -> None:
@@ -176,29 +206,35 @@ def _gain(course: Course, reports: Reports, period: Period | None) -> None:
     everyone = cohort_gain(course, reports, period=period)
     if outcome is None or everyone is None:
         return
-    st.header("Knowledge gain (check A before, check B after)")
-    st.subheader("Learners who took both checks")
+    st.header(tr("Knowledge gain (check A before, check B after)"))
+    st.subheader(tr("Learners who took both checks"))
     st.caption(
-        "The same people before and after: each learner's first check A, and their latest "
-        "check B taken after it."
+        tr(
+            "The same people before and after: each learner's first check A, and their latest "
+            "check B taken after it."
+        )
     )
     if not outcome.n:
-        st.info("No learner has taken check A and then check B yet.")
+        st.info(tr("No learner has taken check A and then check B yet."))
     elif outcome.is_small:
         st.warning(
-            f"Only {outcome.n} learner(s) took both checks. Fewer than {SMALL_PAIRS} pairs: "
-            "treat these numbers with care."
+            tr(
+                "Only {n} learner(s) took both checks. Fewer than {pairs} pairs: "
+                "treat these numbers with care."
+            ).format(n=outcome.n, pairs=SMALL_PAIRS)
         )
     if outcome.n:
         _paired(outcome)
-    st.subheader("Everyone who took each check")
+    st.subheader(tr("Everyone who took each check"))
     left, right = st.columns(2)
-    left.metric("Everyone who took check A", _pct(everyone.mean_pre))
-    right.metric("Everyone who took check B", _pct(everyone.mean_post))
+    left.metric(tr("Everyone who took check A"), _pct(everyone.mean_pre))
+    right.metric(tr("Everyone who took check B"), _pct(everyone.mean_post))
     st.caption(
-        f"{everyone.n_pre} learners took check A and {everyone.n_post} took check B. They are "
-        "not all the same people, so do not subtract these two numbers. For change, use the "
-        "numbers above."
+        tr(
+            "{before} learners took check A and {after} took check B. They are "
+            "not all the same people, so do not subtract these two numbers. For change, use the "
+            "numbers above."
+        ).format(before=everyone.n_pre, after=everyone.n_post)
     )
 
 
@@ -208,28 +244,30 @@ def _paired(outcome: PrePost) -> None:
     chart.plotly_chart(
         pre_post_figure(outcome),
         config=STATIC,
-        alt=f"The same {outcome.n} learners: mean before {outcome.mean_pre:.0f}%, "
-        f"after {outcome.mean_post:.0f}%.",
+        alt=tr("The same {n} learners: mean before {before}%, after {after}%.").format(
+            n=outcome.n, before=f"{outcome.mean_pre:.0f}", after=f"{outcome.mean_post:.0f}"
+        ),
     )
-    numbers.metric("Learners who took both checks", str(outcome.n))
-    numbers.metric("Before (same learners)", _pct(outcome.mean_pre))
-    numbers.metric("After (same learners)", _pct(outcome.mean_post))
-    numbers.metric("Class gain ⟨g⟩", _two(outcome.class_gain))
-    numbers.metric("Average of each learner's gain", _two(outcome.mean_individual_gain))
+    numbers.metric(tr("Learners who took both checks"), str(outcome.n))
+    numbers.metric(tr("Before (same learners)"), _pct(outcome.mean_pre))
+    numbers.metric(tr("After (same learners)"), _pct(outcome.mean_post))
+    numbers.metric(tr("Class gain ⟨g⟩"), _two(outcome.class_gain))
+    numbers.metric(tr("Average of each learner's gain"), _two(outcome.mean_individual_gain))
     left_out = ""
     if outcome.n_at_ceiling:
-        who = (
-            "1 learner who scored 100% on check A is"
-            if outcome.n_at_ceiling == 1
-            else (f"{outcome.n_at_ceiling} learners who scored 100% on check A are")
-        )
-        left_out = f" {who} left out: there was no room to gain."
+        left_out = ntr(
+            " 1 learner who scored 100% on check A is left out: there was no room to gain.",
+            " {n} learners who scored 100% on check A are left out: there was no room to gain.",
+            outcome.n_at_ceiling,
+        ).format(n=outcome.n_at_ceiling)
     st.caption(
-        "Class gain ⟨g⟩ is Hake's class-average normalized gain: (after − before) ÷ "
-        "(100% − before), using the two averages above. 0 means no gain, 1 means the group "
-        "learned all it could, and below 0 means scores fell. The average of each learner's "
-        "gain works out (after − before) ÷ (100% − before) for each person, then averages it "
-        f"over {outcome.n_individual} learner(s).{left_out}"
+        tr(
+            "Class gain ⟨g⟩ is Hake's class-average normalized gain: (after − before) ÷ "
+            "(100% − before), using the two averages above. 0 means no gain, 1 means the group "
+            "learned all it could, and below 0 means scores fell. The average of each learner's "
+            "gain works out (after − before) ÷ (100% − before) for each person, then averages it "
+            "over {n} learner(s).{left_out}"
+        ).format(n=outcome.n_individual, left_out=left_out)
     )
     st.dataframe(_tests_table(outcome), hide_index=True)
 
@@ -238,23 +276,25 @@ def _tests_table(outcome: PrePost) -> pd.DataFrame:
     n = outcome.n
     counts = " / ".join(f"{k} ({100 * k / n:.0f}%)" for k in (outcome.improved, outcome.same,
                                                                 outcome.worse))  # fmt: skip
-    effect = "n/a" if math.isnan(outcome.d_z) else (
-        f"{outcome.d_z:.2f} ({outcome.d_z_low:.2f} to {outcome.d_z_high:.2f})")  # fmt: skip
+    effect = tr("n/a") if math.isnan(outcome.d_z) else tr("{d} ({low} to {high})").format(
+        d=f"{outcome.d_z:.2f}", low=f"{outcome.d_z_low:.2f}",
+        high=f"{outcome.d_z_high:.2f}")  # fmt: skip
     rows = [
-        ("Paired t-test p-value", _p(outcome.t_p),
-         "How likely a change at least this big would be by chance alone, if the course made "
-         "no difference. Under 0.05 is the usual bar."),
-        ("Wilcoxon signed-rank p-value", _p(outcome.wilcoxon_p),
-         "The same question, asked without assuming scores follow a bell curve. Learners "
-         "whose score did not change are left out of it."),
-        ("Effect size d_z (95% interval)", effect,
-         "The average change divided by how much the changes vary. As a rough guide, 0.2 is "
-         "small, 0.5 medium and 0.8 large. The interval (noncentral t method) is the range "
-         "the true value likely falls in."),
-        ("Improved / same / worse", counts,
-         f"How many of the {n} learners scored higher, the same, or lower on check B."),
+        (tr("Paired t-test p-value"), _p(outcome.t_p),
+         tr("How likely a change at least this big would be by chance alone, if the course "
+            "made no difference. Under 0.05 is the usual bar.")),
+        (tr("Wilcoxon signed-rank p-value"), _p(outcome.wilcoxon_p),
+         tr("The same question, asked without assuming scores follow a bell curve. Learners "
+            "whose score did not change are left out of it.")),
+        (tr("Effect size d_z (95% interval)"), effect,
+         tr("The average change divided by how much the changes vary. As a rough guide, 0.2 "
+            "is small, 0.5 medium and 0.8 large. The interval (noncentral t method) is the "
+            "range the true value likely falls in.")),
+        (tr("Improved / same / worse"), counts,
+         tr("How many of the {n} learners scored higher, the same, or lower on check B."
+            ).format(n=n)),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["Number", "Value", "What it means"])
+    return pd.DataFrame(rows, columns=[tr("Number"), tr("Value"), tr("What it means")])
 
 
 def _safety(course: Course, reports: Reports, period: Period | None) -> None:
@@ -262,69 +302,80 @@ def _safety(course: Course, reports: Reports, period: Period | None) -> None:
     answered = table[table["Learners"] > 0]
     if table.empty:
         return
-    st.header("Safety questions")
+    st.header(tr("Safety questions"))
     st.caption(
-        "Questions marked safety-critical, such as what to do in an overdose. Each row counts "
-        "the learners who tried that question: how many got it right the first time, and how "
-        "many got it right in the end (on any try)."
+        tr(
+            "Questions marked safety-critical, such as what to do in an overdose. Each row counts "
+            "the learners who tried that question: how many got it right the first time, and how "
+            "many got it right in the end (on any try)."
+        )
     )
     if not answered.empty:
-        st.dataframe(answered, hide_index=True)
+        st.dataframe(_translated(answered), hide_index=True)
     if len(answered) < len(table):
-        st.caption(f"{len(table) - len(answered)} of the {len(table)} safety questions have no "
-                   "answers from this cohort yet.")  # fmt: skip
+        st.caption(tr("{missing} of the {total} safety questions have no answers from this "
+                      "cohort yet.").format(missing=len(table) - len(answered),
+                                            total=len(table)))  # fmt: skip
 
 
 def _quiz(course: Course, reports: Reports, period: Period | None) -> None:
-    st.header("Item statistics (first answers)")
+    st.header(tr("Item statistics (first answers)"))
     quizzes = {q.id: q for q in course.quizzes.values()}
-    chosen = st.selectbox("Quiz", list(quizzes), format_func=lambda i: quizzes[i].title)
+    chosen = st.selectbox(tr("Quiz"), list(quizzes), format_func=lambda i: quizzes[i].title)
     report = quiz_report(reports, quizzes[str(chosen)], period=period)
     stats = report.stats
-    everyone = f"Learners who answered every question of this quiz at least once: {stats.n}."
-    st.caption(f"{everyone} The numbers, the question table and the answer counts below use "
-               "only their first answers.")  # fmt: skip
+    everyone = tr("Learners who answered every question of this quiz at least once: {n}.").format(
+        n=stats.n
+    )
+    st.caption(tr("{everyone} The numbers, the question table and the answer counts below use "
+                  "only their first answers.").format(everyone=everyone))  # fmt: skip
     if stats.is_small:
         st.warning(
-            f"Only {stats.n} learner(s) answered every question. With fewer than "
-            f"{SMALL_GROUP}, these numbers can change a lot with one more person."
+            tr(
+                "Only {n} learner(s) answered every question. With fewer than "
+                "{small}, these numbers can change a lot with one more person."
+            ).format(n=stats.n, small=SMALL_GROUP)
         )
     cols = st.columns(5)
     for col, (label, value) in zip(
         cols,
         [
-            ("Learners", str(stats.n)),
-            ("Mean", _pct(stats.mean)),
-            ("Median", _pct(stats.median)),
-            ("SD", _pct(stats.sd)),
-            ("Cronbach's alpha", _num(stats.alpha)),
+            (tr("Learners"), str(stats.n)),
+            (tr("Mean"), _pct(stats.mean)),
+            (tr("Median"), _pct(stats.median)),
+            (tr("SD"), _pct(stats.sd)),
+            (tr("Cronbach's alpha"), _num(stats.alpha)),
         ],
         strict=True,
     ):
         col.metric(label, value)
-    labels = {q.id: f"Q{n}" for n, q in enumerate(report.quiz.questions, start=1)}
+    labels = {q.id: tr("Q{n}").format(n=n) for n, q in enumerate(report.quiz.questions, start=1)}
     chart, numbers = st.columns([3, 2])
     chart.plotly_chart(
         facility_figure(report.items, labels),
         config=STATIC,
-        alt="Facility and discrimination per question; numbers in the table.",
+        alt=tr("Facility and discrimination per question; numbers in the table."),
     )
     numbers.dataframe(_items_table(report, labels), hide_index=True)
     st.caption(
-        "Facility: the share who got the question right the first time. Discrimination "
-        "(−100 to 100): how much more often people who did well on the rest of the quiz got "
-        "this one right. The flags follow Moodle's quiz statistics guidance."
+        tr(
+            "Facility: the share who got the question right the first time. Discrimination "
+            "(−100 to 100): how much more often people who did well on the rest of the quiz got "
+            "this one right. The flags follow Moodle's quiz statistics guidance."
+        )
     )
-    with st.expander("Answer counts per question"):
+    with st.expander(tr("Answer counts per question")):
         st.caption(
-            f"{everyone} How many of them chose each answer the first time. Where a question "
-            "lets people pick more than one option, each option counts, so the shares can add "
-            "up to more than 100%."
+            tr(
+                "{everyone} How many of them chose each answer the first time. Where a question "
+                "lets people pick more than one option, each option counts, so the shares can "
+                "add up to more than 100%."
+            ).format(everyone=everyone)
         )
         st.dataframe(_options_table(report, labels), hide_index=True)
     _board(report)
     st.download_button(
-        "Item statistics (CSV)",
+        tr("Item statistics (CSV)"),
         items_csv(report),
         file_name=f"{report.quiz.id}-items.csv",
         mime="text/csv",
@@ -335,42 +386,45 @@ def _quiz(course: Course, reports: Reports, period: Period | None) -> None:
 def _items_table(report: QuizReport, labels: dict[str, str]) -> pd.DataFrame:
     rows = [(labels[i.question_id], i.n, _one(i.facility), _one(i.sd), _one(i.discrimination),
              what_to_check(i)) for i in report.items]  # fmt: skip
-    columns = ["Question", "Learners", "Facility %", "SD %", "Discrimination", "What to check"]
+    columns = [tr("Question"), tr("Learners"), tr("Facility %"), tr("SD %"), tr("Discrimination"),
+               tr("What to check")]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
 def _options_table(report: QuizReport, labels: dict[str, str]) -> pd.DataFrame:
     o = report.options
     return pd.DataFrame({
-        "Question": o["question_id"].map(labels),
-        "Answer": o["label"],
-        "Right answer": o["is_right"].map({True: "yes", False: ""}),
-        "Chosen by": o["count"].astype(int),
-        "% of learners": o["share"].round(1),
+        tr("Question"): o["question_id"].map(labels),
+        tr("Answer"): o["label"],
+        tr("Right answer"): o["is_right"].map({True: tr("yes"), False: ""}),
+        tr("Chosen by"): o["count"].astype(int),
+        tr("% of learners"): o["share"].round(1),
     })  # fmt: skip
 
 
 def _board(report: QuizReport) -> None:
-    st.subheader("Misconception board")
+    st.subheader(tr("Misconception board"))
     st.caption(
-        f"Learners who answered at least one question of this quiz: {report.answered}. The "
-        "board counts the wrong first answers of all of them."
+        tr(
+            "Learners who answered at least one question of this quiz: {n}. The "
+            "board counts the wrong first answers of all of them."
+        ).format(n=report.answered)
     )
     if report.board:
         board, table = st.columns([3, 2])
         board.plotly_chart(
             misconception_figure(report.board),
             config=STATIC,
-            alt="Misconceptions chosen most often; numbers in the table.",
+            alt=tr("Misconceptions chosen most often; numbers in the table."),
         )
         table.dataframe(
             pd.DataFrame(
                 [
                     {
-                        "Misconception": m.tag.replace("-", " "),
-                        "Times chosen": m.chosen,
-                        "Chosen while sure": m.confident,
-                        "Learners": m.learners,
+                        tr("Misconception"): m.tag.replace("-", " "),
+                        tr("Times chosen"): m.chosen,
+                        tr("Chosen while sure"): m.confident,
+                        tr("Learners"): m.learners,
                     }
                     for m in report.board
                 ]
@@ -378,71 +432,83 @@ def _board(report: QuizReport) -> None:
             hide_index=True,
         )
     else:
-        st.caption("No misconception showed up in first answers to this quiz.")
+        st.caption(tr("No misconception showed up in first answers to this quiz."))
 
 
-OUTCOMES = {"did": "did it", "partly": "partly", "not_yet": "not yet"}
+OUTCOMES = {"did": N_("did it"), "partly": N_("partly"), "not_yet": N_("not yet")}
+# How a group session's kind (a stored value) is shown.
+KINDS = {"group": N_("group"), "family": N_("family")}
+# The funnel table's columns (course.dashboard.lesson_funnel), as shown.
+FUNNEL_COLUMNS = {"step": N_("step"), "learners": N_("learners"), "share": N_("share")}
 
 
 def _practice(course: Course, found: PracticeReports, period: Period | None) -> None:
     """Counts of the cohort's practice per week, and its drills from first round to latest."""
-    st.header("Practice")
+    st.header(tr("Practice"))
     st.caption(
-        "Counts only: what members write in exercises and what they choose to try stay "
-        "private to them."
+        tr(
+            "Counts only: what members write in exercises and what they choose to try stay "
+            "private to them."
+        )
     )
     weeks = found.weeks(period)
     if not weeks:
-        st.info("No practice yet in this period.")
+        st.info(tr("No practice yet in this period."))
     else:
         rows = [
             {
-                "Week of": f"{w.week:%Y-%m-%d}",
-                "Exercises saved": w.exercises,
-                "Things to try chosen": w.commitments,
-                "Check-ins": w.checked_in,
-                **{f"Check-ins: {label}": w.check_ins.get(key, 0)
+                tr("Week of"): f"{w.week:%Y-%m-%d}",
+                tr("Exercises saved"): w.exercises,
+                tr("Things to try chosen"): w.commitments,
+                tr("Check-ins"): w.checked_in,
+                **{tr("Check-ins: {outcome}").format(outcome=tr(label)): w.check_ins.get(key, 0)
                    for key, label in OUTCOMES.items()},
-                "Drill rounds": w.drill_rounds,
+                tr("Drill rounds"): w.drill_rounds,
             }
             for w in weeks
         ]  # fmt: skip
         st.dataframe(pd.DataFrame(rows), hide_index=True)
     drills = found.drills()
     if drills:
-        st.subheader("Drills on safety facts: first round and latest")
+        st.subheader(tr("Drills on safety facts: first round and latest"))
         titles = {lesson.id: lesson for lesson in course.lessons.values()}
         rows = []
         for d in drills:
             lesson = titles.get(d.lesson_id)
             step = next((s for s in lesson.steps if s.id == d.step_id), None) if lesson else None
             rows.append({
-                "Drill": (step.title if step and step.title else d.step_id),
-                "Lesson": lesson.title if lesson else d.lesson_id,
-                "Members (2+ rounds)": d.learners,
-                "Right, first round %": round(100 * d.first_right),
-                "Right, latest %": round(100 * d.latest_right),
-                "Seconds per answer, first": round(d.first_seconds, 1),
-                "Seconds per answer, latest": round(d.latest_seconds, 1),
+                tr("Drill"): (step.title if step and step.title else d.step_id),
+                tr("Lesson"): lesson.title if lesson else d.lesson_id,
+                tr("Members (2+ rounds)"): d.learners,
+                tr("Right, first round %"): round(100 * d.first_right),
+                tr("Right, latest %"): round(100 * d.latest_right),
+                tr("Seconds per answer, first"): round(d.first_seconds, 1),
+                tr("Seconds per answer, latest"): round(d.latest_seconds, 1),
             })  # fmt: skip
         st.dataframe(pd.DataFrame(rows), hide_index=True)
         st.caption(
-            "Members who did a drill at least twice: every answer of their first round against "
-            "every answer of their latest. Seconds are medians. All time, not the period."
+            tr(
+                "Members who did a drill at least twice: every answer of their first round "
+                "against every answer of their latest. Seconds are medians. All time, not the "
+                "period."
+            )
         )
 
 
 def _exports(course: Course, reports: Reports, cohort_id: int, period: Period | None) -> None:
-    st.header("Exports")
-    st.caption(f"Both files hold {describe(period)}.")
+    st.header(tr("Exports"))
+    st.caption(tr("Both files hold {period}.").format(period=describe(period)))
     st.caption(
-        "Learners appear only as a made-up name, the same in both files and different in each "
-        "cohort: never a name, e-mail or learner code. The dose table's CSV uses program IDs."
+        tr(
+            "Learners appear only as a made-up name, the same in both files and different in "
+            "each cohort: never a name, e-mail or learner code. The dose table's CSV uses "
+            "program IDs."
+        )
     )
     named = pseudonyms(limits(), cohort_id)  # here: the download callables run off-script
     left, right = st.columns(2)
     left.download_button(
-        "All answers (CSV)",
+        tr("All answers (CSV)"),
         lambda: "".join(answers_csv(reports, period=period, name=named)),
         file_name=f"cohort-{cohort_id}-answers.csv",
         mime="text/csv",
@@ -451,7 +517,7 @@ def _exports(course: Course, reports: Reports, cohort_id: int, period: Period | 
     base = room.base_url()
     signer, home_page = limits(), xapi_home_page(base)  # here: the callable runs off-script
     right.download_button(
-        "xAPI statements (JSON, gzip)",
+        tr("xAPI statements (JSON, gzip)"),
         # Streamlit holds a download's bytes whole: the compressed ones are about a ninth.
         lambda: gzipped(
             xapi_json(reports, course, signer, base=base, home_page=home_page, period=period)
@@ -462,26 +528,34 @@ def _exports(course: Course, reports: Reports, cohort_id: int, period: Period | 
     )
 
 
+def _translated(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Show a table's English column headers (marked N_ where made) in the current language."""
+    shown = names or {}
+    return table.rename(columns=lambda c: tr(shown.get(str(c), str(c))))
+
+
 def _pct(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.0f}%"
+    return tr("n/a") if math.isnan(value) else f"{value:.0f}%"
 
 
 def _num(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.2f}" if abs(value) < 1.5 else f"{value:.0f}"
+    return (
+        tr("n/a") if math.isnan(value) else f"{value:.2f}" if abs(value) < 1.5 else f"{value:.0f}"
+    )
 
 
 def _one(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.1f}"
+    return tr("n/a") if math.isnan(value) else f"{value:.1f}"
 
 
 def _two(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.2f}"
+    return tr("n/a") if math.isnan(value) else f"{value:.2f}"
 
 
 def _p(value: float) -> str:
     """Write a p-value: two decimals, "< 0.001" when tiny, "n/a" when there is no test."""
     if math.isnan(value):
-        return "n/a"
+        return tr("n/a")
     return "< 0.001" if value < 0.001 else f"{value:.3f}" if value < 0.01 else f"{value:.2f}"
 
 

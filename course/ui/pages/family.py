@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.group import buckets, find_askable
+from course.i18n import N_, tr
 from course.model import CheckStep, Lesson, ScenarioStep
 from course.store.accounts import Throttled
 from course.store.hosts import FAMILY_MIN_GROUP, Hosts
@@ -17,11 +18,11 @@ from course.ui.resources import course_result, limits, sessions, store, take
 
 HOST = "family_host"  # (session id, host id) in this browser session
 HOST_COOKIE = "course_host"
-MODES = {"screen": "One shared screen", "phones": "Everyone on their own phone"}
+MODES = {"screen": N_("One shared screen"), "phones": N_("Everyone on their own phone")}
 
 
 def show() -> None:
-    st.title("Family session")
+    st.title(tr("Family session"))
     hosted = _hosted()
     if hosted is None:
         _start()
@@ -29,8 +30,8 @@ def show() -> None:
     current, host_id = hosted
     lesson = room.lesson_of(current)
     if current.status == "closed" or lesson is None:
-        st.info("This family session has ended. Thank you for learning together.")
-        if st.button("Start another family session", type="primary"):
+        st.info(tr("This family session has ended. Thank you for learning together."))
+        if st.button(tr("Start another family session"), type="primary"):
             _forget()
         return
     _lead(current, lesson, host_id)
@@ -57,14 +58,16 @@ def _hosted() -> tuple[GroupSession, int] | None:
 def _start() -> None:
     course = course_result().course
     if course is None or not course.lessons:
-        st.error("No lessons can be served right now.")
+        st.error(tr("No lessons can be served right now."))
         return
     if st.session_state.pop("family_ended", False):
-        st.success("This family session has ended. Thank you for learning together.")
+        st.success(tr("This family session has ended. Thank you for learning together."))
     st.markdown(
-        "Learn together as a family. Lead a lesson on **one shared screen** with talking "
-        "points, or let **everyone answer on their own phone** and see the answers together. "
-        "No account and no names needed."
+        tr(
+            "Learn together as a family. Lead a lesson on **one shared screen** with talking "
+            "points, or let **everyone answer on their own phone** and see the answers together. "
+            "No account and no names needed."
+        )
     )
     family = [lesson for t in course.manifest.tracks if t.audience == "family"
               for lesson in course.track_lessons(t)]  # fmt: skip
@@ -72,16 +75,18 @@ def _start() -> None:
     others = [lesson for lesson in course.lessons.values() if lesson.id not in family_ids]
     titles = {lesson.id: lesson.title for lesson in [*family, *others]}
     with st.form("start_family"):
-        lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
-        mode = st.radio("How will you follow it?", list(MODES), format_func=MODES.__getitem__)
-        if st.form_submit_button("Start the family session", type="primary") and lesson_id:
+        lesson_id = st.selectbox(tr("Lesson"), list(titles), format_func=titles.__getitem__)
+        mode = st.radio(
+            tr("How will you follow it?"), list(MODES), format_func=lambda m: tr(MODES[m])
+        )
+        if st.form_submit_button(tr("Start the family session"), type="primary") and lesson_id:
             problem = _begin(course.lessons[lesson_id], mode or "screen")
             if problem:
                 st.error(problem)
             else:
                 st.rerun()
-    st.subheader("No devices? Print a handout")
-    chosen = st.selectbox("Handout of", list(titles), format_func=titles.__getitem__)
+    st.subheader(tr("No devices? Print a handout"))
+    chosen = st.selectbox(tr("Handout of"), list(titles), format_func=titles.__getitem__)
     if chosen:
         handout.offer(chosen)
 
@@ -89,7 +94,9 @@ def _start() -> None:
 def _begin(lesson: Lesson, mode: str) -> str | None:
     ticket = take(FAMILY_STARTS, client.key())
     if isinstance(ticket, Refused):
-        return "Many family sessions were started from here lately. " + identity.wait_words(ticket)
+        return tr("Many family sessions were started from here lately. {wait}").format(
+            wait=identity.wait_words(ticket)
+        )
     try:
         started, host_id, token = Hosts(store().engine).start(
             lesson.id,
@@ -100,10 +107,10 @@ def _begin(lesson: Lesson, mode: str) -> str | None:
         )
     except Throttled as busy:
         limits().release(ticket)
-        return (
+        return tr(
             "Very many family sessions started in the last hour. Please try again in "
-            f"{int(busy.wait_seconds / 60) + 1} minutes."
-        )
+            "{minutes} minutes."
+        ).format(minutes=int(busy.wait_seconds / 60) + 1)
     st.session_state[HOST] = (started.id, host_id)
     st.session_state["family_token"] = token  # kept in a cookie in the next run
     return None
@@ -115,20 +122,20 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
     # The sidebar folds away (help stays in the top line) so a laptop gives the lesson room.
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(LARGE_TYPE)  # safe: a fixed style sheet of ours, no content
-    st.caption(f"{lesson.title} · {MODES.get(mode, '')}")
+    st.caption(f"{lesson.title} · {tr(MODES[mode]) if mode in MODES else ''}")
     main, side = st.columns([3, 2], gap="large")
     with main:
         step = group_controls.pace(current, lesson, host_id)
         with st.container(border=True):
             # Read on the shared screen's own device, only when someone taps.
-            with listen.read_aloud(f"family-{current.id}-{step.id}", "this step",
-                                   button="Read this step aloud") as reading:  # fmt: skip
+            with listen.read_aloud(f"family-{current.id}-{step.id}", tr("this step"),
+                                   button=tr("Read this step aloud")) as reading:  # fmt: skip
                 draw_step(step, current.scene_node, reading)
             if isinstance(step, CheckStep):
-                with st.expander("Show the answer"):
+                with st.expander(tr("Show the answer")):
                     st.markdown(safe_markdown(step.question.explanation))
         if notes := getattr(step, "facilitator_notes", None):
-            with st.expander("Tips for leading this talk"):
+            with st.expander(tr("Tips for leading this talk")):
                 st.markdown(safe_markdown(notes))
         if isinstance(step, ScenarioStep):  # the family decides together, or votes by phone
             group_controls.scene(current, step, host_id, with_vote=mode == "phones")
@@ -146,11 +153,11 @@ def _lead(current: GroupSession, lesson: Lesson, host_id: int) -> None:
 def _host_tools(current: GroupSession, lesson: Lesson, host_id: int, mode: str) -> None:
     handout.offer(lesson.id, audience="family")
     other = "phones" if mode == "screen" else "screen"
-    if st.button(f"Switch to: {MODES[other].lower()}", width="stretch"):
+    if st.button(tr("Switch to: {mode}").format(mode=tr(MODES[other]).lower()), width="stretch"):
         sessions().set_family_mode(current.id, host_id, other, identity.now())
         st.rerun()
-    with st.expander("End the family session"):
-        if st.button("End session", type="primary"):
+    with st.expander(tr("End the family session")):
+        if st.button(tr("End session"), type="primary"):
             sessions().set_status(current.id, host_id, "closed", identity.now())
             st.session_state["family_ended"] = True
             _forget()
@@ -166,7 +173,7 @@ def _forget() -> None:
 def _answers(room_id: int, host_id: int) -> None:
     """Show who joined and, on this shared screen, answers only once they are revealed."""
     current = sessions().owned(room_id, host_id)
-    st.metric("People joined", sessions().participant_count(room_id))
+    st.metric(tr("People joined"), sessions().participant_count(room_id))
     lesson = room.lesson_of(current)
     course = course_result().course
     askable = (
@@ -174,7 +181,7 @@ def _answers(room_id: int, host_id: int) -> None:
     )
     if askable is None:
         return
-    st.markdown(f"**Open question:** {askable.label}")
+    st.markdown(tr("**Open question:** {label}").format(label=askable.label))
     st.markdown(safe_markdown(askable.question.prompt))
     tally = sessions().tally(
         room_id, askable.key, keys=lambda answer: buckets(askable.question, answer)
@@ -182,7 +189,7 @@ def _answers(room_id: int, host_id: int) -> None:
     if tally.revealed:
         draw_tally(askable, tally, current.min_group_size, large=True)
     else:
-        st.metric("Answers so far", tally.responses)
+        st.metric(tr("Answers so far"), tally.responses)
 
 
 if st.session_state.pop("drop_host_cookie", False):

@@ -18,6 +18,7 @@ from course.group import (
     shares,
     summarize,
 )
+from course.i18n import tr
 from course.risk import is_risky
 from course.store.sessions import NotAllowed
 from course.ui import room, staff
@@ -27,10 +28,10 @@ from course.ui.resources import course_result, sessions
 
 def show() -> None:
     facilitator = staff.needs_facilitator()
-    st.title("Session summary")
+    st.title(tr("Session summary"))
     mine = sessions().sessions_of(facilitator.id)
     if not mine:
-        st.info("No sessions yet.")
+        st.info(tr("No sessions yet."))
         return
     wanted = st.query_params.get("room")
     ids = [s.id for s in mine]
@@ -43,16 +44,16 @@ def show() -> None:
         f"{s.join_code}"
         for s in mine
     }
-    chosen = st.selectbox("Session", ids, index=default, format_func=labels.__getitem__)
+    chosen = st.selectbox(tr("Session"), ids, index=default, format_func=labels.__getitem__)
     try:
         current = sessions().owned(int(chosen), facilitator.id)
     except NotAllowed:
-        st.error("That session is not yours.")
+        st.error(tr("That session is not yours."))
         return
     lesson = room.lesson_of(current)
     course = course_result().course
     if lesson is None or course is None:
-        st.warning("The lesson of this session is no longer served.")
+        st.warning(tr("The lesson of this session is no longer served."))
         return
     responses = sessions().responses(current.id, facilitator.id)
     by_key = {a.key: a for a in askables(course, lesson)}
@@ -68,15 +69,15 @@ def show() -> None:
     thoughts = {s.key: s for s in shares(lesson)}
     shared = [r for r in responses if r.question_key in thoughts]
     if not summaries and not shared:
-        st.info("No answers in this session yet.")
+        st.info(tr("No answers in this session yet."))
         return
     table = pd.DataFrame(
         [
             {
-                "Question": s.label,
-                "Answers": s.responses,
-                "% right": None if s.share_correct is None else round(100 * s.share_correct),
-                "Answer counts": "; ".join(
+                tr("Question"): s.label,
+                tr("Answers"): s.responses,
+                tr("% right"): None if s.share_correct is None else round(100 * s.share_correct),
+                tr("Answer counts"): "; ".join(
                     f"{labels_of(s.key).get(k, k)}: {n}" for k, n in s.distribution.items()
                 ),
             }
@@ -86,26 +87,28 @@ def show() -> None:
     if summaries:
         st.dataframe(table, hide_index=True)
         _charts(summaries, labels_of)
-        st.header("Misconceptions that showed up")
-        for tag, count in misconception_rows(summaries) or [("none", 0)]:
+        st.header(tr("Misconceptions that showed up"))
+        for tag, count in misconception_rows(summaries) or [(tr("none"), 0)]:
             st.markdown(f"- {tag.replace('-', ' ')}: {count}")
     if shared:
-        st.header("Thoughts people shared")
+        st.header(tr("Thoughts people shared"))
         extra = course.manifest.risk_phrases
         for r in shared:
             with st.container(border=True):
                 st.text(answer_text(r.answer))  # as typed: plain text, never Markdown
                 if is_risky(answer_text(r.answer), extra):
-                    st.caption("Kept off the big screen: it may have meant someone was at risk.")
+                    st.caption(
+                        tr("Kept off the big screen: it may have meant someone was at risk.")
+                    )
                 elif r.is_approved:
-                    st.caption("Shown on the big screen")
+                    st.caption(tr("Shown on the big screen"))
     csv = to_csv(
         ["question", "answer", "correct", "answered_at"],
         [(r.question_key, answer_text(r.answer), r.is_correct, r.answered_at.isoformat())
          for r in responses],
     )  # fmt: skip
     st.download_button(
-        "Download answers (CSV)", csv, file_name=f"session-{current.join_code}.csv",
+        tr("Download answers (CSV)"), csv, file_name=f"session-{current.join_code}.csv",
         mime="text/csv", on_click="ignore",
     )  # fmt: skip
 
@@ -119,7 +122,9 @@ def _charts(summaries: list[QuestionSummary], labels_of: Callable[[str], dict[st
             st.plotly_chart(
                 tally_figure(labels, summary.distribution),
                 config=STATIC,
-                alt=f"Answers to {summary.label}: {shown}",
+                alt=tr("Answers to {question}: {answers}").format(
+                    question=summary.label, answers=shown
+                ),
                 key=f"chart-{summary.key}",
             )
 
