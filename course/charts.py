@@ -11,6 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from course.i18n import ntr, tr
 from course.model import TimelineStep
 
 # Each colour has at least 4.5:1 against BAR_TEXT (text drawn on a bar) and 3:1 against every
@@ -77,12 +78,14 @@ def lessons_figure(bars: Sequence[LessonBar]) -> go.Figure:
             )
             for bar in bars
         ],
-        axis_title="Steps done",
+        axis_title=tr("Steps done"),
     )
 
 
 def _bar_text(bar: LessonBar) -> str:
-    return "Complete" if bar.is_complete else f"{bar.steps_done} of {bar.steps_total} steps"
+    if bar.is_complete:
+        return tr("Complete")
+    return tr("{done} of {total} steps").format(done=bar.steps_done, total=bar.steps_total)
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,19 @@ def results_figure(points: Sequence[ResultPoint]) -> go.Figure:
         latest = max(tries, key=lambda p: p.finished_at)
         color = PALETTE[1] if latest.passed else PALETTE[0]
         bars.append(LabelledBar(title, latest.score_percent, _result_text(tries), color))
-    return labelled_bars(bars, axis_title="Latest score")
+    return labelled_bars(bars, axis_title=tr("Latest score"))
 
 
 def describe_results(points: Sequence[ResultPoint]) -> str:
     """Say in words what results_figure draws, every try included (a chart's alt text)."""
     return "; ".join(
-        f"{title}: {_result_text(tries)}; scores "
-        + ", ".join(f"{p.score_percent:.0f}%" for p in sorted(tries, key=lambda p: p.finished_at))
+        tr("{title}: {result}; scores {scores}").format(
+            title=title,
+            result=_result_text(tries),
+            scores=", ".join(
+                f"{p.score_percent:.0f}%" for p in sorted(tries, key=lambda p: p.finished_at)
+            ),
+        )
         for title, tries in _by_quiz(points).items()
     )
 
@@ -122,9 +130,13 @@ def _by_quiz(points: Sequence[ResultPoint]) -> dict[str, list[ResultPoint]]:
 
 def _result_text(tries: Sequence[ResultPoint]) -> str:
     latest = max(tries, key=lambda p: p.finished_at)
-    outcome = {True: ", passed", False: ", not passed yet", None: ""}[latest.passed]
-    count = "1 try" if len(tries) == 1 else f"{len(tries)} tries"
-    return f"{latest.score_percent:.0f}%{outcome} ({count})"
+    count = ntr("{n} try", "{n} tries", len(tries)).format(n=len(tries))
+    score = f"{latest.score_percent:.0f}%"
+    if latest.passed is None:
+        return f"{score} ({count})"
+    if latest.passed:
+        return tr("{score}, passed ({count})").format(score=score, count=count)
+    return tr("{score}, not passed yet ({count})").format(score=score, count=count)
 
 
 @dataclass(frozen=True)
@@ -252,7 +264,7 @@ def tally_figure(
         )
     )
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title="Answers", rangemode="tozero", dtick=1)
+    figure.update_xaxes(title=tr("Answers"), rangemode="tozero", dtick=1)
     scale = font_size / FONT["size"]
     figure = tidy(figure, height=round((140 + 56 * len(keys)) * scale))
     # Set on the axes and bars too: Streamlit's chart theme sets its own sizes there.

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from course.i18n import tr
 from course.model import (
     AnyQuestion,
     CheckStep,
@@ -49,14 +50,14 @@ def question_label(kind: str, question: AnyQuestion) -> str:
 def askables(course: Course, lesson: Lesson) -> list[Askable]:
     """List the questions a facilitator can open: inline checks, then the lesson's quiz."""
     found = [
-        Askable(f"step:{s.id}", question_label("Quick check", s.question), s.question)
+        Askable(f"step:{s.id}", question_label(tr("Quick check"), s.question), s.question)
         for s in lesson.steps
         if isinstance(s, CheckStep)
     ]
     quiz = course.quiz_for(lesson)
     if quiz is not None:
         found += [
-            Askable(f"quiz:{q.id}", question_label(f"Quiz {n}", q), q)
+            Askable(f"quiz:{q.id}", question_label(tr("Quiz {n}").format(n=n), q), q)
             for n, q in enumerate(quiz.questions, start=1)
         ]
     return found
@@ -108,10 +109,11 @@ def scene_vote(step: ScenarioStep, node_id: str) -> Askable:
     ]
     # Built without validation: a vote is a single choice with no right answer.
     question = SingleChoice.model_construct(
-        id=f"{step.id}-{node.id}", kind="single", prompt=f"{node.text}\n\n**What would you do?**",
+        id=f"{step.id}-{node.id}", kind="single",
+        prompt=node.text + "\n\n" + tr("**What would you do?**"),
         explanation="", hint=None, safety_critical=False, options=options,
     )  # fmt: skip
-    label = f"Scenario: {_cut(' '.join(plain_text(node.text).split()))}"
+    label = tr("Scenario: {text}").format(text=_cut(" ".join(plain_text(node.text).split())))
     return Askable(scene_key(step, node.id), label, question, is_vote=True)
 
 
@@ -147,7 +149,9 @@ class Share:
 def shares(lesson: Lesson) -> list[Share]:
     """List the lesson's discussion prompts that phones can answer in free text."""
     return [
-        Share(f"share:{s.id}", f"Share a thought: {s.title or s.id}", s.prompt)
+        Share(
+            f"share:{s.id}", tr("Share a thought: {title}").format(title=s.title or s.id), s.prompt
+        )
         for s in lesson.steps
         if isinstance(s, DiscussionStep)
     ]
@@ -161,9 +165,13 @@ def clean_share(text: str) -> str:
     """Tidy a shared thought (clean_text, on one line); refuse an empty or long one."""
     tidy = clean_text(text, one_line=True)
     if not tidy:
-        raise ValueError("Please write something first.")
+        raise ValueError(tr("Please write something first."))
     if len(tidy) > SHARE_CHARS:
-        raise ValueError(f"Please keep it to {SHARE_CHARS} characters (this has {len(tidy)}).")
+        raise ValueError(
+            tr("Please keep it to {limit} characters (this has {count}).").format(
+                limit=SHARE_CHARS, count=len(tidy)
+            )
+        )
     return tidy
 
 
@@ -186,9 +194,9 @@ def bucket_labels(question: AnyQuestion) -> dict[str, str]:
     if isinstance(question, SingleChoice | MultipleChoice):
         return {o.id: o.text for o in question.options}
     if isinstance(question, TrueFalse):
-        return {"true": "True", "false": "False"}
-    return {"correct": "In the right order" if question.kind == "ordering" else "All matched",
-            "incorrect": "Not yet"}  # fmt: skip
+        return {"true": tr("True"), "false": tr("False")}
+    right = tr("In the right order") if question.kind == "ordering" else tr("All matched")
+    return {"correct": right, "incorrect": tr("Not yet")}
 
 
 @dataclass(frozen=True)

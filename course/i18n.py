@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -35,7 +35,10 @@ LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
 # The keywords that mark a translatable string in the code (for extraction).
 KEYWORDS = {"tr": None, "N_": None, "ntr": (1, 2)}
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=ENGLISH)
+_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
+# Where to look when this context has set no language: the app registers its session's
+# choice here, for code that runs in a thread of its own (a Streamlit fragment's rerun).
+_fallback: Callable[[], str | None] | None = None
 
 
 def set_language(language: str) -> None:
@@ -43,8 +46,17 @@ def set_language(language: str) -> None:
     _language.set(language if language in LANGUAGES else ENGLISH)
 
 
+def set_fallback(find: Callable[[], str | None] | None) -> None:
+    """Name where the language comes from when this context has set none."""
+    global _fallback
+    _fallback = find
+
+
 def current() -> str:
-    return _language.get()
+    language = _language.get()
+    if language is None and _fallback is not None:
+        language = _fallback()
+    return language if language in LANGUAGES else ENGLISH
 
 
 @contextmanager

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from course.i18n import ntr
+
 # Words a cloud of thoughts would otherwise be made of ("the", "and", "I'm"...).
 STOP_WORDS = frozenset(
     """
@@ -70,7 +72,7 @@ def cloud_html(counts: list[tuple[str, int]], *, label: str) -> str:
     for word, count in middle_out:
         share = 0.0 if most == least else (count - least) / (most - least)
         size = SMALLEST + share * (LARGEST - SMALLEST)
-        times = "1 thought" if count == 1 else f"{count} thoughts"
+        times = ntr("{count} thought", "{count} thoughts", count).format(count=count)
         words.append(
             f'<li style="font-size:{size:.2f}rem">{html.escape(word)}'
             f'<span class="cloud-count"> ({times})</span></li>'

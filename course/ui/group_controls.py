@@ -10,12 +10,13 @@ import contextlib
 import streamlit as st
 
 from course.group import askables, find_share, is_scene_vote, scene_vote, shares
+from course.i18n import N_, tr
 from course.model import Lesson, ScenarioStep, Step
 from course.store.sessions import GroupSession, RoomClosed
 from course.ui import identity
 from course.ui.resources import course_result, sessions
 
-LOCK_HINT = "Everyone is in? Lock the room so no one else can join with the code."
+LOCK_HINT = N_("Everyone is in? Lock the room so no one else can join with the code.")
 TIMER_SECONDS = (15, 30, 60, 90, 120)
 
 
@@ -27,11 +28,11 @@ def door(room_id: int, owner_id: int) -> None:
         st.rerun()
     seated = sessions().participant_count(room_id)
     with st.container(border=True):
-        st.metric("People in the room", seated)
-        st.caption(f"{seated} of {current.seat_cap} seats taken")
+        st.metric(tr("People in the room"), seated)
+        st.caption(tr("{seated} of {cap} seats taken").format(seated=seated, cap=current.seat_cap))
         if current.status == "locked":
-            st.markdown("The room is locked: no one else can join. Everyone inside stays.")
-            if st.button("Unlock the room", icon=":material/lock_open:"):
+            st.markdown(tr("The room is locked: no one else can join. Everyone inside stays."))
+            if st.button(tr("Unlock the room"), icon=":material/lock_open:"):
                 _set_status(current, owner_id, "open")
         else:
             _lock(current, seated, owner_id)
@@ -41,12 +42,12 @@ def _lock(current: GroupSession, seated: int, owner_id: int) -> None:
     """Offer the lock: plain while people arrive, prominent once enough are in or seats run out."""
     is_full = seated >= current.seat_cap
     if is_full:
-        st.warning("The room is full: no one else can join until a seat is freed or added.")
+        st.warning(tr("The room is full: no one else can join until a seat is freed or added."))
     is_in = is_full or seated >= current.min_group_size
     if is_in:
-        st.markdown(LOCK_HINT)
+        st.markdown(tr(LOCK_HINT))
     if st.button(
-        "Lock the room",
+        tr("Lock the room"),
         type="primary" if is_in else "secondary",
         icon=":material/lock:",
         width="stretch" if is_in else "content",
@@ -72,12 +73,14 @@ def pace(current: GroupSession, lesson: Lesson, owner_id: int) -> Step:
     """
     index = min(current.step_index, len(lesson.steps) - 1)
     total = len(lesson.steps)
-    st.progress((index + 1) / total, text=f"Step {index + 1} of {total}")
+    st.progress(
+        (index + 1) / total, text=tr("Step {n} of {total}").format(n=index + 1, total=total)
+    )
     back, forward = st.columns(2)
-    if index > 0 and back.button("Back", icon=":material/arrow_back:", width="stretch"):
+    if index > 0 and back.button(tr("Back"), icon=":material/arrow_back:", width="stretch"):
         _move(current, lesson, index - 1, owner_id)
     if index + 1 < total and forward.button(
-        "Next", type="primary", icon=":material/arrow_forward:", width="stretch"
+        tr("Next"), type="primary", icon=":material/arrow_forward:", width="stretch"
     ):
         _move(current, lesson, index + 1, owner_id)
     _confirm_move(current, lesson, owner_id)
@@ -100,15 +103,15 @@ def _confirm_move(current: GroupSession, lesson: Lesson, owner_id: int) -> None:
         return
     to = pending[1]
     with st.container(border=True, key="confirm-move"):
-        st.warning("A question is still open on the big screen. Close it and move on?")
+        st.warning(tr("A question is still open on the big screen. Close it and move on?"))
         go, stay = st.columns(2)
-        if go.button("Close it and move on", type="primary", width="stretch"):
+        if go.button(tr("Close it and move on"), type="primary", width="stretch"):
             st.session_state.pop(PENDING_MOVE, None)
             now = identity.now()
             sessions().close_question(current.id, owner_id, now)
             sessions().move(current.id, owner_id, to, lesson.steps[to].id, now)
             st.rerun()
-        if stay.button("Stay on this step", width="stretch"):
+        if stay.button(tr("Stay on this step"), width="stretch"):
             st.session_state.pop(PENDING_MOVE, None)
             st.rerun()
 
@@ -133,15 +136,15 @@ def questions(
         options |= {s.key: s.label for s in shares(lesson)}
     if not options:
         return
-    st.subheader("Questions")
+    st.subheader(tr("Questions"))
     keys = list(options)
     # Start on the open question, so that a counselor back after a reload (or a restart) does
     # not reopen the first question by mistake.
     at = keys.index(current.open_question) if current.open_question in options else 0
-    chosen = st.selectbox("Question to ask", keys, index=at, format_func=options.__getitem__)
+    chosen = st.selectbox(tr("Question to ask"), keys, index=at, format_func=options.__getitem__)
     ask, reveal, close = (st.container(),) * 3 if narrow else st.columns(3)
     now = identity.now()
-    if ask.button("Open question", width="stretch") and chosen:
+    if ask.button(tr("Open question"), width="stretch") and chosen:
         sessions().open_question(current.id, owner_id, chosen, now)
         st.rerun()
     is_vote = is_scene_vote(current.open_question)  # run by scene(), below
@@ -150,10 +153,14 @@ def questions(
         if find_share(lesson, current.open_question or "") is None and not is_vote
         else None
     )
-    if poll and reveal.button("Reveal results", width="stretch"):
+    if poll and reveal.button(tr("Reveal results"), width="stretch"):
         sessions().reveal(current.id, owner_id, poll, now)
         st.rerun()
-    if current.open_question and not is_vote and close.button("Close question", width="stretch"):
+    if (
+        current.open_question
+        and not is_vote
+        and close.button(tr("Close question"), width="stretch")
+    ):
         sessions().close_question(current.id, owner_id, now)
         st.rerun()
     if poll:
@@ -172,28 +179,28 @@ def scene(
         return
     now = identity.now()
     with st.container(border=True, key="scene-controls"):
-        st.subheader("The story")
+        st.subheader(tr("The story"))
         if node.is_ending:
-            st.caption("The story ends here: talk it over with the room.")
+            st.caption(tr("The story ends here: talk it over with the room."))
         elif with_vote:
             vote = scene_vote(step, node.id)
             is_open = current.open_question == vote.key
             revealed = is_open and sessions().tally(current.id, vote.key).revealed
-            if not is_open and st.button("Let the room vote", type="primary"):
+            if not is_open and st.button(tr("Let the room vote"), type="primary"):
                 sessions().open_question(current.id, owner_id, vote.key, now)
                 st.rerun()
-            if is_open and not revealed and st.button("Reveal the votes", type="primary"):
+            if is_open and not revealed and st.button(tr("Reveal the votes"), type="primary"):
                 sessions().reveal(current.id, owner_id, vote.key, now)
                 st.rerun()
         if not node.is_ending:
-            st.markdown("Go on with the story down the choice the room will talk about:")
+            st.markdown(tr("Go on with the story down the choice the room will talk about:"))
             for n, choice in enumerate(node.choices):
                 label = f"{chr(ord('A') + n)}. {choice.text}"
                 if st.button(label, key=f"follow-{step.id}-{node.id}-{n}", width="stretch"):
                     sessions().go_to_scene(current.id, owner_id, choice.next, now)
                     st.rerun()
         if node.id != step.start and st.button(
-            "Back to the start of the story", icon=":material/replay:"
+            tr("Back to the start of the story"), icon=":material/replay:"
         ):
             sessions().go_to_scene(current.id, owner_id, None, now)
             st.rerun()
@@ -203,8 +210,11 @@ def _timer(current: GroupSession, owner_id: int) -> None:
     """Offer a countdown for the open question; the projector shows the time left."""
     length, start = st.columns([2, 1], vertical_alignment="bottom")
     seconds = length.selectbox(
-        "Time to answer", TIMER_SECONDS, index=1, format_func=lambda n: f"{n} seconds"
+        tr("Time to answer"),
+        TIMER_SECONDS,
+        index=1,
+        format_func=lambda n: tr("{n} seconds").format(n=n),
     )
-    if start.button("Start the timer", icon=":material/timer:", width="stretch") and seconds:
+    if start.button(tr("Start the timer"), icon=":material/timer:", width="stretch") and seconds:
         sessions().start_countdown(current.id, owner_id, int(seconds), identity.now())
         st.rerun()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from course.charts import tally_figure
 from course.group import Askable, bucket_labels
+from course.i18n import ntr, tr
 from course.model import (
     PRACTICE_FIELDS,
     AnyQuestion,
@@ -67,7 +68,11 @@ def draw_step(
     if isinstance(step, CardsStep):
         for card in step.cards:
             with st.container(border=True):
-                reading.md(f"**Myth:** {card.myth}\n\n**Fact:** {card.fact}")
+                reading.md(
+                    tr("**Myth:** {myth}\n\n**Fact:** {fact}").format(
+                        myth=card.myth, fact=card.fact
+                    )
+                )
     elif isinstance(step, CheckStep):
         reading.md(step.question.prompt)
     elif isinstance(step, ReflectionStep | DiscussionStep):
@@ -88,33 +93,41 @@ def _draw_practice(
             return
         reading.md(node.text)
         if node.is_ending:
-            reading.md(f"**What to take from this:** {node.debrief}", st.success)
+            reading.md(
+                tr("**What to take from this:** {debrief}").format(debrief=node.debrief), st.success
+            )
         else:
             lines = (f"- **{chr(ord('A') + n)}.** {c.text}" for n, c in enumerate(node.choices))
-            reading.md("**What would you do?**\n\n" + "\n".join(lines))
+            reading.md(tr("**What would you do?**") + "\n\n" + "\n".join(lines))
     elif isinstance(step, PracticeStep):
         if step.body:
             reading.md(step.body)
         fields = [(label, step.example[name]) for name, label, _ in PRACTICE_FIELDS[step.exercise]
                   if name in step.example]  # fmt: skip
-        example = (f"- **{label}** {text}" for label, text in fields)
-        reading.md("**A worked example**\n\n" + "\n".join(example))
+        example = (f"- **{tr(label)}** {text}" for label, text in fields)
+        reading.md(tr("**A worked example**") + "\n\n" + "\n".join(example))
     elif isinstance(step, CommitmentStep):
         reading.md(step.prompt)
         reading.md("\n".join(f"- {option}" for option in step.options))
     else:
         if step.body:
             reading.md(step.body)
-        reading.caption("Each person can do this quick round on their own phone, in the lesson.")
+        reading.caption(
+            tr("Each person can do this quick round on their own phone, in the lesson.")
+        )
 
 
 def draw_tally(askable: Askable, tally: Tally, min_group_size: int, *, large: bool = False) -> None:
     """Show the answers as a bar chart (large: for a projector), or say why they are hidden."""
     if tally.counts is None:
-        st.info(
-            f"{tally.responses} answer(s) so far. Results show once at least "
-            f"{min_group_size} people have answered, so no one can be singled out."
+        said = ntr(
+            "{count} answer(s) so far. Results show once at least {least} people have answered, "
+            "so no one can be singled out.",
+            "{count} answer(s) so far. Results show once at least {least} people have answered, "
+            "so no one can be singled out.",
+            tally.responses,
         )
+        st.info(said.format(count=tally.responses, least=min_group_size))
         return
     labels = bucket_labels(askable.question)
     described = "; ".join(f"{labels.get(k, k)}: {n}" for k, n in tally.counts.items())
@@ -122,9 +135,13 @@ def draw_tally(askable: Askable, tally: Tally, min_group_size: int, *, large: bo
     st.plotly_chart(
         tally_figure(wrapped, tally.counts, font_size=26 if large else 15),
         config=STATIC,
-        alt=f"Answers to the question: {described}",
+        alt=tr("Answers to the question: {described}").format(described=described),
     )
-    st.caption(f"{tally.responses} answer(s).")
+    st.caption(
+        ntr("{count} answer(s).", "{count} answer(s).", tally.responses).format(
+            count=tally.responses
+        )
+    )
 
 
 def choice_lines(question: AnyQuestion, seed: int) -> list[str]:
@@ -136,7 +153,7 @@ def choice_lines(question: AnyQuestion, seed: int) -> list[str]:
     if isinstance(question, SingleChoice | MultipleChoice):
         texts = [o.text for o in question.options]
     elif isinstance(question, TrueFalse):
-        texts = ["True", "False"]
+        texts = [tr("True"), tr("False")]
     elif isinstance(question, Ordering):
         found = {i.id: i.text for i in question.items}
         texts = [found[i] for i in presentation_order(list(found), seed)]

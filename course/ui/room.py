@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import segno
 import streamlit as st
 
+from course.i18n import tr
 from course.model import Lesson
 from course.store.sessions import GroupSession
 from course.ui.resources import course_result, limits
@@ -54,15 +55,21 @@ def show_join(room: GroupSession, *, large: bool, compact: bool = False) -> None
     Compact: only the code and a small QR code, for a corner of a screen once the lesson runs.
     """
     if room.status != "open":
-        st.caption("The room is locked: no one new can join.")
+        st.caption(tr("The room is locked: no one new can join."))
         return
     link = join_link(room)
     code = " ".join(room.join_code[i : i + 3] for i in range(0, len(room.join_code), 3))
     if compact:
-        st.markdown(f"**Join:** {code}")
-        st.image(qr_png(link), width=140, alt=f"QR code for {link}")
+        st.markdown(tr("**Join:** {code}").format(code=code))
+        st.image(qr_png(link), width=140, alt=tr("QR code for {link}").format(link=link))
         return
-    (st.title if large else st.subheader)(f"Join code: {code}")
+    (st.title if large else st.subheader)(tr("Join code: {code}").format(code=code))
     # The QR code right under the code: on a laptop both stay above the fold.
-    st.image(qr_png(link), width=330 if large else 180, alt=f"QR code for {link}")
-    st.markdown(f"Scan the code with your phone's camera, or go to **{base_url()}/join**.")
+    st.image(
+        qr_png(link), width=330 if large else 180, alt=tr("QR code for {link}").format(link=link)
+    )
+    st.markdown(
+        tr("Scan the code with your phone's camera, or go to **{address}**.").format(
+            address=f"{base_url()}/join"
+        )
+    )

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from course import i18n
 from course.group import Askable, Share, buckets, find_askable, find_share
 from course.helplinks import help_list_html
+from course.i18n import LANGUAGES, N_, language_name, ntr, tr
 from course.model import Course, Lesson, ScenarioStep
 from course.risk import is_risky
 from course.store.joincodes import participant_label
@@ -29,19 +31,21 @@ ROOM = "group_session_id"
 MAX_PLANNED_SHOWN = 12
 # Answers before counts show, unless the counselor sets another number when starting.
 MIN_ANSWERS = 3
-SEATS_HELP = (
+SEATS_HELP = N_(
     "The most people who can join. A stranger who gets hold of the code can't take more "
     "seats than this. You can change it during the session."
 )
-LIVE_SEATS_HELP = (
+LIVE_SEATS_HELP = N_(
     "The most people who can join. Fewer seats than people inside keeps everyone in and only "
     "stops new people from joining."
 )
+# A room's status (stored in English) as the console shows it.
+STATUSES = {"open": N_("open"), "locked": N_("locked"), "closed": N_("closed")}
 
 
 def show() -> None:
     facilitator = staff.needs_facilitator()
-    st.title("Group console")
+    st.title(tr("Group console"))
     room_id = st.session_state.get(ROOM)
     if room_id is None:
         _start(facilitator)
@@ -49,26 +53,27 @@ def show() -> None:
     current = sessions().owned(room_id, facilitator.id)
     lesson = room.lesson_of(current)
     if current.status == "closed" or lesson is None:
-        st.info("This session has ended.")
+        st.info(tr("This session has ended."))
         _leave_button()
         return
     try:
         _controls(current, lesson, facilitator)
     except RoomClosed:  # ended from another tab or device meanwhile
-        st.info("This session has ended.")
+        st.info(tr("This session has ended."))
         _leave_button()
 
 
 def _start(facilitator: staff.Facilitator) -> None:
     course = course_result().course
     if course is None or not course.lessons:
-        st.error("No lessons can be served right now.")
+        st.error(tr("No lessons can be served right now."))
         return
     live = [s for s in sessions().sessions_of(facilitator.id) if s.status != "closed"]
     for s in live:
         lesson = course.lessons.get(s.lesson_id)
         title = lesson.title if lesson else s.lesson_id
-        if st.button(f"Return to {title} (code {s.join_code})", key=f"resume-{s.id}"):
+        label = tr("Return to {title} (code {code})").format(title=title, code=s.join_code)
+        if st.button(label, key=f"resume-{s.id}"):
             st.session_state[ROOM] = s.id
             st.rerun()
     _planned(course, facilitator)
@@ -81,40 +86,52 @@ def _planned(course: Course, facilitator: staff.Facilitator) -> None:
                if p.lesson_id in course.lessons]  # fmt: skip
     if not to_hold:
         return
-    st.subheader("Planned for your cohorts")
+    st.subheader(tr("Planned for your cohorts"))
     today = identity.today()
     for name, planned in to_hold[:MAX_PLANNED_SHOWN]:
         lesson = course.lessons[planned.lesson_id]
-        when = "today" if planned.planned_on == today else f"{planned.planned_on:%a %d %b %Y}"
+        when = tr("today") if planned.planned_on == today else f"{planned.planned_on:%a %d %b %Y}"
         with st.container(border=True, key=f"planned-{planned.id}"):
             left, right = st.columns([3, 1], vertical_alignment="center")
             left.text(f"{name} · {when}")  # the cohort's name is typed: plain text
             left.markdown(f"**{safe_markdown(lesson.title)}**")
-            if right.button("Start", key=f"start-planned-{planned.id}", type="primary"):
+            if right.button(tr("Start"), key=f"start-planned-{planned.id}", type="primary"):
                 _begin(lesson, facilitator, MIN_ANSWERS, DEFAULT_SEAT_CAP, planned_id=planned.id)
 
 
 def _start_form(course: Course, facilitator: staff.Facilitator) -> None:
     mine = {c.id: c.name for c in cohorts().of(facilitator.id)}
     with st.form("start_session"):
-        st.subheader("Start a session")
+        st.subheader(tr("Start a session"))
         titles = {lid: lesson.title for lid, lesson in course.lessons.items()}
-        lesson_id = st.selectbox("Lesson", list(titles), format_func=titles.__getitem__)
-        size = st.number_input("Show answers once this many have answered", 2, 40, MIN_ANSWERS)
-        seats = st.number_input("Seats", MIN_SEATS, MAX_SEATS, DEFAULT_SEAT_CAP, help=SEATS_HELP)
+        lesson_id = st.selectbox(tr("Lesson"), list(titles), format_func=titles.__getitem__)
+        size = st.number_input(tr("Show answers once this many have answered"), 2, 40, MIN_ANSWERS)
+        seats = st.number_input(
+            tr("Seats"), MIN_SEATS, MAX_SEATS, DEFAULT_SEAT_CAP, help=tr(SEATS_HELP)
+        )
+        languages = list(LANGUAGES)
+        language = st.selectbox(
+            tr("Language of the projector"),
+            languages,
+            index=languages.index(i18n.current()),
+            format_func=language_name,
+            help=tr("Each phone shows the language its owner chose; answers count together."),
+        )
         cohort_id = None
         if mine:
             options = [None, *mine]
             cohort_id = st.selectbox(
-                "Add it to a cohort's series (optional)",
+                tr("Add it to a cohort's series (optional)"),
                 options,
-                format_func=lambda c: "No cohort" if c is None else mine[c],
-                help="The session counts in the cohort's lesson series on the dashboard, "
-                "dated today.",
+                format_func=lambda c: tr("No cohort") if c is None else mine[c],
+                help=tr(
+                    "The session counts in the cohort's lesson series on the dashboard, "
+                    "dated today."
+                ),
             )
-        if st.form_submit_button("Start", type="primary") and lesson_id:
+        if st.form_submit_button(tr("Start"), type="primary") and lesson_id:
             _begin(course.lessons[lesson_id], facilitator, int(size), int(seats),
-                   cohort_id=cohort_id)  # fmt: skip
+                   cohort_id=cohort_id, language=language)  # fmt: skip
 
 
 def _begin(
@@ -125,15 +142,19 @@ def _begin(
     *,
     planned_id: int | None = None,
     cohort_id: int | None = None,
+    language: str | None = None,
 ) -> None:
     """Start the session; tie it to the planned session it runs, or to a cohort's series."""
     first, now = lesson.steps[0].id, identity.now()
     try:
         started = sessions().start(
-            facilitator.id, lesson.id, "group", first, now, min_group_size=size, seat_cap=seats
-        )
+            facilitator.id, lesson.id, "group", first, now, min_group_size=size, seat_cap=seats,
+            language=language or i18n.current(),
+        )  # fmt: skip
     except ValueError:  # within the form's bounds, only fewer seats than answers to show
-        st.error(f"Give the room at least {size} seats, so that answers can show.")
+        st.error(
+            tr("Give the room at least {size} seats, so that answers can show.").format(size=size)
+        )
         return
     try:
         if planned_id is not None:
@@ -142,7 +163,7 @@ def _begin(
             series().plan(cohort_id, facilitator.id, lesson.id, identity.today(), now,
                           group_session_id=started.id)  # fmt: skip
     except NotAllowed:  # held from another tab meanwhile: the session runs, outside the series
-        st.session_state["series_problem"] = (
+        st.session_state["series_problem"] = tr(
             "This planned session was started already, so this one is not in the series."
         )
     st.session_state[ROOM] = started.id
@@ -150,27 +171,33 @@ def _begin(
 
 
 def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilitator) -> None:
-    st.caption(f"{lesson.title} · join code {current.join_code} · {current.status}")
+    status = tr(STATUSES.get(current.status, current.status))
+    st.caption(
+        tr("{lesson} · join code {code} · {status}").format(
+            lesson=lesson.title, code=current.join_code, status=status
+        )
+    )
     if problem := st.session_state.pop("series_problem", None):
         st.warning(problem)
     with st.container(horizontal=True):
-        st.link_button("Open the projector view", f"/projector?room={current.join_code}")
+        st.link_button(tr("Open the projector view"), f"/projector?room={current.join_code}")
         if current.status == "open":
             large = not current.join_large
-            label = "Show the join code large" if large else "Make the join code small"
+            label = tr("Show the join code large") if large else tr("Make the join code small")
             if st.button(label, icon=":material/qr_code_2:"):
                 sessions().show_join_large(current.id, facilitator.id, large, identity.now())
                 st.rerun()
+    _projector_language(current, facilitator)
     group_controls.door(current.id, facilitator.id)
     step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):
         # Read on this laptop, the one that runs the projector: only when the counselor taps.
-        with listen.read_aloud(f"room-{current.id}-{step.id}", "this step",
-                               button="Read this step aloud") as reading:  # fmt: skip
+        with listen.read_aloud(f"room-{current.id}-{step.id}", tr("this step"),
+                               button=tr("Read this step aloud")) as reading:  # fmt: skip
             draw_step(step, current.scene_node, reading)
     notes = getattr(step, "facilitator_notes", None)
     if notes:
-        with st.expander("Facilitator notes (only you see these)", expanded=True):
+        with st.expander(tr("Facilitator notes (only you see these)"), expanded=True):
             st.markdown(safe_markdown(notes))
     if isinstance(step, ScenarioStep):
         group_controls.scene(current, step, facilitator.id)
@@ -180,6 +207,21 @@ def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilita
     _room(current, facilitator)
 
 
+def _projector_language(current: GroupSession, facilitator: staff.Facilitator) -> None:
+    """The language the projector shows; each phone keeps its own."""
+    languages = list(LANGUAGES)
+    picked = st.selectbox(
+        tr("Language of the projector"),
+        languages,
+        index=languages.index(current.language) if current.language in languages else 0,
+        format_func=language_name,
+        key=f"projector-language-{current.id}",
+    )
+    if picked != current.language:
+        sessions().set_language(current.id, facilitator.id, picked)
+        st.rerun()
+
+
 @st.fragment(run_every=3.0)
 def _people(room_id: int, facilitator_id: int) -> None:
     """List who is in the room, live, each with a way to remove them."""
@@ -187,7 +229,7 @@ def _people(room_id: int, facilitator_id: int) -> None:
     for n, person in enumerate(people, start=1):
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.text(participant_label(person.display_name, n))  # plain text, never Markdown
-        if right.button("Remove", key=f"remove-{person.id}"):
+        if right.button(tr("Remove"), key=f"remove-{person.id}"):
             sessions().remove_participant(room_id, facilitator_id, person.id, identity.now())
             st.rerun(scope="fragment")
 
@@ -202,7 +244,7 @@ def _live(room_id: int, facilitator_id: int) -> None:
         askable = find_askable(course, lesson, current.open_question)
         if askable is not None:
             tally = sessions().tally(room_id, askable.key, keys=_bucketer(askable))
-            st.markdown(f"**Open question:** {askable.label}")
+            st.markdown(tr("**Open question:** {label}").format(label=askable.label))
             draw_tally(askable, tally, current.min_group_size)
         share = find_share(lesson, current.open_question)
         if share is not None:
@@ -221,7 +263,12 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
     course = course_result().course
     extra = course.manifest.risk_phrases if course else []
     risky = {n for n, r in enumerate(found) if is_risky(str(r.answer), extra)}
-    st.markdown(f"**Open for thoughts:** {share.label} · {len(found)} shared")
+    shared = ntr(
+        "**Open for thoughts:** {label} · {count} shared",
+        "**Open for thoughts:** {label} · {count} shared",
+        len(found),
+    )
+    st.markdown(shared.format(label=share.label, count=len(found)))
     _thoughts_view(room_id, facilitator_id)
     if risky:
         _risk_alert(len(risky), course.manifest.crisis_policy if course else None)
@@ -229,20 +276,20 @@ def _thoughts(room_id: int, facilitator_id: int, share: Share) -> None:
         with st.container(border=True):
             st.text(str(thought.answer))  # as typed: plain text, never Markdown
             if index in risky:
-                st.caption("Kept off the big screen: it may mean someone is at risk.")
+                st.caption(tr("Kept off the big screen: it may mean someone is at risk."))
             else:
                 _approval(room_id, facilitator_id, share, index, thought)
 
 
-VIEWS = {"list": "One by one", "cloud": "Word cloud"}
+VIEWS = {"list": N_("One by one"), "cloud": N_("Word cloud")}
 
 
 def _thoughts_view(room_id: int, facilitator_id: int) -> None:
     """Let the counselor show the approved thoughts one by one or as a word cloud."""
     current = sessions().owned(room_id, facilitator_id).thoughts_view
     chosen = st.segmented_control(
-        "The big screen shows approved thoughts", list(VIEWS), default=current,
-        format_func=VIEWS.__getitem__, key=f"thoughts-view-{room_id}",
+        tr("The big screen shows approved thoughts"), list(VIEWS), default=current,
+        format_func=lambda view: tr(VIEWS[view]), key=f"thoughts-view-{room_id}",
     )  # fmt: skip
     if chosen and chosen != current:
         sessions().show_thoughts_as(room_id, facilitator_id, str(chosen), identity.now())
@@ -250,11 +297,16 @@ def _thoughts_view(room_id: int, facilitator_id: int) -> None:
 
 def _risk_alert(count: int, policy: str | None) -> None:
     """Tell the counselor, and only the counselor, what to do now."""
-    said = "A shared thought suggests" if count == 1 else f"{count} shared thoughts suggest"
+    said = ntr(
+        "**A shared thought suggests that someone in the room may be at risk.** It is kept off "
+        "the big screen, and no one knows who wrote it.",
+        "**{count} shared thoughts suggest that someone in the room may be at risk.** It is kept "
+        "off the big screen, and no one knows who wrote it.",
+        count,
+    ).format(count=count)
     with st.container(border=True, key="risk-alert"):
         st.error(
-            f"**{said} that someone in the room may be at risk.** It is kept off the big "
-            "screen, and no one knows who wrote it.",
+            said,
             icon=":material/emergency:",
         )
         if policy:
@@ -269,17 +321,17 @@ def _approval(
     now = identity.now()
     try:
         if thought.is_approved:
-            st.caption("On the big screen")
-            if st.button("Hide from the big screen", key=f"hide-{share.key}-{index}"):
+            st.caption(tr("On the big screen"))
+            if st.button(tr("Hide from the big screen"), key=f"hide-{share.key}-{index}"):
                 sessions().hide(room_id, facilitator_id, share.key, index, expected=thought.answer)
                 st.rerun(scope="fragment")
-        elif st.button("Show on the big screen", key=f"approve-{share.key}-{index}"):
+        elif st.button(tr("Show on the big screen"), key=f"approve-{share.key}-{index}"):
             sessions().approve(
                 room_id, facilitator_id, share.key, index, now, expected=thought.answer
             )
             st.rerun(scope="fragment")
     except NotAllowed:
-        st.warning("The list changed meanwhile. Please look again.")
+        st.warning(tr("The list changed meanwhile. Please look again."))
 
 
 def _bucketer(askable: Askable) -> Callable[[object], list[str]]:
@@ -287,16 +339,16 @@ def _bucketer(askable: Askable) -> Callable[[object], list[str]]:
 
 
 def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
-    st.subheader("The room")
+    st.subheader(tr("The room"))
     now = identity.now()
     _seats(current, facilitator)
     _people(current.id, facilitator.id)
-    with st.expander("End the session"):
-        st.markdown("Ending closes the room. The anonymous answers stay for the summary.")
-        if st.button("End session", type="primary"):
+    with st.expander(tr("End the session")):
+        st.markdown(tr("Ending closes the room. The anonymous answers stay for the summary."))
+        if st.button(tr("End session"), type="primary"):
             sessions().set_status(current.id, facilitator.id, "closed", now)
             st.rerun()
-    if st.button("Summary of this session"):
+    if st.button(tr("Summary of this session")):
         nav.go("summary", room=str(current.id))
 
 
@@ -304,20 +356,24 @@ def _seats(current: GroupSession, facilitator: staff.Facilitator) -> None:
     """Change the room's seats; a lower number keeps everyone inside and only stops new people."""
     with st.form("seats", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
         seats = st.number_input(
-            "Seats", MIN_SEATS, MAX_SEATS, current.seat_cap, help=LIVE_SEATS_HELP, width=160
+            tr("Seats"), MIN_SEATS, MAX_SEATS, current.seat_cap, help=tr(LIVE_SEATS_HELP), width=160
         )
-        if not st.form_submit_button("Change seats"):
+        if not st.form_submit_button(tr("Change seats")):
             return
     try:
         sessions().set_seat_cap(current.id, facilitator.id, int(seats), identity.now())
     except ValueError:  # within the bounds, only fewer seats than answers to show
-        st.error(f"The room needs at least {current.min_group_size} seats, so answers can show.")
+        st.error(
+            tr("The room needs at least {count} seats, so answers can show.").format(
+                count=current.min_group_size
+            )
+        )
         return
     st.rerun()
 
 
 def _leave_button() -> None:
-    if st.button("Back to the console start"):
+    if st.button(tr("Back to the console start")):
         st.session_state.pop(ROOM, None)
         st.rerun()
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from course.group import SHARE_CHARS, Askable, Share, buckets, clean_share, find_askable, find_share
 from course.helplinks import links_html, one_tap_links
+from course.i18n import tr
 from course.model import AnyQuestion, MultipleChoice, SingleChoice
 from course.risk import is_risky
 from course.scoring import grade_answer
@@ -37,7 +38,7 @@ def show() -> None:
         _join_form()
         return
     _follow(token)
-    if st.button("Leave the session"):
+    if st.button(tr("Leave the session")):
         st.session_state.pop(TOKEN, None)
         st.session_state.pop(REMEMBERED, None)
         st.session_state[LEFT] = True
@@ -60,12 +61,12 @@ def _seat_from_cookie() -> str | None:
 
 
 def _join_form() -> None:
-    st.title("Join a group session")
-    st.markdown("Type the code on the big screen. You don't need to give your name.")
+    st.title(tr("Join a group session"))
+    st.markdown(tr("Type the code on the big screen. You don't need to give your name."))
     with st.form("join"):
-        code = st.text_input("Join code", value=st.query_params.get("room", ""), max_chars=12)
-        name = st.text_input("Display name (optional, no real name needed)", max_chars=40)
-        if st.form_submit_button("Join", type="primary"):
+        code = st.text_input(tr("Join code"), value=st.query_params.get("room", ""), max_chars=12)
+        name = st.text_input(tr("Display name (optional, no real name needed)"), max_chars=40)
+        if st.form_submit_button(tr("Join"), type="primary"):
             problem = _join(code or "", name or None)
             if problem:
                 st.error(problem)
@@ -90,20 +91,24 @@ def _join(code: str, name: str | None) -> str | None:
     seat_ticket = take(ROOM_JOINS, who)
     if isinstance(seat_ticket, Refused):
         _give_back(code_ticket)
-        return "Many phones joined from this network lately. " + identity.wait_words(seat_ticket)
+        return (
+            tr("Many phones joined from this network lately.")
+            + " "
+            + identity.wait_words(seat_ticket)
+        )
     try:
         _, token = sessions().join(code, name, identity.now())
     except RoomNotFound:
         _give_back(seat_ticket)  # the wrong code keeps its count
-        return "We could not find that code. Check the code on the big screen."
+        return tr("We could not find that code. Check the code on the big screen.")
     except (RoomLocked, RoomFull, RoomClosed, ValueError) as refused:
         _give_back(seat_ticket, code_ticket)
         if isinstance(refused, RoomLocked):
-            return "This room is locked. Ask the counselor to let you in."
+            return tr("This room is locked. Ask the counselor to let you in.")
         if isinstance(refused, RoomFull):
-            return "This room is full. Ask the counselor to make room for you."
+            return tr("This room is full. Ask the counselor to make room for you.")
         if isinstance(refused, RoomClosed):
-            return "This session has ended."
+            return tr("This session has ended.")
         return str(refused)  # the display name: checked before the code, so no guess was made
     _give_back(code_ticket)
     st.session_state[TOKEN] = token
@@ -131,17 +136,18 @@ def _follow(token: str) -> None:
     seat = sessions().seat(token, identity.now())
     course = course_result().course
     if seat is None or course is None:
-        st.info("You are no longer in this session. You can join again with the code.")
+        st.info(tr("You are no longer in this session. You can join again with the code."))
         st.session_state.pop(TOKEN, None)
         return
     current, participant = seat
     lesson = course.lessons.get(current.lesson_id)
     if current.status == "closed" or lesson is None:
-        st.title("This session has ended. Thank you for taking part.")
+        st.title(tr("This session has ended. Thank you for taking part."))
         return
     st.caption(lesson.title)
     if participant.display_name:
-        st.text(f"You joined as “{participant.display_name}”.")  # plain text, never Markdown
+        # Plain text, never Markdown.
+        st.text(tr("You joined as “{name}”.").format(name=participant.display_name))
     askable = find_askable(course, lesson, current.open_question or "")
     share = find_share(lesson, current.open_question or "")
     # While a question is open the phone is for answering: the question alone, its prompt
@@ -157,17 +163,19 @@ def _follow(token: str) -> None:
 
 def _share(token: str, room_id: int, share: Share) -> None:
     """Take one short, anonymous thought; the counselor picks which ones the big screen shows."""
-    st.header("Share a thought")
+    st.header(tr("Share a thought"))
     st.markdown(safe_markdown(share.prompt))
     mine = st.session_state.setdefault("answers", {})
     slot = f"{room_id}:{share.key}"
     if slot not in mine:
         with st.form(f"share-{slot}"):
             text = st.text_area(
-                "Your thought (no names, please)", max_chars=SHARE_CHARS, key=f"text-{slot}"
+                tr("Your thought (no names, please)"), max_chars=SHARE_CHARS, key=f"text-{slot}"
             )
-            st.caption("No one sees who wrote it. The counselor chooses what the big screen shows.")
-            sent = st.form_submit_button("Send my thought", type="primary")
+            st.caption(
+                tr("No one sees who wrote it. The counselor chooses what the big screen shows.")
+            )
+            sent = st.form_submit_button(tr("Send my thought"), type="primary")
         if not sent:
             return
         try:
@@ -177,13 +185,13 @@ def _share(token: str, room_id: int, share: Share) -> None:
             st.error(str(problem))
             return
         except NotAllowed:
-            st.warning("Sharing has closed for this prompt.")
+            st.warning(tr("Sharing has closed for this prompt."))
             return
         mine[slot] = {"answer": tidy, "counted": counted}
     if mine[slot]["counted"]:
-        st.success("Thank you. Your thought is in.")
+        st.success(tr("Thank you. Your thought is in."))
     else:
-        st.info("You had already shared a thought here, so your first one is kept.")
+        st.info(tr("You had already shared a thought here, so your first one is kept."))
     course = course_result().course
     if is_risky(mine[slot]["answer"], course.manifest.risk_phrases if course else []):
         _reach_out()
@@ -193,9 +201,11 @@ def _reach_out() -> None:
     """Answer a thought that suggests risk, on this phone only: help is there right now."""
     with st.container(border=True, key="reach-out"):
         st.warning(
-            "**What you wrote matters.** If you are thinking about hurting yourself or might "
-            "overdose, you do not have to wait or be alone with it. Call or text 988 now, or "
-            "call 911 if you are in danger. You can also tell the counselor.",
+            tr(
+                "**What you wrote matters.** If you are thinking about hurting yourself or might "
+                "overdose, you do not have to wait or be alone with it. Call or text 988 now, or "
+                "call 911 if you are in danger. You can also tell the counselor."
+            ),
             icon=":material/favorite:",
         )
         resources = frame.crisis_resources()
@@ -203,7 +213,7 @@ def _reach_out() -> None:
 
 
 def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -> None:
-    st.header("Your turn")
+    st.header(tr("Your turn"))
     mine = st.session_state.setdefault("answers", {})
     slot = f"{room_id}:{askable.key}"
     # After a reload (or a server restart) the answer is found again, not asked for again.
@@ -223,25 +233,30 @@ def _question(token: str, room_id: int, askable: Askable, min_group_size: int) -
             try:
                 counted = sessions().answer(token, askable.key, answer, is_right, identity.now())
             except NotAllowed:
-                st.warning("That question has closed.")
+                st.warning(tr("That question has closed."))
                 return
             # Not counted: this seat had answered before (say, before a reload); the first stands.
             mine[slot] = {"answer": answer, "counted": counted}
 
         ask(askable.question, key=f"room-{room_id}-{askable.key}", seed_key=token[:8],
             latest=None, on_answer=send,
-            submit_label="Send my vote" if askable.is_vote else "Send my answer",
+            submit_label=tr("Send my vote") if askable.is_vote else tr("Send my answer"),
             lettered=True, listenable=False)  # fmt: skip
         if slot not in mine:
             return  # no rerun after sending: the lines below show the answer is in
     answered = mine[slot]
     if answered["counted"]:
-        what = "vote" if askable.is_vote else "answer"
-        st.success(f"Your {what} is in. Results show when the counselor reveals them.")
+        st.success(
+            tr("Your vote is in. Results show when the counselor reveals them.")
+            if askable.is_vote
+            else tr("Your answer is in. Results show when the counselor reveals them.")
+        )
     else:
         st.info(
-            "You had already answered this question, so your first answer is the one that "
-            "counts. Results show when the counselor reveals them."
+            tr(
+                "You had already answered this question, so your first answer is the one that "
+                "counts. Results show when the counselor reveals them."
+            )
         )
     tally = sessions().tally(room_id, askable.key, keys=lambda a: buckets(askable.question, a))
     if tally.revealed:
@@ -267,10 +282,12 @@ def _you_chose(question: AnyQuestion, answer: object, is_right: bool | None = No
         return None
     letters = letters_of(question)
     chosen = [answer] if isinstance(answer, str) else answer if isinstance(answer, list) else []
-    named = ", ".join(letters[c] for c in letters if c in chosen) or "nothing"
+    named = ", ".join(letters[c] for c in letters if c in chosen) or tr("nothing")
     if is_right is None:
-        return f"**You chose {named}.**"
-    return f"**You chose {named}: {'right' if is_right else 'not right'}.**"
+        return tr("**You chose {named}.**").format(named=named)
+    if is_right:
+        return tr("**You chose {named}: right.**").format(named=named)
+    return tr("**You chose {named}: not right.**").format(named=named)
 
 
 show()

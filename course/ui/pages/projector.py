@@ -7,7 +7,9 @@ from datetime import datetime
 
 import streamlit as st
 
+from course import i18n
 from course.group import Askable, Share, buckets, find_askable, find_share
+from course.i18n import tr
 from course.risk import is_risky
 from course.scoring import seed_for
 from course.store.sessions import normalize_join_code
@@ -25,8 +27,8 @@ def show() -> None:
     st.html(LARGE_TYPE + PROJECTOR_CHROME)  # safe: fixed style sheets of ours, no content
     code = normalize_join_code(st.query_params.get("room", ""))
     if code is None:
-        st.title("Projector")
-        st.info("Open this page from the facilitator console.")
+        st.title(tr("Projector"))
+        st.info(tr("Open this page from the facilitator console."))
         return
     _screen(code)
 
@@ -35,10 +37,12 @@ def show() -> None:
 def _screen(code: str) -> None:
     """Redraw what the room sees twice a second (one projector: ~2% of a core)."""
     current = sessions().find_by_code(code, identity.now())
+    if current is not None:
+        i18n.set_language(current.language)  # the room's language, whatever this browser's
     lesson = room.lesson_of(current) if current else None
     course = course_result().course
     if current is None or lesson is None or course is None:
-        st.title("This session has ended. Thank you for taking part.")
+        st.title(tr("This session has ended. Thank you for taking part."))
         return
     step = lesson.steps[min(current.step_index, len(lesson.steps) - 1)]
     # Before the lesson starts (or when the counselor asks) the join code fills the side; then
@@ -64,7 +68,7 @@ def _question(
     """Fill the screen with the open question: its choices and how many answered; on reveal,
     the chart, the right answer marked and why."""
     question = askable.question
-    st.header("What would you do?" if askable.is_vote else "Question")
+    st.header(tr("What would you do?") if askable.is_vote else tr("Question"))
     st.markdown(safe_markdown(question.prompt))
     tally = sessions().tally(room_id, askable.key, keys=lambda answer: buckets(question, answer))
     if not tally.revealed:
@@ -72,30 +76,35 @@ def _question(
         st.markdown(safe_markdown("\n".join(f"- {line}" for line in lines)))
         seated = sessions().participant_count(room_id)
         answered, left = st.columns(2)
-        answered.metric("Answered", f"{tally.responses} of {seated}")
+        answered.metric(
+            tr("Answered"),
+            tr("{answered} of {seated}").format(answered=tally.responses, seated=seated),
+        )
         if countdown_until is not None:
             seconds = max(0, math.ceil((countdown_until - identity.now()).total_seconds()))
-            said = f"{seconds // 60}:{seconds % 60:02d}" if seconds else "Time is up"
-            left.metric("Time left", said)
+            said = f"{seconds // 60}:{seconds % 60:02d}" if seconds else tr("Time is up")
+            left.metric(tr("Time left"), said)
         return
     draw_tally(askable, tally, min_group_size, large=True)
     if askable.is_vote:
         return  # the room's choice: nothing is marked right
     st.success(safe_markdown(right_answer(question)), icon=":material/check_circle:")
-    st.markdown(safe_markdown(f"**Why:** {question.explanation}"))
+    st.markdown(
+        safe_markdown(tr("**Why:** {explanation}").format(explanation=question.explanation))
+    )
 
 
 def _thoughts(room_id: int, share: Share, *, as_cloud: bool) -> None:
     """Show the prompt and only the thoughts the counselor approved: as a list, or a cloud."""
-    st.header("Share a thought")
+    st.header(tr("Share a thought"))
     st.markdown(safe_markdown(share.prompt))
-    st.metric("Thoughts shared", sessions().tally(room_id, share.key).responses)
+    st.metric(tr("Thoughts shared"), sessions().tally(room_id, share.key).responses)
     course = course_result().course
     extra = course.manifest.risk_phrases if course else []
     # Never before the room, even if approved by mistake.
     shown = [t for t in sessions().approved_texts(room_id, share.key) if not is_risky(t, extra)]
     if as_cloud:
-        cloud = cloud_html(word_counts(shown), label="Words from the thoughts shown")
+        cloud = cloud_html(word_counts(shown), label=tr("Words from the thoughts shown"))
         if cloud:
             st.html(cloud)  # every word escaped (course.wordcloud)
         return
