@@ -11,17 +11,21 @@ import html
 from collections.abc import Sequence
 from functools import lru_cache
 
+from course.i18n import current, tr
 from course.model import CrisisResource
 
 
 def one_tap_links(resources: Sequence[CrisisResource]) -> list[tuple[str, str]]:
-    """Return (label, address) for every call and text link, in the resources' order."""
+    """Return (label, address) for every call and text link, in the resources' order.
+
+    The labels are in the app's language ("Call 988", "Text 988").
+    """
     links = []
     for item in resources:
         if item.call:
-            links.append((f"Call {item.label}", f"tel:{item.call}"))
+            links.append((tr("Call {label}").format(label=item.label), f"tel:{item.call}"))
         if item.text:
-            links.append((f"Text {item.label}", f"sms:{item.text}"))
+            links.append((tr("Text {label}").format(label=item.label), f"sms:{item.text}"))
     return links
 
 
@@ -39,9 +43,15 @@ def site_name(url: str) -> str:
     return host.removeprefix("www.")
 
 
-@lru_cache(maxsize=8)
 def help_list_html(resources: tuple[CrisisResource, ...]) -> str:
     """Return every resource: its name, one-tap buttons, what it is and its website."""
+    return _help_list_html(resources, current())
+
+
+@lru_cache(maxsize=8)
+def _help_list_html(resources: tuple[CrisisResource, ...], language: str) -> str:
+    """The help list in a language (cached per language: its button labels are in it)."""
+    del language  # a part of the cache key only: tr() reads the current language
     parts = []
     for item in resources:
         links = one_tap_links((item,))

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from course.i18n import N_
 from course.speech import Pronunciations
 
 SCHEMA_VERSION = 1
@@ -481,41 +482,42 @@ class ScenarioStep(FactualStep):
 
 
 # The fields each practice exercise asks for: (id, label, "text" or "rating" 0-10).
+# Labels are marked N_ and translated with tr() where they are shown.
 PRACTICE_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "thought_record": (
-        ("situation", "What happened", "text"),
-        ("thought", "The thought that came", "text"),
-        ("trap", "The thought trap it fell into", "text"),
-        ("kinder_thought", "A kinder, truer thought", "text"),
+        ("situation", N_("What happened"), "text"),
+        ("thought", N_("The thought that came"), "text"),
+        ("trap", N_("The thought trap it fell into"), "text"),
+        ("kinder_thought", N_("A kinder, truer thought"), "text"),
     ),
     "urge_surfing": (
-        ("before", "How strong is the urge now? (0 = none, 10 = strongest)", "rating"),
-        ("after", "And now, after riding it out? (0 to 10)", "rating"),
-        ("noticed", "What I noticed as the urge rose and fell", "text"),
+        ("before", N_("How strong is the urge now? (0 = none, 10 = strongest)"), "rating"),
+        ("after", N_("And now, after riding it out? (0 to 10)"), "rating"),
+        ("noticed", N_("What I noticed as the urge rose and fell"), "text"),
     ),
     "cost_benefit": (
-        ("use_good", "What using seems to give me", "text"),
-        ("use_cost", "What using costs me", "text"),
-        ("stop_good", "What not using gives me", "text"),
-        ("stop_cost", "What not using is hard about", "text"),
+        ("use_good", N_("What using seems to give me"), "text"),
+        ("use_cost", N_("What using costs me"), "text"),
+        ("stop_good", N_("What not using gives me"), "text"),
+        ("stop_cost", N_("What not using is hard about"), "text"),
     ),
     "halt": (
-        ("hungry", "Hungry? What do I need?", "text"),
-        ("angry", "Angry? What is it about?", "text"),
-        ("lonely", "Lonely? Who could I reach?", "text"),
-        ("tired", "Tired? How can I rest?", "text"),
-        ("plan", "What I will do now", "text"),
+        ("hungry", N_("Hungry? What do I need?"), "text"),
+        ("angry", N_("Angry? What is it about?"), "text"),
+        ("lonely", N_("Lonely? Who could I reach?"), "text"),
+        ("tired", N_("Tired? How can I rest?"), "text"),
+        ("plan", N_("What I will do now"), "text"),
     ),
     "refusal": (
-        ("offer", "What they say", "text"),
-        ("my_no", "How I say no", "text"),
-        ("next_step", "What I do right after", "text"),
+        ("offer", N_("What they say"), "text"),
+        ("my_no", N_("How I say no"), "text"),
+        ("next_step", N_("What I do right after"), "text"),
     ),
     "i_statement": (
-        ("feel", "I feel…", "text"),
-        ("when", "when…", "text"),
-        ("because", "because…", "text"),
-        ("ask", "Would you…?", "text"),
+        ("feel", N_("I feel…"), "text"),
+        ("when", N_("when…"), "text"),
+        ("because", N_("because…"), "text"),
+        ("ask", N_("Would you…?"), "text"),
     ),
 }
 PracticeKind = Literal[

@@ -2,7 +2,10 @@
 
 Unicode text needs a TrueType font: DejaVu Sans where the system has it (Debian's
 fonts-dejavu-core), or the file named by COURSE_PDF_FONT. Without one, the PDF falls back to
-a built-in font that holds only Latin-1, and says which characters it had to leave out.
+a built-in font that holds only Latin-1, and says which characters it had to leave out
+(Spanish letters such as á, ñ, ¿ and ¡ are Latin-1, so even that font has them).
+
+The plan comes out in the language given, else the current one (course.i18n.current()).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from course.i18n import current, tr, use
 from course.model import Course
 from course.plan import PLAN_FIELDS
 
@@ -46,9 +50,26 @@ def find_font() -> tuple[Path, Path] | None:
 
 
 def plan_pdf(
+    course: Course,
+    plan: Mapping[str, str],
+    *,
+    made_on: date,
+    font: tuple[Path, Path] | None,
+    language: str | None = None,
+) -> Pdf:
+    """Lay out the plan on Letter pages: a heading, each question with its answer, then help.
+
+    In `language` (default: the current one): pass it when the PDF is made later, on a click,
+    outside the script run that knew the language.
+    """
+    language = language or current()
+    with use(language):
+        return _plan_pdf(course.in_language(language), plan, made_on=made_on, font=font)
+
+
+def _plan_pdf(
     course: Course, plan: Mapping[str, str], *, made_on: date, font: tuple[Path, Path] | None
 ) -> Pdf:
-    """Lay out the plan on Letter pages: a heading, each question with its answer, then help."""
     doc = FPDF(format="Letter")
     doc.set_margins(18, 16, 18)
     doc.set_auto_page_break(auto=True, margin=16)
@@ -62,23 +83,27 @@ def plan_pdf(
         left_out.update(ch for ch, k in zip(value, kept, strict=True) if ch != k)
         return kept
 
-    doc.set_title("Our family support plan")
+    title = tr("Our family support plan")
+    doc.set_title(title)
+    doc.set_lang(current())
     doc.add_page()
     doc.set_font(family, "B", 20)
-    doc.multi_cell(0, 10, text("Our family support plan"), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 10, text(title), new_x="LMARGIN", new_y="NEXT")
     doc.set_font(family, "", 10)
-    note = f"{course.title}. Made on {made_on:%B %-d, %Y}. Education, not medical advice."
+    made = tr("Made on {date}.").format(date=f"{made_on:%B %-d, %Y}")
+    not_advice = tr("Education, not medical advice.")
+    note = f"{course.title}. {made} {not_advice}"
     doc.multi_cell(0, 5, text(note), new_x="LMARGIN", new_y="NEXT")
     for field in PLAN_FIELDS:
         doc.ln(4)
         doc.set_font(family, "B", 13)
-        doc.multi_cell(0, 7, text(field.label), new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(0, 7, text(tr(field.label)), new_x="LMARGIN", new_y="NEXT")
         doc.set_font(family, "", 12)
         answer = plan.get(field.key, "").strip() or " "
         doc.multi_cell(0, 6, text(answer), border=1, padding=2, new_x="LMARGIN", new_y="NEXT")
     doc.ln(6)
     doc.set_font(family, "B", 13)
-    doc.multi_cell(0, 7, text("Help right now"), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 7, text(tr("Help right now")), new_x="LMARGIN", new_y="NEXT")
     doc.set_font(family, "", 11)
     for r in course.manifest.crisis_resources:
         line = f"{r.name}: {r.contact}. {r.detail}"

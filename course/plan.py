@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from course.i18n import N_, tr
 from course.store.inputs import clean_text
 
 # Enough for a few lines per answer; the store caps a whole plan at 20,000 characters.
@@ -13,6 +14,8 @@ FIELD_CHARS = 1_500
 
 @dataclass(frozen=True)
 class PlanField:
+    """One question of the worksheet: label and help are English, marked N_; show them with tr()."""
+
     key: str
     label: str
     help: str
@@ -21,38 +24,38 @@ class PlanField:
 PLAN_FIELDS: tuple[PlanField, ...] = (
     PlanField(
         "warning_signs",
-        "Warning signs we watch for",
-        "Changes that tell us our loved one may be struggling or using again.",
+        N_("Warning signs we watch for"),
+        N_("Changes that tell us our loved one may be struggling or using again."),
     ),
     PlanField(
         "triggers",
-        "Triggers and hard times",
-        "People, places, feelings or dates that make things harder.",
+        N_("Triggers and hard times"),
+        N_("People, places, feelings or dates that make things harder."),
     ),
     PlanField(
         "who_to_call",
-        "Who we call",
-        "Names and numbers: a doctor or clinic, a counselor, a sponsor or peer, family.",
+        N_("Who we call"),
+        N_("Names and numbers: a doctor or clinic, a counselor, a sponsor or peer, family."),
     ),
     PlanField(
         "naloxone",
-        "Where the naloxone is",
-        "Where it is kept, and who in the home knows how to use it.",
+        N_("Where the naloxone is"),
+        N_("Where it is kept, and who in the home knows how to use it."),
     ),
     PlanField(
         "if_overdose",
-        "What we will do if there is an overdose",
-        "For example: call 911, give naloxone, give rescue breaths, stay with them.",
+        N_("What we will do if there is an overdose"),
+        N_("For example: call 911, give naloxone, give rescue breaths, stay with them."),
     ),
     PlanField(
         "if_lapse",
-        "What we will do if there is a slip",
-        "How we will stay calm, keep talking, and get help, without blame.",
+        N_("What we will do if there is a slip"),
+        N_("How we will stay calm, keep talking, and get help, without blame."),
     ),
     PlanField(
         "our_support",
-        "Our own support",
-        "What we will do for ourselves: a group, a friend, rest, time out.",
+        N_("Our own support"),
+        N_("What we will do for ourselves: a group, a friend, rest, time out."),
     ),
 )
 FIELD_KEYS = tuple(f.key for f in PLAN_FIELDS)
@@ -68,14 +71,21 @@ def clean_plan(values: Mapping[str, object]) -> dict[str, str]:
         value = values.get(field.key)
         text = _tidy(value if isinstance(value, str) else "")
         if len(text) > FIELD_CHARS:
-            raise ValueError(f"'{field.label}' has {len(text)} characters; at most {FIELD_CHARS}")
+            raise ValueError(  # shown to the family, in their language
+                tr("'{label}' has {count} characters; at most {most}").format(
+                    label=tr(field.label), count=len(text), most=FIELD_CHARS
+                )
+            )
         if text:
             plan[field.key] = text
     return plan
 
 
 def emptied_labels(values: Mapping[str, object], plan: Mapping[str, str]) -> list[str]:
-    """Name the fields where something was typed but nothing visible, so nothing was kept."""
+    """Name the fields where something was typed but nothing visible, so nothing was kept.
+
+    The names are the English labels (marked N_): show each with tr().
+    """
     return [
         f.label for f in PLAN_FIELDS if f.key not in plan and str(values.get(f.key) or "").strip()
     ]

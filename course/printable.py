@@ -2,6 +2,10 @@
 
 Everything a file or a person wrote is escaped: markdown is rendered with raw HTML turned off
 and only http(s) and mailto links kept. The pages carry no scripts and load nothing.
+
+A page comes out in one language: the app's words (tr) and the course's own text both in the
+language given, else the current one (course.i18n.current()). A download made when clicked runs
+outside the script run, so its caller passes the language it had.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
+from course.i18n import N_, current, ntr, tr, use
 from course.model import (
     PRACTICE_FIELDS,
     CalloutStep,
@@ -73,9 +78,9 @@ def esc(text: object) -> str:
 
 
 def page(title: str, body: Iterable[str]) -> str:
-    """Wrap the body in a complete, self-contained HTML document."""
+    """Wrap the body in a complete, self-contained HTML document (in the current language)."""
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{esc(current())}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{PRINT_CSS}</style></head><body>\n"
         + "\n".join(body)
@@ -83,28 +88,54 @@ def page(title: str, body: Iterable[str]) -> str:
     )
 
 
-def handout_html(course: Course, lesson: Lesson, *, audience: str | None = None) -> str:
-    """Render a lesson as a printable handout: its steps, sources and the crisis resources."""
-    steps = [s for s in lesson.steps if audience is None or s.audience in ("both", audience)]
-    parts = [
-        f"<header><p class='muted'>{esc(course.title)}</p><h1>{esc(lesson.title)}</h1>",
-        f"<p>{esc(lesson.summary)}</p>",
-        f"<p class='muted'>{_review_note(lesson)} This is education, not medical advice.</p>",
-        "</header>",
-        "<h2>In this lesson you will</h2><ul>",
-        *(f"<li>{esc(o)}</li>" for o in lesson.objectives),
-        "</ul>",
-        *(_step_html(step) for step in steps),
-        _sources_html(lesson),
-        crisis_html(course),
-    ]
-    return page(f"{lesson.title} (handout)", parts)
+def handout_html(
+    course: Course,
+    lesson: Lesson,
+    *,
+    audience: str | None = None,
+    language: str | None = None,
+) -> str:
+    """Render a lesson as a printable handout: its steps, sources and the crisis resources.
+
+    In `language` (default: the current one): the app's words, and the course and lesson as
+    translated where they are.
+    """
+    language = language or current()
+    translated = course.in_language(language)
+    if translated is not course:  # the same lesson, in the page's language
+        course, lesson = translated, translated.lessons.get(lesson.id, lesson)
+    with use(language):
+        steps = [s for s in lesson.steps if audience is None or s.audience in ("both", audience)]
+        not_advice = esc(tr("This is education, not medical advice."))
+        you_will = _h2(N_("In this lesson you will"))
+        parts = [
+            f"<header><p class='muted'>{esc(course.title)}</p><h1>{esc(lesson.title)}</h1>",
+            f"<p>{esc(lesson.summary)}</p>",
+            f"<p class='muted'>{_review_note(lesson)} {not_advice}</p>",
+            "</header>",
+            f"{you_will}<ul>",
+            *(f"<li>{esc(o)}</li>" for o in lesson.objectives),
+            "</ul>",
+            *(_step_html(step) for step in steps),
+            _sources_html(lesson),
+            crisis_html(course),
+        ]
+        return page(tr("{title} (handout)").format(title=lesson.title), parts)
 
 
 def _review_note(lesson: Lesson) -> str:
     if lesson.reviewed.clinical:
-        return f"Reviewed {lesson.reviewed.date:%B %Y} by a {esc(lesson.reviewed.reviewer_role)}."
-    return "This lesson has not yet been reviewed by a clinician."
+        return esc(
+            tr("Reviewed {date} by a {role}.").format(
+                date=f"{lesson.reviewed.date:%B %Y}", role=lesson.reviewed.reviewer_role
+            )
+        )
+    return esc(tr("This lesson has not yet been reviewed by a clinician."))
+
+
+def _h2(text: str) -> str:
+    """A heading of the app's own words, in the page's language."""
+    return f"<h2>{esc(tr(text))}</h2>"
 
 
 def _step_html(step: Step) -> str:
@@ -119,7 +150,13 @@ def _step_html(step: Step) -> str:
             f"<td>{esc(e.detail or '')}</td></tr>"
             for e in step.events
         )
-        head = "<tr><th>What happens</th><th>When</th><th>More</th></tr>"
+        head = (
+            "<tr>"
+            + "".join(
+                f"<th>{esc(tr(h))}</th>" for h in (N_("What happens"), N_("When"), N_("More"))
+            )
+            + "</tr>"
+        )
         return f"<section>{title}{_md(step.body)}<table>{head}{rows}</table></section>"
     if isinstance(step, ComparisonStep):
         head = "<tr><th></th>" + "".join(f"<th>{esc(c)}</th>" for c in step.columns) + "</tr>"
@@ -129,50 +166,57 @@ def _step_html(step: Step) -> str:
         )
         return f"<section>{title}{_md(step.body)}<table>{head}{rows}</table></section>"
     if isinstance(step, CardsStep):
+        myth, fact = esc(tr("Myth:")), esc(tr("Fact:"))
         cards = "".join(
-            f"<div class='box card'><p><strong>Myth:</strong> {esc(c.myth)}</p>"
-            f"<strong>Fact:</strong> {markdown_html(c.fact)}</div>"
+            f"<div class='box card'><p><strong>{myth}</strong> {esc(c.myth)}</p>"
+            f"<strong>{fact}</strong> {markdown_html(c.fact)}</div>"
             for c in step.cards
         )
         return f"<section>{title}{_md(step.body)}{cards}</section>"
     if isinstance(step, CheckStep):
-        return f"<section>{title or '<h2>Quick check</h2>'}{_question_html(step)}</section>"
+        head = title or _h2(N_("Quick check"))
+        return f"<section>{head}{_question_html(step)}</section>"
     if isinstance(step, ReflectionStep):
         lines = "<div class='lines'></div>" * 4  # room to write on paper
-        head = title or "<h2>Think about it</h2>"
+        head = title or _h2(N_("Think about it"))
         return f"<section>{head}{markdown_html(step.prompt)}{lines}</section>"
     if isinstance(step, DiscussionStep):
-        return f"<section>{title or '<h2>Talk it over</h2>'}{markdown_html(step.prompt)}</section>"
+        head = title or _h2(N_("Talk it over"))
+        return f"<section>{head}{markdown_html(step.prompt)}</section>"
     return _practice_html(step, title)
 
 
 def _practice_html(step: Step, title: str) -> str:
     """Render the steps one practises with, for paper: a story to follow, forms to fill in."""
     if isinstance(step, ScenarioStep):
-        return f"<section>{title or '<h2>A story: what would you do?</h2>'}{_scenario_html(step)}"
+        heading = title or _h2(N_("A story: what would you do?"))
+        return f"<section>{heading}{_scenario_html(step)}"
     if isinstance(step, PracticeStep):
         rows = "".join(
-            f"<tr><th>{esc(label)}</th><td>{esc(step.example.get(name, ''))}</td>"
+            f"<tr><th>{esc(tr(label))}</th><td>{esc(step.example.get(name, ''))}</td>"
             "<td class='write'></td></tr>"
             for name, label, _ in PRACTICE_FIELDS[step.exercise]
         )
-        head = "<tr><th></th><th>A worked example</th><th>Your turn</th></tr>"
-        heading = title or "<h2>Practice</h2>"
+        example, yours = esc(tr("A worked example")), esc(tr("Your turn"))
+        head = f"<tr><th></th><th>{example}</th><th>{yours}</th></tr>"
+        heading = title or _h2(N_("Practice"))
         return f"<section>{heading}{_md(step.body)}<table>{head}{rows}</table></section>"
     if isinstance(step, CommitmentStep):
         items = "".join(f"<li>&#9744; {esc(option)}</li>" for option in step.options)
         if step.allow_own:
-            items += "<li>&#9744; Something else: <span class='lines'></span></li>"
-        heading = title or "<h2>Try this before next time</h2>"
+            own = esc(tr("Something else:"))
+            items += f"<li>&#9744; {own} <span class='lines'></span></li>"
+        heading = title or _h2(N_("Try this before next time"))
         prompt = markdown_html(step.prompt)
         return f"<section>{heading}{prompt}<ul class='plain'>{items}</ul></section>"
     if isinstance(step, DrillStep):
+        answer = esc(tr("Answer:"))
         items = "".join(
-            f"<li>{markdown_html(item.prompt)}<p class='muted'>Answer: "
+            f"<li>{markdown_html(item.prompt)}<p class='muted'>{answer} "
             f"{esc(_drill_answer(item))}</p></li>"
             for item in step.items
         )
-        heading = title or "<h2>Quick round</h2>"
+        heading = title or _h2(N_("Quick round"))
         return f"<section>{heading}{_md(step.body)}<ol>{items}</ol></section>"
     return ""
 
@@ -182,12 +226,15 @@ def _scenario_html(step: ScenarioStep) -> str:
     number = {node.id: n for n, node in enumerate(step.nodes, start=1)}
     parts = [_md(step.body)]
     for node in step.nodes:
-        parts.append(f"<div class='box'><h3>Point {number[node.id]}</h3>{markdown_html(node.text)}")
+        point = esc(tr("Point {number}").format(number=number[node.id]))
+        parts.append(f"<div class='box'><h3>{point}</h3>{markdown_html(node.text)}")
         if node.is_ending:
-            parts.append(f"<p><strong>What to take from this:</strong></p>{_md(node.debrief)}")
+            take = esc(tr("What to take from this:"))
+            parts.append(f"<p><strong>{take}</strong></p>{_md(node.debrief)}")
         else:
+            go_to = tr("Go to point {number}.")
             choices = "".join(
-                f"<li>{esc(c.text)} <em>Go to point {number[c.next]}.</em></li>"
+                f"<li>{esc(c.text)} <em>{esc(go_to.format(number=number[c.next]))}</em></li>"
                 for c in node.choices
             )
             parts.append(f"<ol type='A'>{choices}</ol>")
@@ -197,7 +244,7 @@ def _scenario_html(step: ScenarioStep) -> str:
 
 def _drill_answer(item: SingleChoice | TrueFalse) -> str:
     if isinstance(item, TrueFalse):
-        return "True" if item.answer else "False"
+        return tr("True") if item.answer else tr("False")
     return next(o.text for o in item.options if o.correct)
 
 
@@ -208,21 +255,40 @@ def _question_html(step: CheckStep) -> str:
         out.append("<ol type='A'>" + "".join(f"<li>{esc(o.text)}</li>" for o in question.options))
         out.append("</ol>")
     elif isinstance(question, TrueFalse):
-        out.append("<p>True or false?</p>")
-    out.append(f"<details open><summary>Answer</summary>{markdown_html(question.explanation)}")
+        out.append("<p>" + esc(tr("True or false?")) + "</p>")
+    answer = esc(tr("Answer"))
+    out.append(f"<details open><summary>{answer}</summary>{markdown_html(question.explanation)}")
     return "".join(out) + "</details>"
 
 
 def when(start: float, end: float, unit: str) -> str:
     """Say when a timeline event happens in words: "right away", "2 to 3 minutes", "1 to 3 days"."""
     if start == end == 0:
-        return "Right away"
+        return tr("Right away")
     if unit == "hours" and end < 1:
         start, end, unit = round(start * 60, 1), round(end * 60, 1), "minutes"
-    one = unit.removesuffix("s") if end == 1 else unit
+    units = _unit_words(unit, end)
     if start == 0:
-        return f"Up to {end:g} {one}"
-    return f"{end:g} {one}" if start == end else f"{start:g} to {end:g} {one}"
+        return tr("Up to {end} {units}").format(end=f"{end:g}", units=units)
+    if start == end:
+        return tr("{end} {units}").format(end=f"{end:g}", units=units)
+    return tr("{start} to {end} {units}").format(start=f"{start:g}", end=f"{end:g}", units=units)
+
+
+def _unit_words(unit: str, end: float) -> str:
+    """Name the unit of time, singular for exactly one ("1 week"), else plural ("0.5 hours")."""
+    n = 1 if end == 1 else 2  # a count the plural rule reads; ends need not be whole numbers
+    if unit == "minutes":
+        return ntr("minute", "minutes", n)
+    if unit == "hours":
+        return ntr("hour", "hours", n)
+    if unit == "days":
+        return ntr("day", "days", n)
+    if unit == "weeks":
+        return ntr("week", "weeks", n)
+    if unit == "months":
+        return ntr("month", "months", n)
+    return unit.removesuffix("s") if n == 1 else unit
 
 
 def _md(text: str | None) -> str:
@@ -235,7 +301,8 @@ def _sources_html(lesson: Lesson) -> str:
         f"<a class='url' href='{esc(s.url)}'>{esc(s.url)}</a></li>"
         for s in lesson.sources
     )
-    return f"<section><h2>Sources</h2><ol class='muted'>{items}</ol></section>"
+    head = _h2(N_("Sources"))
+    return f"<section>{head}<ol class='muted'>{items}</ol></section>"
 
 
 def crisis_html(course: Course) -> str:
@@ -244,21 +311,34 @@ def crisis_html(course: Course) -> str:
         f"<li><strong>{esc(r.name)}: {esc(r.contact)}.</strong> {esc(r.detail)}</li>"
         for r in course.manifest.crisis_resources
     )
-    return f"<aside class='crisis'><h2>Help right now</h2><ul>{items}</ul></aside>"
+    head = _h2(N_("Help right now"))
+    return f"<aside class='crisis'>{head}<ul>{items}</ul></aside>"
 
 
-def plan_html(course: Course, plan: Mapping[str, str], *, made_on: date) -> str:
-    """Render a family support plan as a printable page, with the crisis resources."""
-    parts = [
-        f"<header><p class='muted'>{esc(course.title)}</p><h1>Our family support plan</h1>",
-        f"<p class='muted'>Made on {made_on:%B %-d, %Y}. Keep it where everyone can find it."
-        " This is education, not medical advice.</p></header>",
-    ]
-    for field in PLAN_FIELDS:
-        text = plan.get(field.key, "")
-        parts.append(
-            f"<section><h2>{esc(field.label)}</h2><p class='muted'>{esc(field.help)}</p>"
-            f"<div class='answer'>{esc(text)}</div></section>"
-        )
-    parts.append(crisis_html(course))
-    return page("Our family support plan", parts)
+def plan_html(
+    course: Course, plan: Mapping[str, str], *, made_on: date, language: str | None = None
+) -> str:
+    """Render a family support plan as a printable page, with the crisis resources.
+
+    In `language` (default: the current one), the course's crisis resources too.
+    """
+    language = language or current()
+    course = course.in_language(language)
+    with use(language):
+        title = tr("Our family support plan")
+        made = tr("Made on {date}.").format(date=f"{made_on:%B %-d, %Y}")
+        keep = tr("Keep it where everyone can find it.")
+        not_advice = tr("This is education, not medical advice.")
+        parts = [
+            f"<header><p class='muted'>{esc(course.title)}</p><h1>{esc(title)}</h1>",
+            f"<p class='muted'>{esc(made)} {esc(keep)} {esc(not_advice)}</p></header>",
+        ]
+        for field in PLAN_FIELDS:
+            text = plan.get(field.key, "")
+            parts.append(
+                f"<section><h2>{esc(tr(field.label))}</h2>"
+                f"<p class='muted'>{esc(tr(field.help))}</p>"
+                f"<div class='answer'>{esc(text)}</div></section>"
+            )
+        parts.append(crisis_html(course))
+        return page(title, parts)

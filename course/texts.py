@@ -157,5 +157,7 @@ def manifest_texts(manifest: CourseManifest) -> Iterator[Text]:
     for n, resource in enumerate(manifest.crisis_resources):
         for name in ("name", "contact", "detail"):
             yield Text(("crisis_resources", n, name), getattr(resource, name))
+        if resource.short:  # a button's name: "Call 988", "Call helpline"
+            yield Text(("crisis_resources", n, "short"), resource.short, is_graded=False)
     if manifest.crisis_policy:
         yield Text(("crisis_policy",), manifest.crisis_policy, is_graded=False)

@@ -379,3 +379,39 @@ def test_the_drug_supply_lesson_rests_on_current_counts() -> None:
     text = _all_text(course, "drug-supply-and-overdose")
     for word in ("medetomidine", "nitazene", "carfentanil", "xylazine"):
         assert word in text, word
+
+
+def test_every_lesson_and_quiz_is_in_spanish_current_and_clean() -> None:
+    from course.lint_es import lint_spanish
+    from course.translation import translation_path
+
+    result = load_course(REPO_ROOT, strict=True)
+    assert not result.errors, result.errors
+    course = result.course
+    assert course is not None
+    spanish = course.in_language("es")
+    assert spanish.english_only == set(), "served in English only"
+    rows = {t.english_rel: t for t in result.translations.files["es"]}
+    wanted = {"lessons/course.yaml"} | {f"lessons/{i}.yaml" for i in course.lessons}
+    wanted |= {f"quizzes/{i}.yaml" for i in course.quizzes}
+    assert set(rows) == wanted
+    for rel, item in rows.items():
+        assert item.rel == translation_path(rel, "es")
+        assert item.status == "translated", (rel, item.problems)
+    report = lint_spanish(REPO_ROOT)
+    assert report.is_clean(), (report.too_hard(), report.stigma)
+    assert len(report.rows) == len(course.lessons) + 2  # each lesson (with its quiz), 2 checks
+
+
+def test_spanish_crisis_resources_are_the_services_spanish_speakers_can_use() -> None:
+    course = load_course(REPO_ROOT).course
+    assert course is not None
+    english, spanish = course.manifest, course.in_language("es").manifest
+    for en, es in zip(english.crisis_resources, spanish.crisis_resources, strict=True):
+        assert (en.call, en.text, en.url) == (es.call, es.text, es.url)  # the same services
+    by_number = {r.call: r for r in spanish.crisis_resources}
+    # 988 answers in Spanish when a caller presses 2; the SAMHSA helpline speaks Spanish.
+    assert "marque 2" in by_number["988"].detail and "marque 2" in by_number["988"].contact
+    assert "español" in by_number["18006624357"].detail
+    assert by_number["18006624357"].label == "línea de ayuda"  # its button: "Llamar a …"
+    assert "988" in (spanish.crisis_policy or "") and "marcar 2" in (spanish.crisis_policy or "")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from course.helplinks import help_list_html, links_html, one_tap_links
+from course.i18n import N_, tr
 from course.model import CrisisResource
-from course.ui import identity, listen
+from course.ui import identity, language, listen
 from course.ui.resources import course_result
 
 EXIT_URL = "https://www.google.com/search?q=weather"
-NOTE = "This course is education, not medical advice. Talk with a clinician about your own care."
+NOTE = N_(
+    "This course is education, not medical advice. Talk with a clinician about your own care."
+)
 LEAVING = "leaving"
 # The help links are our own <a> tags styled as buttons: at least 40 px tall (WCAG 2.2 asks
 # for 24 x 24 CSS px at least), with a focus ring. On a phone the top line takes two short rows.
@@ -56,55 +61,72 @@ a.help-tap:focus-visible { outline: 3px solid #1f5f8b; outline-offset: 2px; }
 }
 </style>"""
 # Shown even if course.yaml cannot be read: help must never depend on content being valid.
+# Its texts are in English here, translated when shown (fallback_resources); numbers stay.
 FALLBACK = (
     CrisisResource(
-        name="Overdose or emergency",
-        contact="Call 911",
-        detail="Give naloxone if you have it, and stay with the person.",
+        name=N_("Overdose or emergency"),
+        contact=N_("Call 911"),
+        detail=N_("Give naloxone if you have it, and stay with the person."),
         call="911",
         short="911",
     ),
     CrisisResource(
-        name="988 Suicide & Crisis Lifeline",
-        contact="Call or text 988",
-        detail="Free, confidential, 24/7.",
+        name=N_("988 Suicide & Crisis Lifeline"),
+        contact=N_("Call or text 988"),
+        detail=N_("Free, confidential, 24/7."),
         url="https://988lifeline.org",
         call="988",
         text="988",
         short="988",
     ),
     CrisisResource(
-        name="SAMHSA National Helpline",
+        name=N_("SAMHSA National Helpline"),
         contact="1-800-662-4357",
-        detail="Free, confidential treatment referrals, 24/7.",
+        detail=N_("Free, confidential treatment referrals, 24/7."),
         url="https://www.samhsa.gov/find-help/national-helpline",
         call="18006624357",
-        short="helpline",
+        short=N_("helpline"),
     ),
 )
 
 
+def fallback_resources() -> tuple[CrisisResource, ...]:
+    """The fallback crisis resources, their words in the app's language (numbers as they are)."""
+    return tuple(
+        item.model_copy(
+            update={
+                "name": tr(item.name),
+                "contact": tr(item.contact),
+                "detail": tr(item.detail),
+                "short": tr(item.short) if item.short else None,
+            }
+        )
+        for item in FALLBACK
+    )
+
+
 def crisis_resources() -> tuple[CrisisResource, ...]:
     course = course_result().course
-    return tuple(course.manifest.crisis_resources) if course else FALLBACK
+    return tuple(course.manifest.crisis_resources) if course else fallback_resources()
 
 
 def top_bar() -> None:
     """Keep help and the quick exit in the top line of every page (on a phone too)."""
     resources = crisis_resources()
+    help_now = html.escape(tr("Help now:"))
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="help_line"):
         st.html(  # our tags only; labels and numbers escaped
-            f"{STYLE}<p class='help-taps'><strong>Help now:</strong>"
+            f"{STYLE}<p class='help-taps'><strong>{help_now}</strong>"
             f"{links_html(one_tap_links(resources[:3]))}</p>",
             width="content",
         )
-        with st.popover("All help", icon=":material/support:"):
+        with st.popover(tr("All help"), icon=":material/support:"):
             st.html(help_list_html(resources))
         st.button(
-            "Exit",
+            tr("Exit"),
             key="quick_exit_top",
             icon=":material/logout:",
-            help="Quick exit: leave right away. Clears this session and opens a weather page.",
+            help=tr("Quick exit: leave right away. Clears this session and opens a weather page."),
             on_click=_quick_exit,
         )
 
@@ -113,17 +135,18 @@ def sidebar() -> None:
     """Draw the quick exit, the help list and the note in the sidebar."""
     with st.sidebar:
         st.button(
-            "Quick exit",
+            tr("Quick exit"),
             key="quick_exit",
             type="primary",
             icon=":material/logout:",
-            help="Leave right away: clears this session and opens a weather page.",
+            help=tr("Leave right away: clears this session and opens a weather page."),
             on_click=_quick_exit,
         )
-        with st.expander("Get help now", icon=":material/call:", expanded=True):
+        with st.expander(tr("Get help now"), icon=":material/call:", expanded=True):
             st.html(help_list_html(crisis_resources()))
+        language.chooser("sidebar")
         listen.speed_setting()
-        st.markdown(f"_{NOTE}_")
+        st.markdown(f"_{tr(NOTE)}_")
     if st.session_state.get(LEAVING):
         _leave(st.session_state[LEAVING])
 
@@ -144,5 +167,5 @@ def _leave(cookie_statements: list[str]) -> None:
     st.html(  # safe: fixed statements of ours (cookie lines hold checked tokens only)
         f"<script>{script}</script>", unsafe_allow_javascript=True
     )
-    st.link_button("Continue", EXIT_URL)
+    st.link_button(tr("Continue"), EXIT_URL)
     st.stop()

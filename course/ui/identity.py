@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from course.i18n import tr
 from course.store import REMEMBER_DAYS, normalize_code
 from course.store.limits import LEARNER_CODES, NEW_LEARNERS, Refused
 from course.ui import client, cookies, pagescript
@@ -118,7 +119,7 @@ def start(is_shared_device: bool) -> Learner | Refusal:
     """Create a new learner and keep them signed in on this browser (new codes are limited)."""
     ticket = take(NEW_LEARNERS, client.key())
     if isinstance(ticket, Refused):
-        return Refusal("Many new codes were made from here lately. " + wait_words(ticket))
+        return Refusal(tr("Many new codes were made from here lately.") + " " + wait_words(ticket))
     learner_id, code = store().create_learner(now())
     learner = Learner(learner_id, code)
     _keep_signed_in(learner, is_shared_device)
@@ -132,21 +133,25 @@ class Refusal:
 
 
 def wait_words(refused: Refused) -> str:
-    """Say how long to wait, in words a tired person reads at a glance."""
+    """Say how long to wait, in words a tired person reads at a glance (in the app's language)."""
     seconds = refused.wait_seconds
     if seconds <= 90:
-        return f"Please wait {seconds} seconds and try again."
-    return f"Please wait {-(-seconds // 60)} minutes and try again."
+        return tr("Please wait {seconds} seconds and try again.").format(seconds=seconds)
+    return tr("Please wait {minutes} minutes and try again.").format(minutes=-(-seconds // 60))
 
 
 def busy(refused: Refused) -> str:
     """The message for a code refused unchecked, because of too many wrong codes."""
     if refused.in_slowdown:
         return (
-            "Many wrong codes are being tried on this site right now, so each device gets only "
-            "a few tries for a while. " + wait_words(refused)
+            tr(
+                "Many wrong codes are being tried on this site right now, so each device gets "
+                "only a few tries for a while."
+            )
+            + " "
+            + wait_words(refused)
         )
-    return "Too many tries from this device or network. " + wait_words(refused)
+    return tr("Too many tries from this device or network.") + " " + wait_words(refused)
 
 
 def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
@@ -162,7 +167,7 @@ def sign_in(typed: str, is_shared_device: bool) -> Learner | Refusal:
     learner_id = store().find_learner(code) if code else None
     if code is None or learner_id is None:
         return Refusal(
-            "We could not find that code. Check the words and the number, then try again."
+            tr("We could not find that code. Check the words and the number, then try again.")
         )
     limits().release(ticket)
     learner = Learner(learner_id, code)

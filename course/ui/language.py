@@ -11,6 +11,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from course import i18n
+from course.i18n import N_, tr
+from course.model import Course
 from course.ui import identity
 from course.ui.resources import store
 
@@ -72,6 +74,20 @@ def _changed(key: str) -> None:
     if picked in i18n.LANGUAGES:
         st.session_state[CHOSEN] = picked
         _use(picked)
+
+
+PENDING = N_("Translation awaiting professional review")
+ENGLISH_ONLY = N_("This part is not translated yet, so it is shown in English.")
+
+
+def translation_note(course: Course, item_id: str) -> None:
+    """Say so when a lesson or quiz is shown untranslated, or its translation is unreviewed."""
+    if course.language == i18n.ENGLISH:
+        return
+    if item_id in course.english_only:
+        st.caption(tr(ENGLISH_ONLY))
+    elif item_id in course.pending_review:
+        st.caption(tr(PENDING))
 
 
 def chooser(key: str) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 import streamlit as st
 
+from course.i18n import N_, current, tr
 from course.loader import default_root
 from course.recordings import mime_type
 from course.speech import NO_PRONUNCIATIONS, Pronunciations, plain_words, spoken
@@ -29,15 +30,24 @@ from course.text import safe_markdown
 from course.ui import identity
 from course.ui.resources import course_result, store
 
-LANG = "en-US"  # the page's language; the voice is picked for it
+# The voice is picked for the app's language (one each: the page's words are in it).
+VOICE_LANGUAGES = {"en": "en-US", "es": "es-US"}
 RATE = "_speech_rate"  # (learner id or None, rate): read from the store once per session
-NO_SPEECH = (
+NO_SPEECH = N_(
     "This browser can't read aloud. Your device's own screen reader can read this page to you."
 )
-NO_VOICE = (
-    "This device has no English voice for reading aloud. You can add one in its settings "
-    "(text-to-speech), or use its screen reader."
-)
+# What to say when the device has no voice for the app's language: it names that language.
+NO_VOICE = {
+    "en": N_(
+        "This device has no English voice for reading aloud. You can add one in its settings "
+        "(text-to-speech), or use its screen reader."
+    ),
+    "es": N_(
+        "This device has no Spanish voice for reading aloud. You can add one in its settings "
+        "(text-to-speech), or use its screen reader."
+    ),
+}
+SPEED_NAMES = {0.75: N_("Slower"), 1.0: N_("Normal"), 1.25: N_("Faster"), 1.5: N_("Fastest")}
 # st.html keeps no <svg>, and many computers have no emoji font: a triangle every font has.
 SPEAKER = '<span aria-hidden="true">\u25b6</span>'
 CSS = (
@@ -53,13 +63,15 @@ CSS = (
 )
 # Installed once per browser tab by the page script (course/ui/pagescript.py): one click
 # listener for every Listen control, the voice picked for the page's language, one reading at
-# a time, each piece its own utterance (a pause between paragraphs and list items).
+# a time, each piece its own utterance (a pause between paragraphs and list items). The words
+# it shows or says are in window.__courseListenWords, set in every page script (words_script):
+# a change of language changes that script, so the browser runs it again with the new words.
 ENGINE = (
     "if (!window.__courseListen) { window.__courseListen = true;"
     f" const style = document.createElement('style'); style.textContent = {CSS!r};"
     " document.head.append(style);"
     " const synth = window.speechSynthesis;"
-    f" const NO_SPEECH = {NO_SPEECH!r}, NO_VOICE = {NO_VOICE!r};"
+    " const say = (name) => (window.__courseListenWords || {})[name] || '';"
     " let now = null;"
     ' const part = (g, n) => g.querySelector(`[data-course-say="${n}"]`);'
     " const status = (g, t) => { const s = g.querySelector('.course-listen-status');"
@@ -67,7 +79,7 @@ ENGINE = (
     " const show = (g, state) => { const play = part(g, 'play'), pause = part(g, 'pause'),"
     "  stop = part(g, 'stop'); const had = g.contains(document.activeElement);"
     "  play.hidden = state !== 'idle'; pause.hidden = stop.hidden = state === 'idle';"
-    "  pause.textContent = state === 'paused' ? 'Resume' : 'Pause';"
+    "  pause.textContent = say(state === 'paused' ? 'resume' : 'pause');"
     "  g.dataset.state = state; if (had) (state === 'idle' ? play : pause).focus(); };"
     " const finish = (s, message) => { if (now !== s) return; now = null;"
     "  if (s.audio) { s.audio.pause(); s.audio.currentTime = 0; }"
@@ -92,7 +104,7 @@ ENGINE = (
     "  u.voice = s.voice; u.lang = s.voice.lang; u.rate = s.rate;"
     "  u.onend = () => { if (now !== s) return; s.index += 1; next(s); };"
     "  u.onerror = (e) => { if (e.error !== 'interrupted' && e.error !== 'canceled')"
-    "   finish(s, 'Reading aloud stopped: this device could not say it.'); };"
+    "   finish(s, say('failed')); };"
     "  synth.speak(u); };"
     " const play = async (button) => { const g = button.closest('.course-listen'); stopAll();"
     "  const s = {group: g, index: 0, rate: parseFloat(button.dataset.rate) || 1,"
@@ -102,12 +114,12 @@ ENGINE = (
     "   const a = document.querySelector(`.st-key-${button.dataset.audio} audio`);"
     "   if (a) { now = s; s.audio = a; a.playbackRate = s.rate; a.currentTime = 0;"
     "    a.onended = () => finish(s, ''); show(g, 'playing'); status(g, '');"
-    "    a.play().catch(() => finish(s, 'The recording could not play on this device.'));"
+    "    a.play().catch(() => finish(s, say('no_recording')));"
     "    return; } }"
     "  if (!synth || typeof SpeechSynthesisUtterance === 'undefined') {"
-    "   status(g, NO_SPEECH); return; }"
+    "   status(g, say('no_speech')); return; }"
     "  const voice = pick(await voices(), button.dataset.lang || 'en-US');"
-    "  if (!voice) { status(g, NO_VOICE); return; }"
+    "  if (!voice) { status(g, say('no_voice')); return; }"
     "  stopAll(); s.voice = voice; now = s; show(g, 'playing'); status(g, '');"
     "  synth.cancel(); next(s); };"
     " document.addEventListener('click', (event) => {"
@@ -121,6 +133,26 @@ ENGINE = (
     "  else { s.paused = true; if (s.audio) s.audio.pause(); else synth.pause();"
     "   show(s.group, 'paused'); } }); }"
 )
+
+
+def voice_language() -> str:
+    """The language the device's voice reads in: the app's, as a browser names it (en-US)."""
+    return VOICE_LANGUAGES.get(current(), VOICE_LANGUAGES["en"])
+
+
+def words_script() -> str:
+    """The statement that gives the engine its words in the app's language (our texts only)."""
+    words = {
+        "pause": tr("Pause"),
+        "resume": tr("Resume"),
+        "failed": tr("Reading aloud stopped: this device could not say it."),
+        "no_recording": tr("The recording could not play on this device."),
+        "no_speech": tr(NO_SPEECH),
+        "no_voice": tr(NO_VOICE.get(current(), NO_VOICE["en"])),
+    }
+    # json.dumps escapes quotes and backslashes; "<" is escaped too, so no "</script>".
+    text = json.dumps(words, ensure_ascii=False).replace("<", "\\u003c")
+    return f"window.__courseListenWords = {text};"
 
 
 class Reading:
@@ -185,13 +217,13 @@ def speed_setting() -> None:
     rate = speech_rate()
     st.session_state["speech-rate"] = rate
     st.select_slider(
-        "Read-aloud speed",
+        tr("Read-aloud speed"),
         options=SPEECH_RATES,
-        format_func=lambda r: {0.75: "Slower", 1.0: "Normal", 1.25: "Faster", 1.5: "Fastest"}[r],
+        format_func=lambda r: tr(SPEED_NAMES[r]),
         key="speech-rate",
         on_change=_set_rate,
     )
-    st.markdown("How fast the Listen buttons read. Kept with your code.")  # a caption: 4.39:1
+    st.markdown(tr("How fast the Listen buttons read. Kept with your code."))  # a caption: 4.39:1
 
 
 def css_key(key: str) -> str:
@@ -204,20 +236,27 @@ def controls_html(
     rate: float,
     lang: str,
     audio_key: str | None = None,
-    button: str = "Listen",
+    button: str | None = None,
 ) -> str:
-    """The Listen control of a block: our tags only, every text escaped into attributes."""
+    """The Listen control of a block: our tags only, every text escaped into attributes.
+
+    `what` names the block (e.g. "this step", in the app's language); `button` the play
+    button (Listen unless given).
+    """
     data = html.escape(json.dumps(pieces, ensure_ascii=False), quote=True)
-    label = html.escape(what, quote=True)
+    group = html.escape(tr("Read aloud: {what}").format(what=what), quote=True)
+    shown = button or tr("Listen")
+    play = html.escape(f"{shown}: {what}", quote=True)
+    pause, stop = html.escape(tr("Pause")), html.escape(tr("Stop"))
     audio = f' data-audio="{html.escape(audio_key, quote=True)}"' if audio_key else ""
     return (
-        f'<div class="course-listen" role="group" aria-label="Read aloud: {label}" '
+        f'<div class="course-listen" role="group" aria-label="{group}" '
         f'data-state="idle">'
         f'<button type="button" data-course-say="play" data-pieces="{data}" '
-        f'data-rate="{rate:g}" data-lang="{lang}"{audio} aria-label="{html.escape(button)}: '
-        f'{label}">{SPEAKER}<span>{html.escape(button)}</span></button>'
-        '<button type="button" data-course-say="pause" hidden>Pause</button>'
-        '<button type="button" data-course-say="stop" hidden>Stop</button>'
+        f'data-rate="{rate:g}" data-lang="{html.escape(lang, quote=True)}"{audio} '
+        f'aria-label="{play}">{SPEAKER}<span>{html.escape(shown)}</span></button>'
+        f'<button type="button" data-course-say="pause" hidden>{pause}</button>'
+        f'<button type="button" data-course-say="stop" hidden>{stop}</button>'
         '<span class="course-listen-status" role="status" aria-live="polite"></span></div>'
     )
 
@@ -229,10 +268,12 @@ def read_aloud(
     *,
     title: str | None = None,
     audio: str | None = None,
-    button: str = "Listen",
+    button: str | None = None,
 ) -> Iterator[Reading]:
     """Draw a block: its title, its Listen control, then what the caller draws through the
-    Reading yielded, which is what Listen reads (the title first).
+    Reading yielded, which is what Listen reads (the title first). `what` names the block for
+    a screen reader and `button` the play button (Listen unless given): both already in the
+    app's language.
 
     The block is one container (class st-key-read-KEY). `audio`: a recording (path from the
     content root) that Listen plays instead of the device's voice.
@@ -253,7 +294,7 @@ def read_aloud(
             audio_key = f"listen-audio-{name}"
             with st.container(key=audio_key):
                 st.audio(str(Path(default_root()) / audio), format=mime_type(audio))
-        st.html(controls_html(pieces, what, speech_rate(), LANG, audio_key, button))
+        st.html(controls_html(pieces, what, speech_rate(), voice_language(), audio_key, button))
 
 
 def listen_to(key: str, what: str, pieces: list[str]) -> None:
@@ -261,4 +302,4 @@ def listen_to(key: str, what: str, pieces: list[str]) -> None:
     said = spoken(pieces, sayings())
     if said:
         with st.container(key=f"listen-{css_key(key)}"):
-            st.html(controls_html(said, what, speech_rate(), LANG))
+            st.html(controls_html(said, what, speech_rate(), voice_language()))

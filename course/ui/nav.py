@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import streamlit as st
 
+from course.i18n import N_, tr
 from course.ui import identity, pagescript
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -14,33 +15,34 @@ PAGES_DIR = Path(__file__).parent / "pages"
 
 # (page = file stem = url path, title, icon, who sees it in the menu). "hidden" pages are
 # reached through buttons; "staff" pages are in the menu only for a signed-in facilitator.
+# Titles are translated where the pages are built (pages()), in the app's language.
 PAGES: tuple[tuple[str, str, str | None, str], ...] = (
-    ("home", "Start", ":material/home:", "all"),
-    ("map", "Course map", ":material/map:", "all"),
-    ("lesson", "Lesson", None, "hidden"),
-    ("check", "Knowledge check", None, "hidden"),
-    ("quiz", "Quiz", None, "hidden"),
-    ("progress", "My progress", ":material/insights:", "all"),
-    ("review", "Review what I missed", ":material/replay:", "all"),
-    ("family", "Family session", ":material/family_restroom:", "all"),
-    ("plan", "Family support plan", ":material/health_and_safety:", "all"),
-    ("join", "Join a group", ":material/groups:", "all"),
-    ("login", "For facilitators", ":material/badge:", "all"),
-    ("console", "Group console", ":material/co_present:", "staff"),
-    ("dashboard", "Dashboard", ":material/monitoring:", "staff"),
-    ("summary", "Session summaries", ":material/summarize:", "staff"),
-    ("projector", "Projector", None, "hidden"),
-    ("about", "About this course", ":material/info:", "all"),
+    ("home", N_("Start"), ":material/home:", "all"),
+    ("map", N_("Course map"), ":material/map:", "all"),
+    ("lesson", N_("Lesson"), None, "hidden"),
+    ("check", N_("Knowledge check"), None, "hidden"),
+    ("quiz", N_("Quiz"), None, "hidden"),
+    ("progress", N_("My progress"), ":material/insights:", "all"),
+    ("review", N_("Review what I missed"), ":material/replay:", "all"),
+    ("family", N_("Family session"), ":material/family_restroom:", "all"),
+    ("plan", N_("Family support plan"), ":material/health_and_safety:", "all"),
+    ("join", N_("Join a group"), ":material/groups:", "all"),
+    ("login", N_("For facilitators"), ":material/badge:", "all"),
+    ("console", N_("Group console"), ":material/co_present:", "staff"),
+    ("dashboard", N_("Dashboard"), ":material/monitoring:", "staff"),
+    ("summary", N_("Session summaries"), ":material/summarize:", "staff"),
+    ("projector", N_("Projector"), None, "hidden"),
+    ("about", N_("About this course"), ":material/info:", "all"),
 )
 
 
 def pages(*, is_staff: bool) -> dict[str, st.Page]:
-    """Build the pages for a facilitator (is_staff) or anyone else."""
+    """Build the pages for a facilitator (is_staff) or anyone else, titled in the app's language."""
     shown = {"all": True, "hidden": False, "staff": is_staff}
     return {
         name: st.Page(
             PAGES_DIR / f"{name}.py",
-            title=title,
+            title=tr(title),
             icon=icon,
             url_path=None if name == "home" else name,
             default=name == "home",
@@ -65,8 +67,8 @@ def needs_learner() -> identity.Learner:
     if learner is None:
         if problem := st.session_state.pop("code_problem", None):
             st.error(problem)
-        st.info("Start the course or enter your code to see this page.")
-        if st.button("Go to the start page", type="primary"):
+        st.info(tr("Start the course or enter your code to see this page."))
+        if st.button(tr("Go to the start page"), type="primary"):
             go("home")
         st.stop()
     return learner

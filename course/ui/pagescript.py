@@ -8,29 +8,20 @@ Only fixed statements of ours and checked tokens are ever put into it.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
+from course import i18n
+from course.i18n import N_, tr
 from course.ui import listen
 
 _OPS = "_page_script_ops"
 _VIEW = "_page_view"
 
-REFUSED = "This course can't be shown inside another site."
+REFUSED = N_("This course can't be shown inside another site.")
+OPEN_OWN_TAB = N_("Open the course in its own tab")
 
-# Framed by another site: hide the app (a framing page must never see a learner sign in).
-_GUARD = (
-    "if (window.top !== window.self) {"
-    " const root = document.getElementById('root'); if (root) root.style.display = 'none';"
-    " if (!document.getElementById('course-framed')) {"
-    "  const note = document.createElement('main'); note.id = 'course-framed';"
-    "  note.style.cssText = 'font: 18px/1.5 sans-serif; padding: 2rem; color: #1a1a1a';"
-    f"  const h = document.createElement('h1'); h.textContent = {REFUSED!r};"
-    "  const a = document.createElement('a'); a.href = location.origin + '/';"
-    "  a.target = '_blank'; a.rel = 'noopener noreferrer';"
-    "  a.textContent = 'Open the course in its own tab';"
-    "  note.append(h, a); document.body.append(note); }"
-    " return; }"
-)
 # Restored from the back/forward cache (e.g. Back after a quick exit): never show the old page.
 _FRESH = (
     "if (!window.__courseFresh) { window.__courseFresh = true;"
@@ -67,6 +58,31 @@ DROP_CODE_FROM_ADDRESS = (
 )
 
 
+def _js_text(text: str) -> str:
+    """A text of ours as a JavaScript string (quotes escaped, and no "</script>" in it)."""
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _guard() -> str:
+    """Framed by another site: hide the app (a framing page must never see a learner sign in).
+
+    Its two texts are in the app's language.
+    """
+    return (
+        "if (window.top !== window.self) {"
+        " const root = document.getElementById('root'); if (root) root.style.display = 'none';"
+        " if (!document.getElementById('course-framed')) {"
+        "  const note = document.createElement('main'); note.id = 'course-framed';"
+        "  note.style.cssText = 'font: 18px/1.5 sans-serif; padding: 2rem; color: #1a1a1a';"
+        f"  const h = document.createElement('h1'); h.textContent = {_js_text(tr(REFUSED))};"
+        "  const a = document.createElement('a'); a.href = location.origin + '/';"
+        "  a.target = '_blank'; a.rel = 'noopener noreferrer';"
+        f"  a.textContent = {_js_text(tr(OPEN_OWN_TAB))};"
+        "  note.append(h, a); document.body.append(note); }"
+        " return; }"
+    )
+
+
 def add(statement: str) -> None:
     """Run this statement of ours once, in the next script drawn (this run or the next)."""
     ops: list[str] = st.session_state.setdefault(_OPS, [])
@@ -83,9 +99,18 @@ def draw(page_path: str) -> None:
     ops: list[str] = st.session_state.pop(_OPS, [])
     view = f"{page_path}#{st.session_state.get(_VIEW, 0)}"
     body = "\n".join(
-        [f"const view = {view!r};", _FRESH, _FOCUS_IN_VIEW, listen.ENGINE, *ops, _SCROLL]
+        [
+            f"const view = {view!r};",
+            f"document.documentElement.lang = {_js_text(i18n.current())};",
+            _FRESH,
+            _FOCUS_IN_VIEW,
+            listen.words_script(),
+            listen.ENGINE,
+            *ops,
+            _SCROLL,
+        ]
     )
     st.html(
-        f"<script>(() => {{ {_GUARD}\n{body} }})();</script>",
+        f"<script>(() => {{ {_guard()}\n{body} }})();</script>",
         unsafe_allow_javascript=True,  # safe: fixed statements of ours and checked tokens only
     )

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from course.i18n import N_, tr
 from course.loader import default_root
 from course.model import (
     PRACTICE_FIELDS,
@@ -32,7 +33,8 @@ from course.ui.questions import ask, show_grade
 from course.ui.resources import practice
 
 OWN = "__own__"
-OUTCOME_LABELS = {"did": "I did it", "partly": "Partly", "not_yet": "Not yet"}
+# How a check-in went: the stored value, and its label (marked N_, shown with tr()).
+OUTCOME_LABELS = {"did": N_("I did it"), "partly": N_("Partly"), "not_yet": N_("Not yet")}
 MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
 
 
@@ -56,7 +58,7 @@ def draw_scenario(lesson: Lesson, step: ScenarioStep, reading: listen.Reading) -
         with st.container(border=True):
             reading.md(node.text if node else "")
             if chosen:
-                reading.caption(f"You chose: {chosen.text}")
+                reading.caption(tr("You chose: {choice}").format(choice=chosen.text))
     current = step.node(path[-1])
     if current is None:  # the content changed under an old path: start over
         st.session_state[key] = [step.start]
@@ -64,9 +66,10 @@ def draw_scenario(lesson: Lesson, step: ScenarioStep, reading: listen.Reading) -
     with st.container(border=True, key=f"scene-now-{step.id}"):
         reading.md(current.text)
         if current.is_ending:
-            reading.md(f"**What to take from this:** {current.debrief}", st.success)
+            reading.md(tr("**What to take from this:** {debrief}").format(
+                debrief=current.debrief), st.success)  # fmt: skip
         else:
-            reading.md("**What would you do?**")
+            reading.md(tr("**What would you do?**"))
             reading.say(*(choice.text for choice in current.choices))  # the choice buttons
             for n, choice in enumerate(current.choices):
                 st.button(
@@ -77,7 +80,7 @@ def draw_scenario(lesson: Lesson, step: ScenarioStep, reading: listen.Reading) -
                     width="stretch",
                 )
     if len(path) > 1:
-        label = "Try another path" if current.is_ending else "Start the story again"
+        label = tr("Try another path") if current.is_ending else tr("Start the story again")
         st.button(label, key=f"{key}-again", on_click=_restart, args=(key, step.start),
                   icon=":material/replay:")  # fmt: skip
 
@@ -119,17 +122,18 @@ def draw_practice(
         reading.md(step.body)
     fields = PRACTICE_FIELDS[step.exercise]
     with st.container(border=True, key=f"example-{step.id}"):
-        reading.md("**A worked example**")
+        reading.md(tr("**A worked example**"))
         for name, label, _ in fields:
             if name in step.example:
-                reading.md(f"**{label}** {step.example[name]}")
+                reading.md(f"**{tr(label)}** {step.example[name]}")
     if step.exercise == "urge_surfing":
         _urge_timer(lesson, step, reading)
     saved = practice().entry(learner.id, lesson.id, step.id)
     with st.form(f"practice-{lesson.id}-{step.id}"):
-        reading.md("**Your turn** (only you can see this)")
+        reading.md(tr("**Your turn** (only you can see this)"))
         typed: dict[str, str | int] = {}
-        for name, label, kind in fields:
+        for name, english, kind in fields:
+            label = tr(english)
             reading.say(label)  # each box's label: what to write there
             if kind == "rating":
                 value = saved.get(name)
@@ -140,7 +144,7 @@ def draw_practice(
                     label, value=str(saved.get(name, "")), max_chars=MAX_FIELD_CHARS, height=90,
                     key=f"{step.id}-{name}",
                 )  # fmt: skip
-        if st.form_submit_button("Save my practice", type="primary"):
+        if st.form_submit_button(tr("Save my practice"), type="primary"):
             _save_practice(lesson, step, learner, typed)
 
 
@@ -148,14 +152,14 @@ def _save_practice(
     lesson: Lesson, step: PracticeStep, learner: identity.Learner, typed: dict[str, str | int]
 ) -> None:
     if not any(isinstance(v, str) and v.strip() for v in typed.values()):
-        st.warning("Write something in at least one box first.")
+        st.warning(tr("Write something in at least one box first."))
         return
     try:
         practice().save_entry(learner.id, lesson.id, step.id, typed, identity.now())
     except ValueError as problem:
         st.error(str(problem))
         return
-    st.success("Saved. Only you can see this.")
+    st.success(tr("Saved. Only you can see this."))
 
 
 def _urge_timer(lesson: Lesson, step: PracticeStep, reading: listen.Reading) -> None:
@@ -163,9 +167,13 @@ def _urge_timer(lesson: Lesson, step: PracticeStep, reading: listen.Reading) -> 
     key = f"urge-{lesson.id}-{step.id}"
     minutes = step.minutes or 3
     with st.container(border=True, key=f"urge-timer-{step.id}"):
-        reading.md(f"**Ride the urge for {minutes} minutes.** Rate it below first, then start.")
+        reading.md(
+            tr("**Ride the urge for {minutes} minutes.** Rate it below first, then start.").format(
+                minutes=minutes
+            )
+        )
         if key not in st.session_state:
-            st.button("Start the timer", key=f"{key}-start", on_click=_start_timer, args=(key,),
+            st.button(tr("Start the timer"), key=f"{key}-start", on_click=_start_timer, args=(key,),
                       icon=":material/timer:")  # fmt: skip
         else:
             _countdown(key, minutes * 60)
@@ -182,12 +190,14 @@ def _countdown(key: str, seconds: int) -> None:
         return
     left = max(0, math.ceil(seconds - (time.time() - started)))
     if left:
-        st.metric("Time left", f"{left // 60}:{left % 60:02d}")
-        st.caption("Breathe slowly. Notice where you feel the urge, and watch it rise and fall.")
+        st.metric(tr("Time left"), f"{left // 60}:{left % 60:02d}")
+        st.caption(
+            tr("Breathe slowly. Notice where you feel the urge, and watch it rise and fall.")
+        )
     else:
-        st.metric("Time left", "Done")
-        st.caption("The urge passed its peak. Rate it again below and note what you noticed.")
-    if st.button("Stop the timer", key=f"{key}-stop"):
+        st.metric(tr("Time left"), tr("Done"))
+        st.caption(tr("The urge passed its peak. Rate it again below and note what you noticed."))
+    if st.button(tr("Stop the timer"), key=f"{key}-stop"):
         del st.session_state[key]
         st.rerun()
 
@@ -207,27 +217,29 @@ def draw_commitment(
     ]
     if mine:
         # What the learner wrote is shown as typed (plain text), and read as typed.
+        chose = tr("You chose to try: {action}")
+        next_time = tr("Next time you open the course, we'll ask how it went.")
         st.info(
-            f"You chose to try: {plain(mine[-1].action)}\n\nNext time you open the course, "
-            "we'll ask how it went.",
+            f"{chose.format(action=plain(mine[-1].action))}\n\n{next_time}",
             icon=":material/flag:",
         )
-        reading.say(f"You chose to try: {mine[-1].action}")
-        reading.say("Next time you open the course, we'll ask how it went.")
+        reading.say(chose.format(action=mine[-1].action))
+        reading.say(next_time)
     options = [*step.options, *([OWN] if step.allow_own else [])]
     with st.form(f"commit-{lesson.id}-{step.id}"):
-        reading.say("I will try", *(o for o in step.options))
+        reading.say(tr("I will try"), *(o for o in step.options))
         if step.allow_own:
-            reading.say("Something else", "Something else (write your own)")
-        chosen = st.radio(
-            "I will try", options, index=None,
-            format_func=lambda o: "Something else" if o == OWN else o, key=f"{step.id}-choice",
+            reading.say(tr("Something else"), tr("Something else (write your own)"))
+        chosen = st.radio(  # the options' values: the content's own text, or OWN
+            tr("I will try"), options, index=None,
+            format_func=lambda o: tr("Something else") if o == OWN else o,
+            key=f"{step.id}-choice",
         )  # fmt: skip
         own = ""
         if step.allow_own:
-            own = st.text_input("Something else (write your own)", max_chars=MAX_ACTION_CHARS,
-                                key=f"{step.id}-own")  # fmt: skip
-        if st.form_submit_button("I'll try this", type="primary"):
+            own = st.text_input(tr("Something else (write your own)"),
+                                max_chars=MAX_ACTION_CHARS, key=f"{step.id}-own")  # fmt: skip
+        if st.form_submit_button(tr("I'll try this"), type="primary"):
             action = (own or "") if chosen == OWN else (chosen or "")
             if chosen is None and own.strip():
                 action = own
@@ -249,26 +261,29 @@ def check_ins(learner: identity.Learner) -> None:
     """Ask how each thing the learner chose to try on an earlier visit went."""
     for commitment in practice().to_check_in(learner.id, visit_started()):
         with st.container(border=True, key=f"check-in-{commitment.id}"):
-            st.markdown("**Last time, you chose to try:**")
+            st.markdown(tr("**Last time, you chose to try:**"))
             st.text(commitment.action)  # as the learner wrote it: plain text
             with st.form(f"check-in-form-{commitment.id}"):
                 outcome = st.radio(
-                    "How did it go?", list(OUTCOME_LABELS), index=None, horizontal=True,
-                    format_func=OUTCOME_LABELS.__getitem__, key=f"outcome-{commitment.id}",
+                    tr("How did it go?"), list(OUTCOME_LABELS), index=None, horizontal=True,
+                    format_func=lambda o: tr(OUTCOME_LABELS[o]), key=f"outcome-{commitment.id}",
                 )  # fmt: skip
                 obstacle = st.text_input(
-                    "What got in the way? (optional)", key=f"obstacle-{commitment.id}"
+                    tr("What got in the way? (optional)"), key=f"obstacle-{commitment.id}"
                 )
-                if st.form_submit_button("Save"):
+                if st.form_submit_button(tr("Save")):
                     if outcome is None:
-                        st.warning("Please choose how it went.")
+                        st.warning(tr("Please choose how it went."))
                     else:
                         practice().check_in(learner.id, commitment.id, str(outcome), obstacle,
                                             identity.now())  # fmt: skip
-                        st.session_state["checked_in"] = OUTCOME_LABELS[str(outcome)]
+                        st.session_state["checked_in"] = str(outcome)  # the value, not its words
                         st.rerun()
-    if said := st.session_state.pop("checked_in", None):
-        kind = "Well done." if said == "I did it" else "Thanks for checking in. Every try counts."
+    if went := st.session_state.pop("checked_in", None):
+        said = tr(OUTCOME_LABELS.get(went, went))
+        kind = (
+            tr("Well done.") if went == "did" else tr("Thanks for checking in. Every try counts.")
+        )
         st.success(f"{said}. {kind}")
 
 
@@ -286,7 +301,7 @@ def draw_drill(
     state = st.session_state.get(key)
     if state is None:
         _drill_summary(step, rounds, reading)
-        label = "Start a round" if not rounds else "Go again"
+        label = tr("Start a round") if not rounds else tr("Go again")
         if st.button(label, key=f"{key}-go", type="primary", icon=":material/bolt:"):
             _new_round(key, step, len(rounds) + 1 if rounds else 1, learner)
             st.rerun()
@@ -316,13 +331,17 @@ def _drill_item(
         del st.session_state[key]
         st.rerun()
     item = next(i for i in step.items if i.id == order[at])
-    reading.caption(f"Round {round_no} · question {at + 1} of {len(order)}")
+    reading.caption(
+        tr("Round {round} · question {n} of {total}").format(
+            round=round_no, n=at + 1, total=len(order)
+        )
+    )
     answered = state["answered"]
     if answered is not None:
         grade = grade_answer(item, answered)
         show_grade(grade, key=f"{key}-{round_no}-{item.id}", can_retry=False)
         last = at + 1 == len(order)
-        if st.button("See my round" if last else "Next question", key=f"{key}-next-{at}",
+        if st.button(tr("See my round") if last else tr("Next question"), key=f"{key}-next-{at}",
                      type="primary"):  # fmt: skip
             state.update(at=at + 1, shown=None, answered=None)
             st.rerun()
@@ -339,7 +358,7 @@ def _drill_item(
         st.rerun()
 
     ask(item, key=f"{key}-{round_no}-{item.id}", seed_key=str(learner.id), latest=None,
-        on_answer=record, submit_label="Answer")  # fmt: skip
+        on_answer=record, submit_label=tr("Answer"))  # fmt: skip
 
 
 def _drill_summary(step: DrillStep, rounds: list[DrillRound], reading: listen.Reading) -> None:
@@ -347,21 +366,29 @@ def _drill_summary(step: DrillStep, rounds: list[DrillRound], reading: listen.Re
     done = [r for r in rounds if r.is_complete(items)]
     if not done:
         reading.caption(
-            f"{items} quick questions a round. Aim for every answer right, each in "
-            f"{step.target_seconds} seconds or less."
+            tr(
+                "{items} quick questions a round. Aim for every answer right, each in "
+                "{seconds} seconds or less."
+            ).format(items=items, seconds=step.target_seconds)
         )
         return
     last = done[-1]
-    pace = f"{last.total_ms / items / 1000:.1f} s per answer"
-    st.metric("Last round", f"{last.right} of {items} right", pace, delta_color="off")
-    reading.say("Last round", f"{last.right} of {items} right", pace)
+    pace = tr("{seconds} s per answer").format(seconds=f"{last.total_ms / items / 1000:.1f}")
+    score = tr("{right} of {total} right").format(right=last.right, total=items)
+    st.metric(tr("Last round"), score, pace, delta_color="off")
+    reading.say(tr("Last round"), score, pace)
     perfect = [r for r in done if r.right == items]
     if perfect:
         best = min(perfect, key=lambda r: r.total_ms)
-        reading.caption(f"Your best round with every answer right: "
-                        f"{best.total_ms / items / 1000:.1f} s per answer (round "
-                        f"{best.round_no}).")  # fmt: skip
+        reading.caption(
+            tr("Your best round with every answer right: {pace} (round {round}).").format(
+                pace=tr("{seconds} s per answer").format(
+                    seconds=f"{best.total_ms / items / 1000:.1f}"
+                ),
+                round=best.round_no,
+            )
+        )
     if last.is_fluent(items, target):
-        reading.md("Every answer right and quick. You know this well.", st.success)
+        reading.md(tr("Every answer right and quick. You know this well."), st.success)
     else:
-        reading.md("Go again until every answer is right and quick.", st.info)
+        reading.md(tr("Go again until every answer is right and quick."), st.info)

@@ -7,14 +7,16 @@ from contextlib import AbstractContextManager, nullcontext
 
 import streamlit as st
 
+from course.i18n import N_, tr
 from course.model import AnyQuestion, Matching, MultipleChoice, Ordering, SingleChoice, TrueFalse
 from course.scoring import Grade, canonical_answer, grade_answer, presentation_order, seed_for
 from course.ui import listen
 
 Answer = object
-TRUE_FALSE = ("True", "False")
-SURE = ("Sure", "Not sure")
-VERDICTS = {True: "That's right.", False: "Not quite."}
+# The options' values stay in English (stored and compared); only what shows is translated.
+TRUE_FALSE = (N_("True"), N_("False"))
+SURE = (N_("Sure"), N_("Not sure"))
+VERDICTS = {True: N_("That's right."), False: N_("Not quite.")}
 
 
 def confidence(key: str) -> bool | None:
@@ -30,7 +32,7 @@ def ask(
     seed_key: str,
     latest: object | None,
     on_answer: Callable[[object], None],
-    submit_label: str = "Check my answer",
+    submit_label: str | None = None,
     show_result: bool = True,
     ask_confidence: bool = False,
     lettered: bool = False,
@@ -42,16 +44,26 @@ def ask(
     The form is for a question with a try left, so `latest` gets the hint, not the explanation.
     Lettered: choices in their written order as "A. ...", the letters a projector shows.
     Listenable: a Listen control reads the question and its options (and the feedback).
+    submit_label: the submit button (Check my answer unless given, in the app's language).
     """
     seed = seed_for(seed_key, question.id)
-    with _block(f"q-{key}", "this question", listenable) as reading:
+    with _block(f"q-{key}", tr("this question"), listenable) as reading:
         with st.form(key=key, border=True):
             reading.md(question.prompt)
             answer = _widgets(question, key, seed, reading, lettered=lettered)
             if ask_confidence:  # read back by the caller from st.session_state[f"{key}-sure"]
-                reading.say("How sure are you?", *SURE)
-                st.radio("How sure are you?", SURE, index=None, horizontal=True, key=f"{key}-sure")
-            submitted = st.form_submit_button(submit_label, type="primary", key=f"{key}-submit")
+                reading.say(tr("How sure are you?"), *(tr(s) for s in SURE))
+                st.radio(
+                    tr("How sure are you?"),
+                    SURE,
+                    index=None,
+                    format_func=tr,
+                    horizontal=True,
+                    key=f"{key}-sure",
+                )
+            submitted = st.form_submit_button(
+                submit_label or tr("Check my answer"), type="primary", key=f"{key}-submit"
+            )
     if submitted:
         problem = _incomplete(question, answer)
         if problem:
@@ -81,25 +93,27 @@ def show_grade(
 
     `key` names the feedback's block (its Listen control reads all of it).
     """
-    with _block(f"fb-{key}", "the feedback", listenable) as reading:
+    with _block(f"fb-{key}", tr("the feedback"), listenable) as reading:
         box = st.success if grade.is_correct else st.error
-        verdict = VERDICTS[grade.is_correct]
+        verdict = tr(VERDICTS[grade.is_correct])
         feedback = [_without_verdict(text, verdict) for text in grade.feedback]
         reading.md("\n\n".join((f"**{verdict}**", *filter(None, feedback))), box)
         if can_retry and not grade.is_correct:
             if grade.hint:
                 reading.md(
-                    f"**Hint for another try:** {grade.hint}", st.info, icon=":material/lightbulb:"
+                    tr("**Hint for another try:** {hint}").format(hint=grade.hint),
+                    st.info,
+                    icon=":material/lightbulb:",
                 )
             return
-        reading.md(f"**Why:** {grade.explanation}")
+        reading.md(tr("**Why:** {explanation}").format(explanation=grade.explanation))
         if right_answer and not grade.is_correct:
             reading.md(right_answer)
 
 
 def show_settled(question: AnyQuestion, answer: object, *, key: str) -> None:
     """Show a question with no try left: its prompt, the feedback, why, and the right answer."""
-    with listen.read_aloud(f"q-{key}", "this question") as reading:
+    with listen.read_aloud(f"q-{key}", tr("this question")) as reading:
         with st.container(border=True):
             reading.md(question.prompt)
     show_grade(
@@ -112,7 +126,8 @@ def show_settled(question: AnyQuestion, answer: object, *, key: str) -> None:
 
 def _without_verdict(feedback: str, verdict: str) -> str:
     """Drop the verdict from the start of a feedback text: the box says it once, in bold."""
-    # Most wrong options' feedback in the content opens with "Not quite." itself. The bold
+    # Most wrong options' feedback in the content opens with "Not quite." itself (in its
+    # language: the verdict is translated as the content is, "No exactamente."). The bold
     # verdict stays (in the same place for every question kind, and one verdict even when
     # several chosen options each open with it); the repeat in the feedback goes.
     text = feedback.lstrip()
@@ -124,17 +139,18 @@ def right_answer(question: AnyQuestion) -> str:
     if isinstance(question, SingleChoice | MultipleChoice):
         right = [o.text for o in question.options if o.correct]
         if len(right) == 1:
-            return f"**The right answer:** {right[0]}"
-        return "**The right answers:**\n\n" + "\n".join(f"- {text}" for text in right)
+            return tr("**The right answer:** {answer}").format(answer=right[0])
+        return tr("**The right answers:**") + "\n\n" + "\n".join(f"- {text}" for text in right)
     if isinstance(question, TrueFalse):
-        return f"**The right answer:** {TRUE_FALSE[0] if question.answer else TRUE_FALSE[1]}"
+        said = tr(TRUE_FALSE[0] if question.answer else TRUE_FALSE[1])
+        return tr("**The right answer:** {answer}").format(answer=said)
     if isinstance(question, Ordering):
         steps = (f"{n}. {item.text}" for n, item in enumerate(question.items, start=1))
-        said = "**The right order:**\n\n" + "\n".join(steps)
+        said = tr("**The right order:**") + "\n\n" + "\n".join(steps)
         others = [other_order(question, order) for order in question.also_correct]
         return "\n\n".join([said, *others])
     pairs = (f"- {pair.left} → {pair.right}" for pair in question.pairs)
-    return "**The right matches:**\n\n" + "\n".join(pairs)
+    return tr("**The right matches:**") + "\n\n" + "\n".join(pairs)
 
 
 def other_order(question: Ordering, order: list[str]) -> str:
@@ -144,12 +160,11 @@ def other_order(question: Ordering, order: list[str]) -> str:
     differ = [n for n, (a, b) in enumerate(zip(written, order, strict=True)) if a != b]
     if len(differ) == 2 and differ[1] == differ[0] + 1:
         first, second = (texts[written[n]] for n in differ)
-        return (
-            f"**Also right:** steps {differ[0] + 1} and {differ[1] + 1} in either order "
-            f"({first} / {second})."
+        return tr("**Also right:** steps {a} and {b} in either order ({first} / {second}).").format(
+            a=differ[0] + 1, b=differ[1] + 1, first=first, second=second
         )
     steps = (f"{n}. {texts[item]}" for n, item in enumerate(order, start=1))
-    return "**This order is also right:**\n\n" + "\n".join(steps)
+    return tr("**This order is also right:**") + "\n\n" + "\n".join(steps)
 
 
 def letters_of(question: SingleChoice | MultipleChoice) -> dict[str, str]:
@@ -169,24 +184,29 @@ def _widgets(
         texts = {o.id: o.text for o in question.options}
         order = presentation_order([o.id for o in question.options], seed)
     if isinstance(question, SingleChoice):
-        reading.say("Choose one answer", *(texts[o] for o in order))
+        reading.say(tr("Choose one answer"), *(texts[o] for o in order))
         return st.radio(
-            "Choose one answer",
+            tr("Choose one answer"),
             order,
             index=None,
             format_func=texts.__getitem__,
             key=f"{key}-radio",
         )
     if isinstance(question, MultipleChoice):
-        reading.caption("Choose every answer that is right.")
+        reading.caption(tr("Choose every answer that is right."))
         reading.say(*(texts[o] for o in order))
         return [oid for oid in order if st.checkbox(texts[oid], key=f"{key}-{oid}")]
     if isinstance(question, TrueFalse):
-        reading.say("True or false?", *TRUE_FALSE)
+        reading.say(tr("True or false?"), *(tr(v) for v in TRUE_FALSE))
         choice = st.radio(
-            "True or false?", TRUE_FALSE, index=None, horizontal=True, key=f"{key}-tf"
+            tr("True or false?"),
+            TRUE_FALSE,
+            index=None,
+            format_func=tr,
+            horizontal=True,
+            key=f"{key}-tf",
         )
-        return None if choice is None else choice == "True"
+        return None if choice is None else choice == TRUE_FALSE[0]
     if isinstance(question, Ordering):
         return _ordering(question, key, seed, reading)
     return _matching(question, key, seed, reading)
@@ -200,14 +220,20 @@ def _lettered(ids: list[str], texts: dict[str, str], reading: listen.Reading) ->
 
 
 def _ordering(question: Ordering, key: str, seed: int, reading: listen.Reading) -> list[str | None]:
-    reading.caption("Put the steps in order: choose the letter of what comes first, then second.")
+    reading.caption(
+        tr("Put the steps in order: choose the letter of what comes first, then second.")
+    )
     texts = {i.id: i.text for i in question.items}
     order = presentation_order(list(texts), seed)
     letters = _lettered(order, texts, reading)
-    reading.say(*(f"Step {n}" for n in range(1, len(order) + 1)))
+    reading.say(*(tr("Step {n}").format(n=n) for n in range(1, len(order) + 1)))
     return [
         st.selectbox(
-            f"Step {n}", order, index=None, format_func=letters.__getitem__, key=f"{key}-pos{n}"
+            tr("Step {n}").format(n=n),
+            order,
+            index=None,
+            format_func=letters.__getitem__,
+            key=f"{key}-pos{n}",
         )
         for n in range(1, len(order) + 1)
     ]
@@ -216,7 +242,7 @@ def _ordering(question: Ordering, key: str, seed: int, reading: listen.Reading) 
 def _matching(
     question: Matching, key: str, seed: int, reading: listen.Reading
 ) -> dict[str, str | None]:
-    reading.caption("Match each item with the letter of its best answer.")
+    reading.caption(tr("Match each item with the letter of its best answer."))
     rights = {p.id: p.right for p in question.pairs}
     order = presentation_order(list(rights), seed)
     letters = _lettered(order, rights, reading)
@@ -232,17 +258,17 @@ def _matching(
 def _incomplete(question: AnyQuestion, answer: Answer) -> str | None:
     """Return a message if the form is not filled in enough to be graded."""
     if answer is None:
-        return "Please choose an answer first."
+        return tr("Please choose an answer first.")
     if isinstance(question, MultipleChoice) and not answer:
-        return "Please choose at least one answer."
+        return tr("Please choose at least one answer.")
     if isinstance(answer, list) and isinstance(question, Ordering):
         if None in answer:
-            return "Please choose a step for every position."
+            return tr("Please choose a step for every position.")
         if len(set(answer)) != len(answer):
-            return "Each step can be used only once. Please check your order."
+            return tr("Each step can be used only once. Please check your order.")
     if isinstance(answer, dict):
         if None in answer.values():
-            return "Please choose a match for every item."
+            return tr("Please choose a match for every item.")
         if len(set(answer.values())) != len(answer):
-            return "Each answer can be used only once. Please check your matches."
+            return tr("Each answer can be used only once. Please check your matches.")
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import tr
 from course.model import Quiz
 from course.quizflow import Round
 from course.scoring import QuizScore, grade_answer
@@ -38,9 +39,9 @@ def question_block(
     question = quiz.question(question_id)
     assert question is not None
     state = now_round.questions[question_id]
-    st.header(f"Question {number} of {len(quiz.questions)}")
+    st.header(tr("Question {n} of {total}").format(n=number, total=len(quiz.questions)))
     if question.safety_critical and state.allows_retry:
-        st.caption("This question is about staying safe. It needs a right answer to finish.")
+        st.caption(tr("This question is about staying safe. It needs a right answer to finish."))
 
     form_key = f"quiz-{quiz.id}-{question.id}-{rounds}-{state.tries}"
 
@@ -68,7 +69,7 @@ def question_block(
         seed_key=str(learner.id),
         latest=state.latest.answer if state.latest else None,
         on_answer=record,
-        submit_label="Check my answer" if not state.tries else "Try again",
+        submit_label=tr("Check my answer") if not state.tries else tr("Try again"),
         ask_confidence=quiz.ask_confidence,
     )
 
@@ -81,7 +82,7 @@ def _buttons(key: str, index: int, now_round: Round) -> bool:
     back, forward = st.columns(2)
     if index > 0:
         back.button(
-            "Back",
+            tr("Back"),
             key=f"{key}-back",
             icon=":material/arrow_back:",
             on_click=_move,
@@ -90,7 +91,7 @@ def _buttons(key: str, index: int, now_round: Round) -> bool:
         )
     if not is_last:
         forward.button(
-            "Next",
+            tr("Next"),
             key=f"{key}-next",
             type="primary" if here_done and not now_round.is_settled else "secondary",
             icon=":material/arrow_forward:",
@@ -101,7 +102,7 @@ def _buttons(key: str, index: int, now_round: Round) -> bool:
     if not now_round.is_settled:
         return False
     place = forward if is_last else st.container()
-    return place.button("See my result", key=f"{key}-result", type="primary", width="stretch")
+    return place.button(tr("See my result"), key=f"{key}-result", type="primary", width="stretch")
 
 
 def _move(key: str, to: int) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import streamlit as st
 
+from course import i18n
 from course.loader import LoadResult, default_root, load_course
 from course.store import Cohorts, Devices, Plans, Store
 from course.store.accounts import Facilitators
@@ -22,7 +24,12 @@ def loaded(root: str) -> LoadResult:
 
 
 def course_result() -> LoadResult:
-    return loaded(str(default_root()))
+    """The loaded course, in this run's language (course.i18n.current())."""
+    result = loaded(str(default_root()))
+    language = i18n.current()
+    if result.course is None or language == result.course.language:
+        return result
+    return dataclasses.replace(result, course=result.course.in_language(language))
 
 
 @st.cache_resource(show_spinner=False)

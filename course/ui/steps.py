@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from course.charts import timeline_figure
+from course.i18n import N_, tr
 from course.model import (
     CalloutStep,
     CardsStep,
@@ -43,7 +44,7 @@ CALLOUT_ICONS = {
 def draw(lesson: Lesson, step: Step, learner: identity.Learner) -> None:
     """Draw a step with its Listen control (reading what shows), then the sources it rests on."""
     key = f"step-{lesson.id}-{step.id}"
-    with listen.read_aloud(key, "this step", title=step.title, audio=step.audio) as reading:
+    with listen.read_aloud(key, tr("this step"), title=step.title, audio=step.audio) as reading:
         if not draw_plain(step, reading):
             _draw_personal(lesson, step, learner, reading)
     _sources(lesson, step.sources)
@@ -62,7 +63,7 @@ def _draw_personal(
     elif isinstance(step, DiscussionStep):
         reading.md(step.prompt)
         reading.caption(
-            "Take a moment to think about this, or talk it over with someone you trust."
+            tr("Take a moment to think about this, or talk it over with someone you trust.")
         )
     elif isinstance(step, ScenarioStep):
         practice_steps.draw_scenario(lesson, step, reading)
@@ -98,11 +99,16 @@ def draw_plain(step: Step, reading: listen.Reading | None = None, *, title: bool
 def draw_timeline(step: TimelineStep, reading: listen.Reading) -> None:
     if step.body:
         reading.md(step.body)
-    described = "; ".join(f"{e.label}: {e.start:g} to {e.end:g} {step.unit}" for e in step.events)
+    described = "; ".join(
+        tr("{label}: {start} to {end} {unit}").format(
+            label=e.label, start=f"{e.start:g}", end=f"{e.end:g}", unit=step.unit
+        )
+        for e in step.events
+    )
     st.plotly_chart(
         timeline_figure(step),
         config={"displayModeBar": False, "staticPlot": True},
-        alt=f"Timeline in {step.unit}. {described}",
+        alt=tr("Timeline in {unit}. {described}").format(unit=step.unit, described=described),
     )
     for event in step.events:
         when = f"{event.start:g}–{event.end:g} {step.unit}"
@@ -135,7 +141,10 @@ def draw_comparison(step: ComparisonStep, reading: listen.Reading) -> None:
                 )
                 reading.md("\n".join(cells))
     with st.container(key=f"comparison-table-{step.id}"):
-        st.table(_comparison_frame(step), alt=f"Comparison of {', '.join(step.columns)}")
+        st.table(
+            _comparison_frame(step),
+            alt=tr("Comparison of {columns}").format(columns=", ".join(step.columns)),
+        )
 
 
 def _comparison_frame(step: ComparisonStep) -> pd.DataFrame:
@@ -153,13 +162,13 @@ def _cards(lesson: Lesson, step: CardsStep, reading: listen.Reading) -> None:
     for n, card in enumerate(step.cards):
         key = f"card-{lesson.id}-{step.id}-{n}"
         with st.container(border=True):
-            reading.md(f"**Myth:** {card.myth}")
+            reading.md(tr("**Myth:** {myth}").format(myth=card.myth))
             if st.session_state.get(key):
-                reading.md(f"**Fact:** {card.fact}")
-                st.button("Turn back", key=f"{key}-back", on_click=_flip, args=(key,))
+                reading.md(tr("**Fact:** {fact}").format(fact=card.fact))
+                st.button(tr("Turn back"), key=f"{key}-back", on_click=_flip, args=(key,))
             else:
                 st.button(
-                    "Turn over to see the facts",
+                    tr("Turn over to see the facts"),
                     key=f"{key}-turn",
                     on_click=_flip,
                     args=(key,),
@@ -201,7 +210,7 @@ def _check(
         )
         st.rerun()
 
-    reading.caption("Quick check: this does not count toward your score.")
+    reading.caption(tr("Quick check: this does not count toward your score."))
     if state.latest is not None and state.is_settled:
         show_settled(question, state.latest.answer, key=f"check-{lesson.id}-{step.id}")
         return
@@ -211,11 +220,11 @@ def _check(
         seed_key=str(learner.id),
         latest=state.latest.answer if state.latest else None,
         on_answer=record,
-        submit_label="Try again" if tries else "Check my answer",
+        submit_label=tr("Try again") if tries else tr("Check my answer"),
     )
 
 
-NOTES_LABEL = "Your private notes (only you can see these)"
+NOTES_LABEL = N_("Your private notes (only you can see these)")
 
 
 def _reflection(
@@ -224,14 +233,14 @@ def _reflection(
     reading.md(step.prompt)
     saved = store().reflections(learner.id).get((lesson.id, step.id), "")
     with st.form(key=f"reflect-{lesson.id}-{step.id}"):
-        reading.say(NOTES_LABEL)
+        reading.say(tr(NOTES_LABEL))
         text = st.text_area(
-            NOTES_LABEL,
+            tr(NOTES_LABEL),
             value=saved,
             max_chars=MAX_REFLECTION_CHARS,
             height=160,
         )
-        if st.form_submit_button("Save my notes"):
+        if st.form_submit_button(tr("Save my notes")):
             _save_notes(lesson, step, learner, text or "")
 
 
@@ -241,19 +250,21 @@ def _save_notes(
     kept = clean_text(typed)
     if typed.strip() and not kept.strip():  # an earlier note must not be wiped by accident
         st.warning(
-            "Nothing was saved: your note held only hidden characters that can't be kept. "
-            "Please type it again."
+            tr(
+                "Nothing was saved: your note held only hidden characters that can't be kept. "
+                "Please type it again."
+            )
         )
         return
     store().save_reflection(learner.id, lesson.id, step.id, kept, identity.now())
-    st.success("Saved. Only you can see this.")
+    st.success(tr("Saved. Only you can see this."))
 
 
 def _sources(lesson: Lesson, ids: list[str]) -> None:
     if not ids:
         return
     known = {s.id: s for s in lesson.sources}
-    with st.expander("Sources", icon=":material/menu_book:"):
+    with st.expander(tr("Sources"), icon=":material/menu_book:"):
         st.markdown(safe_markdown("\n".join(_source_line(known[i]) for i in ids if i in known)))
 
 

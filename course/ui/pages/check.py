@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import N_, tr
 from course.model import Quiz
 from course.overview import before_after
 from course.quizflow import current_round
@@ -13,12 +14,12 @@ from course.ui.quizform import finish_round, one_question
 from course.ui.resources import course_result, store
 
 INTRO = {
-    "pre": (
+    "pre": N_(
         "This short check shows what you already know. It is not a test: there is no pass "
         "or fail, and nobody else sees it. At the end of the course you can take a similar "
         "check and see how much you have learned."
     ),
-    "post": (
+    "post": N_(
         "You have finished the lessons. This check is like the one at the start, with new "
         "questions. Answer what you can; then compare with where you started."
     ),
@@ -28,7 +29,9 @@ INTRO = {
 def show() -> None:
     learner = nav.needs_learner()
     when, quiz = _chosen()
-    st.title("Before you start: what do you know?" if when == "pre" else "What have you learned?")
+    st.title(
+        tr("Before you start: what do you know?") if when == "pre" else tr("What have you learned?")
+    )
     results = store().quiz_results(learner.id)
     mine = [r for r in results if r.quiz_id == quiz.id]
     attempts = store().attempts(learner.id, quiz.id)
@@ -36,7 +39,7 @@ def show() -> None:
     if mine and not now_round.is_started:
         _summary(results)
         return
-    st.markdown(INTRO[when])
+    st.markdown(tr(INTRO[when]))
     if one_question(quiz, now_round, learner, len(mine)):
         finish_round(now_round, learner)
         pagescript.new_view()
@@ -50,8 +53,8 @@ def _chosen() -> tuple[str, Quiz]:
     quiz_id = getattr(check, when, None) if when in ("pre", "post") else None
     quiz = course.quizzes.get(quiz_id) if course and quiz_id else None
     if quiz is None:
-        st.warning("That check isn't available right now.")
-        if st.button("Go to the course map", type="primary"):
+        st.warning(tr("That check isn't available right now."))
+        if st.button(tr("Go to the course map"), type="primary"):
             nav.go("map")
         st.stop()
     st.query_params["when"] = when
@@ -65,11 +68,18 @@ def _summary(results: list[QuizResult]) -> None:
     before, after = scores.before, scores.after
     left, right = st.columns(2)
     if before:
-        left.metric("Before the course", f"{before.correct} of {before.total}")
+        left.metric(
+            tr("Before the course"),
+            tr("{correct} of {total}").format(correct=before.correct, total=before.total),
+        )
     if after:
-        right.metric("After the course", f"{after.correct} of {after.total}", delta=scores.change)
-    st.markdown("Thank you. Your answers are saved with your progress.")
-    if st.button("Go to the course map", type="primary"):
+        right.metric(
+            tr("After the course"),
+            tr("{correct} of {total}").format(correct=after.correct, total=after.total),
+            delta=scores.change,
+        )
+    st.markdown(tr("Thank you. Your answers are saved with your progress."))
+    if st.button(tr("Go to the course map"), type="primary"):
         nav.go("map")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import tr
 from course.model import Lesson
 from course.overview import lesson_status
-from course.ui import handout, identity, nav, pagescript, steps
+from course.ui import handout, identity, language, nav, pagescript, steps
 from course.ui.completion import finish_lesson_if_done
 from course.ui.resources import course_result, store
 
@@ -19,10 +20,15 @@ def show() -> None:
     if progress is None:
         store().visit_step(learner.id, lesson.id, lesson.steps[0].id, 0, identity.now())
     st.title(lesson.title)
+    course = course_result().course
+    if course is not None:
+        language.translation_note(course, lesson.id)
     if not lesson.reviewed.clinical:
-        st.caption("This lesson has not yet been reviewed by a clinician.")
+        st.caption(tr("This lesson has not yet been reviewed by a clinician."))
     total = len(lesson.steps)
-    st.progress((index + 1) / total, text=f"Step {index + 1} of {total}")
+    st.progress(
+        (index + 1) / total, text=tr("Step {n} of {total}").format(n=index + 1, total=total)
+    )
     steps.draw(lesson, lesson.steps[index], learner)
     _buttons(lesson, index, learner)
     handout.offer(lesson.id)
@@ -33,8 +39,8 @@ def _chosen_lesson() -> Lesson:
     lesson_id = st.query_params.get("lesson", "")
     lesson = course.lessons.get(lesson_id) if course else None
     if lesson is None:
-        st.warning("That lesson isn't available. Please pick one from the course map.")
-        if st.button("Go to the course map", type="primary"):
+        st.warning(tr("That lesson isn't available. Please pick one from the course map."))
+        if st.button(tr("Go to the course map"), type="primary"):
             nav.go("map")
         st.stop()
     st.query_params["lesson"] = lesson.id
@@ -45,7 +51,7 @@ def _buttons(lesson: Lesson, index: int, learner: identity.Learner) -> None:
     back, forward = st.columns(2)
     if index > 0:
         back.button(
-            "Back",
+            tr("Back"),
             icon=":material/arrow_back:",
             on_click=_move,
             args=(lesson, index, index - 1, learner),
@@ -53,7 +59,7 @@ def _buttons(lesson: Lesson, index: int, learner: identity.Learner) -> None:
         )
     if index + 1 < len(lesson.steps):
         forward.button(
-            "Next",
+            tr("Next"),
             type="primary",
             icon=":material/arrow_forward:",
             on_click=_move,
@@ -61,7 +67,7 @@ def _buttons(lesson: Lesson, index: int, learner: identity.Learner) -> None:
             width="stretch",
         )
         return
-    label = "Go to the quiz" if lesson.quiz else "Finish the lesson"
+    label = tr("Go to the quiz") if lesson.quiz else tr("Finish the lesson")
     if forward.button(label, type="primary", icon=":material/flag:", width="stretch"):
         store().complete_step(learner.id, lesson.id, lesson.steps[index].id, identity.now())
         if lesson.quiz:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import N_, tr
 from course.model import Course, Lesson, Track
 from course.overview import (
     BeforeAfter,
@@ -21,9 +22,9 @@ from course.ui.resources import course_result, series, store
 def show() -> None:
     learner = nav.needs_learner()
     course = course_result().course
-    st.title("Course map")
+    st.title(tr("Course map"))
     if course is None or not course.lessons:
-        st.error("The course can't be shown right now. Please try again later.")
+        st.error(tr("The course can't be shown right now. Please try again later."))
         return
     progress = store().lesson_progress(learner.id)
     practice_steps.check_ins(learner)
@@ -31,8 +32,9 @@ def show() -> None:
     _final_check(course, learner, progress)
     target = continue_target(course, progress, audience)
     if target is not None:
-        verb = "Continue" if target.id in progress else "Start"
-        if st.button(f"{verb}: {target.title}", type="primary", icon=":material/play_arrow:"):
+        verb = tr("Continue: {title}") if target.id in progress else tr("Start: {title}")
+        label = verb.format(title=target.title)
+        if st.button(label, type="primary", icon=":material/play_arrow:"):
             nav.go("lesson", lesson=target.id)
     _pre_check(course, learner, progress)
     _from_group(course, audience, progress, learner)
@@ -40,7 +42,7 @@ def show() -> None:
         if track.audience in (audience, "both"):
             _track(course, track, audience, progress, learner)
         else:  # another reader's track: there, but out of the way
-            with st.expander(f"Also in this course: {track.title}"):
+            with st.expander(tr("Also in this course: {title}").format(title=track.title)):
                 _track(course, track, audience, progress, learner)
 
 
@@ -70,27 +72,28 @@ def _from_group(
     if not given:
         return
     with st.container(key="from-your-group"):
-        st.header("From your group")
-        st.caption("Lessons your group leader asked you to do before the next session.")
+        st.header(tr("From your group"))
+        st.caption(tr("Lessons your group leader asked you to do before the next session."))
         for found in given:
             lesson = course.lessons[found.take_home.lesson_id].for_audience(audience)
             due = found.take_home.due_on
-            said = f" · before {due:%A, %B} {due.day}" if due else ""
+            said = tr(" · before {date}").format(date=f"{due:%A, %B} {due.day}") if due else ""
             st.text(f"{found.cohort_name}{said}")  # the group's name is typed: plain text
             _lesson_card(
                 lesson, progress.get(lesson.id), learner, key=f"group-{found.take_home.id}"
             )
 
 
-AUDIENCES = {"learner": "For myself", "family": "For someone I care about"}
+AUDIENCES = {"learner": N_("For myself"), "family": N_("For someone I care about")}
 
 
 def _audience(learner: identity.Learner) -> str:
     """Ask who the course is for; lessons then show the steps meant for that reader."""
     current = identity.audience(learner)
+    labels = {value: tr(label) for value, label in AUDIENCES.items()}  # translated this run
     chosen = st.segmented_control(
-        "I'm taking this course", list(AUDIENCES), default=current,
-        format_func=AUDIENCES.__getitem__, key="audience_choice",
+        tr("I'm taking this course"), list(AUDIENCES), default=current,
+        format_func=labels.__getitem__, key="audience_choice",
     )  # fmt: skip
     if chosen and chosen != current:
         identity.set_audience(learner, chosen)
@@ -117,14 +120,15 @@ def _pre_check(
     if st.session_state.get("skip_pre_check"):
         return
     st.caption(
-        "**Before you start:** if you like, take a short check of what you already know "
-        f"({len(course.quizzes[check.pre].questions)} questions). It's optional and there "
-        "is no pass or fail."
+        tr(
+            "**Before you start:** if you like, take a short check of what you already know "
+            "({count} questions). It's optional and there is no pass or fail."
+        ).format(count=len(course.quizzes[check.pre].questions))
     )
     with st.container(horizontal=True):
-        if st.button("Take the check", icon=":material/quiz:"):
+        if st.button(tr("Take the check"), icon=":material/quiz:"):
             nav.go("check", when="pre")
-        if st.button("Skip for now"):
+        if st.button(tr("Skip for now")):
             st.session_state["skip_pre_check"] = True
             st.rerun()
 
@@ -138,10 +142,12 @@ def _final_check(
     if scores is not None and is_track_done(course, track, progress) and scores.after is None:
         with st.container(border=True):
             st.markdown(
-                "**You finished every lesson.** Take the final check to see how much you "
-                "have learned."
+                tr(
+                    "**You finished every lesson.** Take the final check to see how much you "
+                    "have learned."
+                )
             )
-            if st.button("Take the final check", type="primary"):
+            if st.button(tr("Take the final check"), type="primary"):
                 nav.go("check", when="post")
 
 
@@ -155,13 +161,20 @@ def _lesson_card(
     """Draw a lesson's card: what it is, how far the learner got, a button to open it."""
     status = lesson_status(lesson, progress)
     with st.container(border=True):
-        with listen.read_aloud(f"card-{key}-{lesson.id}", f"the lesson {lesson.title}") as reading:
+        what = tr("the lesson {title}").format(title=lesson.title)
+        with listen.read_aloud(f"card-{key}-{lesson.id}", what) as reading:
             reading.subheader(lesson.title)
             reading.md(lesson.summary)
-            reading.caption(f"About {lesson.minutes} minutes · {status.label}")
+            reading.caption(
+                tr("About {minutes} minutes · {status}").format(
+                    minutes=lesson.minutes, status=status.label
+                )
+            )
             st.progress(status.steps_done / status.steps_total)
             label = (
-                "Review" if status.is_complete else ("Continue" if status.is_started else "Start")
+                tr("Review")
+                if status.is_complete
+                else (tr("Continue") if status.is_started else tr("Start"))
             )
             if st.button(label, key=f"{key}-{lesson.id}"):
                 if status.is_complete:  # a review starts over; steps done and completion stay

@@ -14,6 +14,7 @@ from course.charts import (
     lessons_figure,
     results_figure,
 )
+from course.i18n import tr
 from course.model import Course, Quiz
 from course.overview import before_after, lesson_status, my_lessons
 from course.store import CohortNotFound
@@ -30,7 +31,7 @@ STATIC = {"displayModeBar": False, "staticPlot": True}
 def show() -> None:
     learner = nav.needs_learner()
     course = course_result().course
-    st.title("My progress")
+    st.title(tr("My progress"))
     progress = store().lesson_progress(learner.id)
     if course is not None:
         # The learner's own track (and any other lesson they began), counted in the steps
@@ -40,7 +41,7 @@ def show() -> None:
             LessonBar(s.lesson.title, s.steps_done, s.steps_total, s.is_complete)
             for s in (lesson_status(lesson, progress.get(lesson.id)) for lesson in lessons)
         ]
-        st.header("Lessons")
+        st.header(tr("Lessons"))
         st.plotly_chart(lessons_figure(bars), config=STATIC, alt=_describe_bars(bars))
         _results(course.quizzes, learner)
         _before_after(course, learner)
@@ -51,33 +52,40 @@ def show() -> None:
 
 def _program(learner: identity.Learner) -> None:
     """Let a learner add their progress to a treatment program's cohort, or leave it."""
-    st.header("My program")
+    st.header(tr("My program"))
     mine = cohorts().memberships(learner.id)
     ids = cohorts().program_ids(learner.id)
     for cohort in mine:
         left, right = st.columns([3, 1], vertical_alignment="center")
-        under = f" under program ID **{plain(ids[cohort.id])}**" if cohort.id in ids else ""
-        left.markdown(f"You share your progress with **{plain(cohort.name)}**{under}.")
-        if right.button("Leave", key=f"leave-{cohort.id}"):
+        if cohort.id in ids:
+            shared = tr("You share your progress with **{name}** under program ID **{id}**.")
+        else:
+            shared = tr("You share your progress with **{name}**.")
+        left.markdown(shared.format(name=plain(cohort.name), id=plain(ids.get(cohort.id, ""))))
+        if right.button(tr("Leave"), key=f"leave-{cohort.id}"):
             cohorts().leave(learner.id, cohort.id)
             st.rerun()
     st.caption(
-        "If your program gave you a program code, enter it to let its counselors see your "
-        "progress and answers together with the group's. They see a number, never your code."
+        tr(
+            "If your program gave you a program code, enter it to let its counselors see your "
+            "progress and answers together with the group's. They see a number, never your code."
+        )
     )
     with st.form("join_program"):
-        typed = st.text_input("Program code", max_chars=12)
+        typed = st.text_input(tr("Program code"), max_chars=12)
         program_id = st.text_input(
-            "Program ID (optional: the number your counselor gave you)",
+            tr("Program ID (optional: the number your counselor gave you)"),
             max_chars=PROGRAM_ID_LENGTH,
         )
         st.caption(
-            "The program sees your lessons and quiz results under this ID. Without one, you "
-            "count only in the group's numbers."
+            tr(
+                "The program sees your lessons and quiz results under this ID. Without one, you "
+                "count only in the group's numbers."
+            )
         )
-        if st.form_submit_button("Join the program"):
+        if st.form_submit_button(tr("Join the program")):
             problem = _join_program(learner, typed or "", program_id or "")
-            (st.error if problem else st.success)(problem or "You joined the program.")
+            (st.error if problem else st.success)(problem or tr("You joined the program."))
 
 
 def _join_program(learner: identity.Learner, typed: str, program_id: str) -> str | None:
@@ -91,9 +99,9 @@ def _join_program(learner: identity.Learner, typed: str, program_id: str) -> str
     try:
         cohorts().join(learner.id, typed, identity.now(), program_id)
     except CohortNotFound:
-        return "We could not find that program code. Check it with your program."
+        return tr("We could not find that program code. Check it with your program.")
     except ProgramIdTaken:
-        return (
+        return tr(
             "Someone in this program already uses this program ID. Check the number with your "
             "counselor."
         )
@@ -103,17 +111,22 @@ def _join_program(learner: identity.Learner, typed: str, program_id: str) -> str
 
 def _describe_bars(bars: list[LessonBar]) -> str:
     """Say in words what the lesson chart draws (its alt text)."""
-    return "Steps done in each lesson. " + "; ".join(
-        f"{b.title}: {b.steps_done} of {b.steps_total} steps{', complete' if b.is_complete else ''}"
+    done = tr("{title}: {done} of {total} steps, complete")
+    going = tr("{title}: {done} of {total} steps")
+    each = "; ".join(
+        (done if b.is_complete else going).format(
+            title=b.title, done=b.steps_done, total=b.steps_total
+        )
         for b in bars
     )
+    return tr("Steps done in each lesson. {lessons}").format(lessons=each)
 
 
 def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
     results = store().quiz_results(learner.id)
-    st.header("Quiz results")
+    st.header(tr("Quiz results"))
     if not results:
-        st.caption("No quiz finished yet.")
+        st.caption(tr("No quiz finished yet."))
         return
     points = []
     for r in results:
@@ -125,7 +138,9 @@ def _results(quizzes: Mapping[str, Quiz], learner: identity.Learner) -> None:
     st.plotly_chart(
         results_figure(points),
         config=STATIC,
-        alt=f"Latest score in each quiz. {describe_results(points)}",
+        alt=tr("Latest score in each quiz. {description}").format(
+            description=describe_results(points)
+        ),
     )
 
 
@@ -136,23 +151,30 @@ def _before_after(course: Course, learner: identity.Learner) -> None:
     scores = before_after(check, store().quiz_results(learner.id))
     if scores.before is None and scores.after is None:
         return
-    st.header("Before and after")
+    st.header(tr("Before and after"))
     left, right = st.columns(2)
     if scores.before:
-        left.metric("Before the course", f"{scores.before.correct} of {scores.before.total}")
+        left.metric(
+            tr("Before the course"),
+            tr("{correct} of {total}").format(
+                correct=scores.before.correct, total=scores.before.total
+            ),
+        )
     if scores.after:
         right.metric(
-            "After the course",
-            f"{scores.after.correct} of {scores.after.total}",
+            tr("After the course"),
+            tr("{correct} of {total}").format(
+                correct=scores.after.correct, total=scores.after.total
+            ),
             delta=scores.change,
         )
 
 
 def _download(learner: identity.Learner) -> None:
-    st.header("Your data")
+    st.header(tr("Your data"))
     data = json.dumps(store().export_learner(learner.id), indent=2, ensure_ascii=False)
     st.download_button(
-        "Download my data (JSON)",
+        tr("Download my data (JSON)"),
         data=data,
         file_name="my-course-data.json",
         mime="application/json",
@@ -162,13 +184,15 @@ def _download(learner: identity.Learner) -> None:
 
 
 def _delete(learner: identity.Learner) -> None:
-    with st.expander("Delete my data", icon=":material/delete:"):
+    with st.expander(tr("Delete my data"), icon=":material/delete:"):
         st.markdown(
-            "This deletes your progress, answers, results and private notes for good. "
-            "Your code will stop working. This cannot be undone."
+            tr(
+                "This deletes your progress, answers, results and private notes for good. "
+                "Your code will stop working. This cannot be undone."
+            )
         )
-        sure = st.checkbox("Yes, I want to delete all my data")
-        if st.button("Delete everything", type="primary", disabled=not sure):
+        sure = st.checkbox(tr("Yes, I want to delete all my data"))
+        if st.button(tr("Delete everything"), type="primary", disabled=not sure):
             store().delete_learner(learner.id)
             identity.forget()
             st.session_state["deleted"] = True

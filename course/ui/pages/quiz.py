@@ -7,13 +7,14 @@ from typing import Literal
 
 import streamlit as st
 
+from course.i18n import tr
 from course.model import Lesson, Quiz
 from course.overview import next_lesson
 from course.quizflow import MAX_TRIES, Round, current_round
 from course.scoring import is_quiz_complete
 from course.store import QuizResult
 from course.text import safe_markdown
-from course.ui import identity, nav, pagescript
+from course.ui import identity, language, nav, pagescript
 from course.ui.completion import finish_lesson_if_done
 from course.ui.quizform import finish_round, one_question
 from course.ui.resources import course_result, store
@@ -25,7 +26,10 @@ def show() -> None:
     learner = nav.needs_learner()
     lesson, quiz = _chosen()
     st.title(quiz.title)
-    st.caption(f"From the lesson: {lesson.title}")
+    course = course_result().course
+    if course is not None:
+        language.translation_note(course, quiz.id)
+    st.caption(tr("From the lesson: {title}").format(title=lesson.title))
     results = [r for r in store().quiz_results(learner.id) if r.quiz_id == quiz.id]
     attempts = store().attempts(learner.id, quiz.id)
     now_round = current_round(quiz, attempts, results)
@@ -33,9 +37,11 @@ def show() -> None:
         _result(lesson, quiz, now_round, learner)
         return
     st.markdown(
-        f"Answer each question. You need {_needed(quiz)} of {len(quiz.questions)} "
-        "right to pass. After a wrong answer you'll see a hint and can try again "
-        f"({MAX_TRIES} tries in all); your first answer is the one that counts."
+        tr(
+            "Answer each question. You need {needed} of {total} right to pass. After a wrong "
+            "answer you'll see a hint and can try again ({tries} tries in all); your first "
+            "answer is the one that counts."
+        ).format(needed=_needed(quiz), total=len(quiz.questions), tries=MAX_TRIES)
     )
     if one_question(quiz, now_round, learner, len(results)):
         _finish(lesson, quiz, now_round, learner)
@@ -48,8 +54,8 @@ def _chosen() -> tuple[Lesson, Quiz]:
     lesson = course.lessons.get(st.query_params.get("lesson", "")) if course else None
     quiz = course.quiz_for(lesson) if course and lesson else None
     if lesson is None or quiz is None:
-        st.warning("That quiz isn't available. Please pick a lesson from the course map.")
-        if st.button("Go to the course map", type="primary"):
+        st.warning(tr("That quiz isn't available. Please pick a lesson from the course map."))
+        if st.button(tr("Go to the course map"), type="primary"):
             nav.go("map")
         st.stop()
     st.query_params["lesson"] = lesson.id
@@ -69,7 +75,10 @@ def _finish(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Lear
 def _result(lesson: Lesson, quiz: Quiz, now_round: Round, learner: identity.Learner) -> None:
     last = store().quiz_results(learner.id)
     result = [r for r in last if r.quiz_id == quiz.id][-1]
-    st.metric("Your last score", f"{result.correct} of {result.total}")
+    st.metric(
+        tr("Your last score"),
+        tr("{correct} of {total}").format(correct=result.correct, total=result.total),
+    )
     _verdict(lesson, quiz, result, learner)
     _next_steps(lesson, quiz, result.passed and result.safety_ok, learner)
 
@@ -79,39 +88,43 @@ def _next_steps(lesson: Lesson, quiz: Quiz, is_done: bool, learner: identity.Lea
     course = course_result().course
     after = next_lesson(course, lesson.id, identity.audience(learner)) if course else None
     if is_done and after is not None:
-        st.markdown(safe_markdown(f"Up next: **{after.title}**"))
+        st.markdown(safe_markdown(tr("Up next: **{title}**").format(title=after.title)))
         if st.button(
-            "Next lesson", type="primary", icon=":material/arrow_forward:", width="stretch"
+            tr("Next lesson"), type="primary", icon=":material/arrow_forward:", width="stretch"
         ):
             nav.go("lesson", lesson=after.id)
     left, right = st.columns(2)
     retry_type: Kind = "secondary" if is_done else "primary"
-    if left.button("Try the quiz again", type=retry_type, width="stretch"):
+    if left.button(tr("Try the quiz again"), type=retry_type, width="stretch"):
         st.session_state[f"retry-{quiz.id}"] = True
         pagescript.new_view()
         st.rerun()
     map_type: Kind = "primary" if is_done and after is None else "secondary"
-    if right.button("Back to the course map", type=map_type, width="stretch"):
+    if right.button(tr("Back to the course map"), type=map_type, width="stretch"):
         nav.go("map")
 
 
 def _verdict(lesson: Lesson, quiz: Quiz, result: QuizResult, learner: identity.Learner) -> None:
     """Say how the quiz went, and complete the lesson when it passed with safety answers right."""
     if result.passed and result.safety_ok:
-        st.success("Well done: you passed this quiz.", icon=":material/celebration:")
+        st.success(tr("Well done: you passed this quiz."), icon=":material/celebration:")
         if finish_lesson_if_done(lesson, learner):
-            st.markdown("This lesson is complete.")
+            st.markdown(tr("This lesson is complete."))
     elif result.passed:
         st.warning(
-            "You passed, and that's good work. One thing is left: the questions about staying "
-            "safe need a right answer before this lesson counts as complete. They can save a "
-            "life, so they matter most. Try the quiz again when you're ready.",
+            tr(
+                "You passed, and that's good work. One thing is left: the questions about "
+                "staying safe need a right answer before this lesson counts as complete. They "
+                "can save a life, so they matter most. Try the quiz again when you're ready."
+            ),
             icon=":material/health_and_safety:",
         )
     else:
         st.info(
-            f"You needed {_needed(quiz)} to pass. That's okay: trying again is how learning "
-            "works. Look back at the lesson if you like, then try again.",
+            tr(
+                "You needed {needed} to pass. That's okay: trying again is how learning works. "
+                "Look back at the lesson if you like, then try again."
+            ).format(needed=_needed(quiz)),
             icon=":material/refresh:",
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.i18n import ntr, tr
 from course.review import ReviewItem, due_now, review_quiz_id, schedule
 from course.scoring import grade_answer
 from course.ui import identity, nav
@@ -15,14 +16,16 @@ JUST_ANSWERED = "review_answered"  # (quiz, question, answer) shown once after a
 
 def show() -> None:
     learner = nav.needs_learner()
-    st.title("Review what I missed")
+    st.title(tr("Review what I missed"))
     st.caption(
-        "Questions you missed come back after 1 day, then 3, 7 and 21 days while you keep "
-        "getting them right. Going over them again helps them stick."
+        tr(
+            "Questions you missed come back after 1 day, then 3, 7 and 21 days while you keep "
+            "getting them right. Going over them again helps them stick."
+        )
     )
     course = course_result().course
     if course is None:
-        st.error("The course can't be shown right now.")
+        st.error(tr("The course can't be shown right now."))
         return
     attempts = store().attempts(learner.id)
     if answered := st.session_state.pop(JUST_ANSWERED, None):
@@ -49,11 +52,23 @@ def show() -> None:
         later = [i for i in schedule(attempts) if servable(i)]
         if later:
             days = max(1, round((later[0].due - now).total_seconds() / 86400))
-            st.success(f"Nothing to review today. Your next review is in about {days} day(s).")
+            st.success(
+                ntr(
+                    "Nothing to review today. Your next review is in about {days} day(s).",
+                    "Nothing to review today. Your next review is in about {days} day(s).",
+                    days,
+                ).format(days=days)
+            )
         else:
-            st.info("Nothing to review yet. Questions you miss in a quiz come back here.")
+            st.info(tr("Nothing to review yet. Questions you miss in a quiz come back here."))
         return
-    st.markdown(f"**{len(due)} question(s) to review today.**")
+    st.markdown(
+        ntr(
+            "**{count} question(s) to review today.**",
+            "**{count} question(s) to review today.**",
+            len(due),
+        ).format(count=len(due))
+    )
     item = due[0]
     quiz = course.quizzes[item.quiz_id]
     question = quiz.question(item.question_id)
