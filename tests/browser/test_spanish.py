@@ -247,6 +247,21 @@ def test_a_spanish_learner_journey(
         assert rows.scalar_one() == "es"
     assert urlparse(other.url).query == ""  # nothing that grants access in the address
 
+    # Every other page a learner or a family reaches, in Spanish, with nothing left in English.
+    for path, title in (
+        ("progress", "My progress"),
+        ("review", "Review what I missed"),
+        ("family", "Family session"),
+        ("plan", "Family support plan"),
+        ("join", "Join a group"),
+        ("login", "For facilitators"),
+        ("about", "About this course"),
+    ):
+        open_app(other, f"{app_url}/{path}")
+        expect(main_area(other).get_by_role("heading", level=1).first).to_be_visible()
+        expect(heading(other, title)).to_have_count(0)
+        assert_all_spanish(other, f"the {path} page")
+
 
 def test_a_bilingual_room_is_one_chart(
     open_in: Callable[..., Any], servers: list[Any], workdir: Any
@@ -319,3 +334,17 @@ def test_a_bilingual_room_is_one_chart(
     explanation = question.explanation.split("\n")[0].replace("**", "")
     expect(main_area(projector).get_by_text(explanation).first).to_be_visible()
     assert_all_spanish(projector, "the projector in Spanish")
+
+    # A counselor who reads Spanish: the console, the dashboard and the summaries in Spanish.
+    sidebar = open_sidebar(console)
+    sidebar.get_by_text("Español", exact=True).click()
+    wait_for_app_run(console)
+    expect(language_radio(console, "Español", sidebar)).to_be_checked()
+    expect(heading(console, es("Group console"))).to_be_visible()
+    assert_all_spanish(console, "the console")
+    for title in ("Dashboard", "Session summaries"):  # by the menu: an address signs out
+        nav = console.get_by_test_id("stSidebarNav")
+        nav.get_by_role("link", name=es(title), exact=True).click()
+        wait_for_app_run(console)
+        expect(main_area(console).get_by_role("heading", level=1).first).to_be_visible()
+        assert_all_spanish(console, f"the page {title}")
