@@ -21,9 +21,11 @@ import contextvars
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -123,3 +125,13 @@ def best_match(accepted: str | None) -> str:
         return ENGLISH
     code = accepted.replace("_", "-").split("-")[0].lower()
     return code if code in LANGUAGES else ENGLISH
+
+
+def date_text(day: date, english: str, skeleton: str) -> str:
+    """A date in the current language: English as it always was (a strftime pattern), any
+    other language from CLDR through Babel (a skeleton such as "yMMMMd": 7 de diciembre de
+    2026), so month and day names are the reader's own."""
+    language = current()
+    if language == ENGLISH:
+        return format(day, english)
+    return format_skeleton(skeleton, day, locale=language)

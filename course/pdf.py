@@ -18,6 +18,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from course import i18n
 from course.i18n import current, tr, use
 from course.model import Course
 from course.plan import PLAN_FIELDS
@@ -90,7 +91,7 @@ def _plan_pdf(
     doc.set_font(family, "B", 20)
     doc.multi_cell(0, 10, text(title), new_x="LMARGIN", new_y="NEXT")
     doc.set_font(family, "", 10)
-    made = tr("Made on {date}.").format(date=f"{made_on:%B %-d, %Y}")
+    made = tr("Made on {date}.").format(date=i18n.date_text(made_on, "%B %-d, %Y", "yMMMMd"))
     not_advice = tr("Education, not medical advice.")
     note = f"{course.title}. {made} {not_advice}"
     doc.multi_cell(0, 5, text(note), new_x="LMARGIN", new_y="NEXT")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from course import i18n
 from course.i18n import tr
 
 
@@ -41,7 +42,8 @@ class Period:
         """Say the period in words, e.g. "1 Sep 2026 to 30 Nov 2026 (UTC)"."""
         last = self.end - timedelta(microseconds=1)
         return tr("{start} to {end} (UTC)").format(
-            start=f"{self.start:%-d %b %Y}", end=f"{last:%-d %b %Y}"
+            start=i18n.date_text(self.start, "%-d %b %Y", "yMMMd"),
+            end=i18n.date_text(last, "%-d %b %Y", "yMMMd"),
         )
 
 

@@ -16,6 +16,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
+from course import i18n
 from course.i18n import N_, current, ntr, tr, use
 from course.model import (
     PRACTICE_FIELDS,
@@ -127,7 +128,8 @@ def _review_note(lesson: Lesson) -> str:
     if lesson.reviewed.clinical:
         return esc(
             tr("Reviewed {date} by a {role}.").format(
-                date=f"{lesson.reviewed.date:%B %Y}", role=lesson.reviewed.reviewer_role
+                date=i18n.date_text(lesson.reviewed.date, "%B %Y", "yMMMM"),
+                role=lesson.reviewed.reviewer_role,
             )
         )
     return esc(tr("This lesson has not yet been reviewed by a clinician."))
@@ -326,7 +328,7 @@ def plan_html(
     course = course.in_language(language)
     with use(language):
         title = tr("Our family support plan")
-        made = tr("Made on {date}.").format(date=f"{made_on:%B %-d, %Y}")
+        made = tr("Made on {date}.").format(date=i18n.date_text(made_on, "%B %-d, %Y", "yMMMMd"))
         keep = tr("Keep it where everyone can find it.")
         not_advice = tr("This is education, not medical advice.")
         parts = [

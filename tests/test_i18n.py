@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,11 @@ def test_tr_follows_the_language_of_the_run() -> None:
 )  # fmt: skip
 def test_the_browser_language_picks_the_app_language(locale: str | None, language: str) -> None:
     assert i18n.best_match(locale) == language
+
+
+def test_dates_are_in_the_readers_language() -> None:
+    day = date(2026, 12, 7)
+    assert i18n.date_text(day, "%B %-d, %Y", "yMMMMd") == "December 7, 2026"  # as before
+    with i18n.use("es"):
+        assert i18n.date_text(day, "%B %-d, %Y", "yMMMMd") == "7 de diciembre de 2026"
+        assert i18n.date_text(day, "%B %Y", "yMMMM") == "diciembre de 2026"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course import i18n
 from course.i18n import tr
 from course.loader import LoadResult
 from course.text import safe_markdown
@@ -41,7 +42,9 @@ def show() -> None:
             )
             st.markdown(
                 tr("- {title}: last checked {date}, {status}").format(
-                    title=lesson.title, date=f"{lesson.reviewed.date:%B %Y}", status=status
+                    title=lesson.title,
+                    date=i18n.date_text(lesson.reviewed.date, "%B %Y", "yMMMM"),
+                    status=status,
                 )
             )
     _problems(result)

@@ -90,7 +90,11 @@ def _planned(course: Course, facilitator: staff.Facilitator) -> None:
     today = identity.today()
     for name, planned in to_hold[:MAX_PLANNED_SHOWN]:
         lesson = course.lessons[planned.lesson_id]
-        when = tr("today") if planned.planned_on == today else f"{planned.planned_on:%a %d %b %Y}"
+        when = (
+            tr("today")
+            if planned.planned_on == today
+            else i18n.date_text(planned.planned_on, "%a %d %b %Y", "yMMMEd")
+        )
         with st.container(border=True, key=f"planned-{planned.id}"):
             left, right = st.columns([3, 1], vertical_alignment="center")
             left.text(f"{name} · {when}")  # the cohort's name is typed: plain text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course import i18n
 from course.i18n import N_, tr
 from course.model import Course, Lesson, Track
 from course.overview import (
@@ -77,7 +78,11 @@ def _from_group(
         for found in given:
             lesson = course.lessons[found.take_home.lesson_id].for_audience(audience)
             due = found.take_home.due_on
-            said = tr(" · before {date}").format(date=f"{due:%A, %B} {due.day}") if due else ""
+            said = (
+                tr(" · before {date}").format(date=i18n.date_text(due, "%A, %B %-d", "MMMMEEEEd"))
+                if due
+                else ""
+            )
             st.text(f"{found.cohort_name}{said}")  # the group's name is typed: plain text
             _lesson_card(
                 lesson, progress.get(lesson.id), learner, key=f"group-{found.take_home.id}"
