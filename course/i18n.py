@@ -135,3 +135,22 @@ def date_text(day: date, english: str, skeleton: str) -> str:
     if language == ENGLISH:
         return format(day, english)
     return format_skeleton(skeleton, day, locale=language)
+
+
+class Refused(ValueError):
+    """A refusal a person reads (e.g. too long a text): English for logs, their language shown.
+
+    ``Refused(N_("Please keep it to {n} characters."), n=500)``; show it with ``said(error)``.
+    """
+
+    def __init__(self, template: str, **fields: object) -> None:
+        self.template = template
+        self.fields = fields
+        super().__init__(template.format(**fields))
+
+
+def said(error: Exception) -> str:
+    """The error's message in the current language (a Refused), else as it is."""
+    if isinstance(error, Refused):
+        return tr(error.template).format(**error.fields)
+    return str(error)

@@ -121,3 +121,12 @@ def test_dates_are_in_the_readers_language() -> None:
     with i18n.use("es"):
         assert i18n.date_text(day, "%B %-d, %Y", "yMMMMd") == "7 de diciembre de 2026"
         assert i18n.date_text(day, "%B %Y", "yMMMM") == "diciembre de 2026"
+
+
+def test_a_refusal_is_read_in_the_readers_language() -> None:
+    error = i18n.Refused("Please keep it to {n} characters.", n=500)
+    assert str(error) == "Please keep it to 500 characters." and isinstance(error, ValueError)
+    assert i18n.said(error) == "Please keep it to 500 characters."
+    with i18n.use("es"):
+        assert i18n.said(error) == "Use como máximo 500 caracteres."
+        assert i18n.said(ValueError("as raised")) == "as raised"

@@ -107,7 +107,7 @@ def test_a_cohort_name_is_stored_cleaned(store: Store) -> None:
     made = [cohorts.create(lead, typed, NOW).name for typed in TYPED]
     assert made == ONE_LINE
     assert [c.name for c in reversed(cohorts.of(lead))] == ONE_LINE
-    with pytest.raises(ValueError, match="a cohort name has 1 to 80 characters"):
+    with pytest.raises(ValueError, match="A cohort name has 1 to 80 characters"):
         cohorts.create(lead, "\x00\x1b", NOW)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from course.i18n import N_, Refused
 from course.store.db import dialect_insert, read, write
 from course.store.group_records import NotAllowed
 from course.store.inputs import clean_text, utc
@@ -83,7 +84,7 @@ class Cohorts:
         """Create a cohort with a fresh code; ValueError if the name is empty or too long."""
         label = clean_text(name, one_line=True)
         if not 0 < len(label) <= COHORT_NAME_LENGTH:
-            raise ValueError(f"a cohort name has 1 to {COHORT_NAME_LENGTH} characters")
+            raise Refused(N_("A cohort name has 1 to {n} characters."), n=COHORT_NAME_LENGTH)
         rng = rng or secrets.SystemRandom()
         for _ in range(_CODE_DRAWS):
             code = "".join(rng.choice(JOIN_ALPHABET) for _ in range(COHORT_CODE_LENGTH))

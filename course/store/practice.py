@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from course.i18n import N_, Refused
 from course.store.db import dialect_insert, read, write
 from course.store.inputs import check_ids, clean_text, utc
 from course.store.schema import commitments, drill_answers, practice_entries
@@ -101,7 +102,7 @@ class Practice:
                 continue
             text = clean_text(value).strip()
             if len(text) > MAX_FIELD_CHARS:
-                raise ValueError(f"{name}: at most {MAX_FIELD_CHARS} characters")
+                raise Refused(N_("{name}: at most {n} characters"), name=name, n=MAX_FIELD_CHARS)
             if text:
                 kept[name] = text
         now = utc(now)
@@ -137,9 +138,9 @@ class Practice:
         check_ids(lesson_id=lesson_id, step_id=step_id)
         text = clean_text(action, one_line=True)
         if not text:
-            raise ValueError("Please choose or write one thing to try.")
+            raise Refused(N_("Please choose or write one thing to try."))
         if len(text) > MAX_ACTION_CHARS:
-            raise ValueError(f"Please keep it to {MAX_ACTION_CHARS} characters.")
+            raise Refused(N_("Please keep it to {n} characters."), n=MAX_ACTION_CHARS)
         values = {"learner_id": learner_id, "lesson_id": lesson_id, "step_id": step_id,
                   "action": text, "made_at": utc(now)}  # fmt: skip
         with write(self.engine) as conn:
@@ -177,7 +178,7 @@ class Practice:
             raise ValueError(f"outcome is one of {', '.join(OUTCOMES)}, not {outcome!r}")
         said = clean_text(obstacle or "").strip() or None
         if said and len(said) > MAX_OBSTACLE_CHARS:
-            raise ValueError(f"Please keep it to {MAX_OBSTACLE_CHARS} characters.")
+            raise Refused(N_("Please keep it to {n} characters."), n=MAX_OBSTACLE_CHARS)
         t = commitments.c
         query = (
             update(commitments)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from course.i18n import N_, Refused
 from course.store.db import dialect_insert, read, write
 from course.store.group_records import NotAllowed
 from course.store.inputs import check_ids, utc
@@ -133,7 +134,7 @@ class Series:
             _own_cohort(conn, cohort_id, facilitator_id)
             count = select(func.count()).where(series_sessions.c.cohort_id == cohort_id)
             if (conn.scalar(count) or 0) >= MAX_PLANNED:
-                raise ValueError(f"a series holds at most {MAX_PLANNED} sessions")
+                raise Refused(N_("A series holds at most {n} sessions."), n=MAX_PLANNED)
             if group_session_id is not None:
                 _own_session(conn, group_session_id, facilitator_id)
             values = {"cohort_id": cohort_id, "lesson_id": lesson_id, "planned_on": planned_on,
@@ -232,7 +233,7 @@ class Series:
             _own_cohort(conn, cohort_id, facilitator_id)
             count = select(func.count()).where(take_homes.c.cohort_id == cohort_id)
             if (conn.scalar(count) or 0) >= MAX_TAKE_HOMES:
-                raise ValueError(f"a cohort has at most {MAX_TAKE_HOMES} take-home lessons")
+                raise Refused(N_("A cohort has at most {n} take-home lessons."), n=MAX_TAKE_HOMES)
             insert = dialect_insert(conn, take_homes).values(values)
             conn.execute(
                 insert.on_conflict_do_update(

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from course.i18n import N_, tr
+from course.i18n import N_, said, tr
 from course.loader import default_root
 from course.model import (
     PRACTICE_FIELDS,
@@ -157,7 +157,7 @@ def _save_practice(
     try:
         practice().save_entry(learner.id, lesson.id, step.id, typed, identity.now())
     except ValueError as problem:
-        st.error(str(problem))
+        st.error(said(problem))
         return
     st.success(tr("Saved. Only you can see this."))
 
@@ -246,7 +246,7 @@ def draw_commitment(
             try:
                 practice().commit(learner.id, lesson.id, step.id, action, identity.now())
             except ValueError as problem:
-                st.warning(str(problem))
+                st.warning(said(problem))
             else:
                 st.rerun()
 

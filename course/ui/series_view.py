@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from course.i18n import N_, tr
+from course.i18n import N_, said, tr
 from course.model import Course
 from course.store.cohorts import Cohort
 from course.store.group_records import NotAllowed
@@ -72,7 +72,7 @@ def _plan(
             try:
                 series().plan(cohort.id, facilitator.id, lesson_id, day, identity.now())
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(said(problem))
             else:
                 st.rerun()
     waiting = [h.planned for h in held if not h.is_held]

@@ -29,7 +29,7 @@ from course.dashboard_charts import (
     pre_post_figure,
     progress_figure,
 )
-from course.i18n import LANGUAGES, N_, language_name, ntr, tr
+from course.i18n import LANGUAGES, N_, language_name, ntr, said, tr
 from course.model import Course
 from course.outcomes import SMALL_PAIRS, PrePost
 from course.period import Period, describe
@@ -150,7 +150,7 @@ def _new_cohort(facilitator: staff.Facilitator) -> None:
                 try:
                     made = cohorts().create(facilitator.id, name or "", identity.now())
                 except ValueError as problem:
-                    st.error(str(problem))
+                    st.error(said(problem))
                 else:  # chosen, and said once, after the rerun that lists the new cohort
                     st.session_state[MADE] = (made.id, made.code)
                     st.session_state[MADE_NOTE] = True
