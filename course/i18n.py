@@ -35,7 +35,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 ENGLISH = "en"
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
 # The keywords that mark a translatable string in the code (for extraction).
-KEYWORDS = {"tr": None, "N_": None, "ntr": (1, 2)}
+KEYWORDS = {"tr": None, "N_": None, "ntr": (1, 2), "ptr": ((1, "c"), 2)}
 
 _language: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
 # Where to look when this context has set no language: the app registers its session's
@@ -103,6 +103,11 @@ def tr(message: str) -> str:
     if not message:
         return message  # gettext("") is the catalogue's header, never a message
     return translations(current()).gettext(message)
+
+
+def ptr(context: str, message: str) -> str:
+    """Return the message meant in this context (a verb or a noun, e.g. "Answer")."""
+    return translations(current()).pgettext(context, message)
 
 
 def ntr(singular: str, plural: str, n: int) -> str:

@@ -26,6 +26,7 @@ class Found:
     id: str | tuple[str, ...]
     file: str
     line: int
+    context: str | None = None  # ptr("button", "Answer"): the verb, not the noun
 
     @property
     def key(self) -> str:
@@ -40,13 +41,14 @@ def extract(files: Iterable[Path]) -> list[Found]:
     """Every tr()/ntr()/N_() string in the files, with where it is."""
     found = []
     for path in files:
-        for line, message, _comments, _context in extract_from_file(
+        for line, message, _comments, context in extract_from_file(
             "python", str(path), keywords=i18n.KEYWORDS
         ):
             if not message:
                 continue
             rel = str(path.resolve().relative_to(PACKAGE.parent))
-            found.append(Found(message if isinstance(message, str) else tuple(message), rel, line))
+            text = message if isinstance(message, str) else tuple(message)
+            found.append(Found(text, rel, line, context))
     return found
 
 
@@ -55,7 +57,7 @@ def missing(language: str, files: Iterable[Path] | None = None) -> list[Found]:
     catalog = i18n.catalog(language)
     gaps = []
     for item in extract(files if files is not None else sources()):
-        message = catalog.get(item.key)
+        message = catalog.get(item.key, context=item.context)
         if message is None or not message.string or message.fuzzy:
             gaps.append(item)
         elif isinstance(item.id, tuple) and not all(message.string):
@@ -72,9 +74,9 @@ def add_to_po(po: Path, language: str, files: Iterable[Path]) -> int:
         catalog = Catalog(locale=language, project="course", domain="messages")
     added = 0
     for item in extract(files):
-        if catalog.get(item.key) is None:
+        if catalog.get(item.key, context=item.context) is None:
             catalog.add(item.id, string="" if isinstance(item.id, str) else ("", ""),
-                        locations=[(item.file, item.line)])  # fmt: skip
+                        locations=[(item.file, item.line)], context=item.context)  # fmt: skip
             added += 1
     po.parent.mkdir(parents=True, exist_ok=True)
     with po.open("wb") as file:

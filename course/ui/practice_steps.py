@@ -15,7 +15,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from course.i18n import N_, said, tr
+from course.i18n import N_, ptr, said, tr
 from course.loader import default_root
 from course.model import (
     PRACTICE_FIELDS,
@@ -358,7 +358,7 @@ def _drill_item(
         st.rerun()
 
     ask(item, key=f"{key}-{round_no}-{item.id}", seed_key=str(learner.id), latest=None,
-        on_answer=record, submit_label=tr("Answer"))  # fmt: skip
+        on_answer=record, submit_label=ptr("button", "Answer"))  # fmt: skip
 
 
 def _drill_summary(step: DrillStep, rounds: list[DrillRound], reading: listen.Reading) -> None:
