@@ -107,7 +107,7 @@ def tr(message: str) -> str:
 
 def ptr(context: str, message: str) -> str:
     """Return the message meant in this context (a verb or a noun, e.g. "Answer")."""
-    return translations(current()).pgettext(context, message)
+    return str(translations(current()).pgettext(context, message))
 
 
 def ntr(singular: str, plural: str, n: int) -> str:
