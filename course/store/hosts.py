@@ -57,6 +57,7 @@ class Hosts:
         min_group_size: int = 2,
         seat_cap: int = FAMILY_SEAT_CAP,
         mode: str = "screen",
+        language: str = "en",
     ) -> tuple[GroupSession, int, str]:
         """Open a family session; return it, its host id and the host's token (shown once)."""
         now = utc(now)
@@ -80,6 +81,7 @@ class Hosts:
             min_group_size=min_group_size,
             seat_cap=seat_cap,
             family_mode=mode,
+            language=language,
         )
         return room, host_id, token
 

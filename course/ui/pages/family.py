@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course import i18n
 from course.group import buckets, find_askable
 from course.i18n import N_, tr
 from course.model import CheckStep, Lesson, ScenarioStep
@@ -104,6 +105,7 @@ def _begin(lesson: Lesson, mode: str) -> str | None:
             identity.now(),
             min_group_size=FAMILY_MIN_GROUP,
             mode=mode,
+            language=i18n.current(),  # the shared screen's language; each phone keeps its own
         )
     except Throttled as busy:
         limits().release(ticket)
