@@ -191,7 +191,6 @@ def _controls(current: GroupSession, lesson: Lesson, facilitator: staff.Facilita
             if st.button(label, icon=":material/qr_code_2:"):
                 sessions().show_join_large(current.id, facilitator.id, large, identity.now())
                 st.rerun()
-    _projector_language(current, facilitator)
     group_controls.door(current.id, facilitator.id)
     step = group_controls.pace(current, lesson, facilitator.id)
     with st.container(border=True):
@@ -346,6 +345,7 @@ def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
     st.subheader(tr("The room"))
     now = identity.now()
     _seats(current, facilitator)
+    _projector_language(current, facilitator)
     _people(current.id, facilitator.id)
     with st.expander(tr("End the session")):
         st.markdown(tr("Ending closes the room. The anonymous answers stay for the summary."))
