@@ -31,15 +31,14 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
+from course.i18n import ENGLISH, LANGUAGES
 from course.messages import explain, format_key
 from course.model import Course, CourseManifest, LessonFile, Model, Quiz, Text
 from course.problems import Problem
 from course.texts import lesson_texts, manifest_texts, quiz_texts
 from course.yamlsafe import Document, Path, YamlProblem, read
 
-# The languages the app speaks, by code, each named in itself.
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
-ENGLISH = "en"
+# The languages content is translated into: the app's (course.i18n) but English.
 TRANSLATED = tuple(code for code in LANGUAGES if code != ENGLISH)
 FINGERPRINT = "translated_from"
 REVIEW = "translation_reviewed"

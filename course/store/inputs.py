@@ -4,6 +4,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+from course import i18n
 from course.store.schema import ID_LENGTH
 
 MAX_REFLECTION_CHARS = 10_000
@@ -79,3 +80,11 @@ def _cleaned(value: object) -> object:
     if isinstance(value, dict):
         return {clean_text(k) if isinstance(k, str) else k: _cleaned(v) for k, v in value.items()}
     return value
+
+
+def answer_language(language: str | None) -> str:
+    """The language an answer is given in: as told, else the app's language in this run."""
+    chosen = language or i18n.current()
+    if chosen not in i18n.LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(i18n.LANGUAGES)}, not {chosen!r}")
+    return chosen

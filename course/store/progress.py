@@ -24,11 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningInsert
 
-from course import i18n
 from course.i18n import LANGUAGES
 from course.store.codes import hash_code, new_code, normalize_code
 from course.store.db import DialectInsert, dialect_insert, make_engine, read, upgrade, write
-from course.store.inputs import answer_json, check_ids, clean_reflection, utc
+from course.store.inputs import answer_json, answer_language, check_ids, clean_reflection, utc
 from course.store.records import Attempt, LessonProgress, QuizResult
 from course.store.schema import (
     LEARNER_TABLES,
@@ -228,7 +227,7 @@ class Store:
                 "answered_at": now,
                 "request_key": request_key,
                 "confident": confident,
-                "language": _language(language),
+                "language": answer_language(language),
             }
             attempt_id = conn.execute(_insert_returning_id(answer_attempts, values)).scalar_one()
         return _attempt({**values, "id": attempt_id})
@@ -268,7 +267,7 @@ class Store:
             "passed": passed,
             "safety_ok": safety_ok,
             "finished_at": now,
-            "language": _language(language),
+            "language": answer_language(language),
         }
         with write(self.engine) as conn:
             conn.execute(insert(quiz_results).values(values))
@@ -439,11 +438,3 @@ def _exported(row: Row[Any]) -> dict[str, object]:
             value = json.loads(value)
         fields[name] = value
     return fields
-
-
-def _language(language: str | None) -> str:
-    """The language an answer is given in: as told, else the app's language in this run."""
-    chosen = language or i18n.current()
-    if chosen not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {chosen!r}")
-    return chosen

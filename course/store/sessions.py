@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from course import i18n
 from course.i18n import LANGUAGES
 from course.store import session_rows as rows
 from course.store.db import dialect_insert, read, write
@@ -27,7 +26,7 @@ from course.store.group_records import (
     RoomNotFound,
     Tally,
 )
-from course.store.inputs import answer_json, check_ids, utc
+from course.store.inputs import answer_json, answer_language, check_ids, utc
 from course.store.joincodes import (
     JOIN_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -357,7 +356,7 @@ class Sessions:
                 "answer": payload,
                 "is_correct": is_correct,
                 "answered_at": now,
-                "language": _language(language),
+                "language": answer_language(language),
             }
             stmt = dialect_insert(conn, responses).values(values).on_conflict_do_nothing()
             # RETURNING gives a row only if this insert happened (rowcount is not portable here).
@@ -539,13 +538,6 @@ def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     """Reject a value that is not one of the allowed words."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-
-
-def _language(language: str | None) -> str:
-    """The language an answer is given in: as told, else the app's language in this run."""
-    chosen = language or i18n.current()
-    _check_choice("language", chosen, tuple(LANGUAGES))
-    return chosen
 
 
 def _check_seat_cap(seat_cap: int, min_group_size: int) -> None:

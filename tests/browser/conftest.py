@@ -185,8 +185,10 @@ def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
         "phone": phone_options(browser.version),
     }
 
-    def new(kind: str) -> Any:
-        context = browser.new_context(**kinds[kind], **own_address())
+    def new(kind: str, locale: str | None = None) -> Any:
+        """A page of this kind; locale: the browser's language (e.g. "es-MX")."""
+        chosen = {"locale": locale} if locale else {}
+        context = browser.new_context(**kinds[kind], **own_address(), **chosen)
         context.set_default_timeout(slow(15_000))
         contexts.append(context)
         return context.new_page()

@@ -8,19 +8,15 @@ the catalogue or the content translates (a text that stayed English is an untran
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from browser_kit import (
-    DESKTOP,
-    PROJECTOR,
     click_button,
     main_area,
     open_app,
-    own_address,
-    phone_options,
     wait_for_app_run,
 )
 from playwright.sync_api import expect
@@ -113,23 +109,6 @@ def assert_all_spanish(page: Any, where: str) -> None:
     assert not found, f"English left on {where}: {found}"
 
 
-@pytest.fixture
-def open_in(browser: Any) -> Iterator[Callable[..., Any]]:
-    """Open a page in a new context with a browser language ("es-MX", "en-US")."""
-    contexts: list[Any] = []
-    kinds = {"desktop": DESKTOP, "projector": PROJECTOR, "phone": phone_options(browser.version)}
-
-    def new(kind: str, locale: str) -> Any:
-        context = browser.new_context(**kinds[kind], **own_address(), locale=locale)
-        context.set_default_timeout(slow(15_000))
-        contexts.append(context)
-        return context.new_page()
-
-    yield new
-    for context in contexts:
-        context.close()
-
-
 def heading(page: Any, text: str) -> Any:
     return main_area(page).get_by_role("heading", name=text, exact=True)
 
@@ -154,9 +133,9 @@ def close_sidebar(page: Any) -> None:
 
 
 def test_a_spanish_learner_journey(
-    open_in: Callable[..., Any], app_url: str, app_db_url: str
+    open_page: Callable[..., Any], app_url: str, app_db_url: str
 ) -> None:
-    page = open_in("phone", "es-MX")
+    page = open_page("phone", "es-MX")
     main = main_area(page)
     open_app(page, app_url)
     # The browser speaks Spanish: the start page does too, with the choice already made.
@@ -228,7 +207,7 @@ def test_a_spanish_learner_journey(
         store.close()
 
     # Another device whose browser speaks English: signing in with the code brings Spanish.
-    other = open_in("phone", "en-US")
+    other = open_page("phone", "en-US")
     open_app(other, app_url)
     expect(main_area(other).get_by_role("button", name="Start the course")).to_be_visible()
     # The same check finds the English on an English page: it would see a string left behind.
@@ -264,7 +243,7 @@ def test_a_spanish_learner_journey(
 
 
 def test_a_bilingual_room_is_one_chart(
-    open_in: Callable[..., Any], servers: list[Any], workdir: Any
+    open_page: Callable[..., Any], servers: list[Any], workdir: Any
 ) -> None:
     """One phone in Spanish and three in English answer the same question: one tally."""
     import test_group_session as group  # the English room's own moves and checks
@@ -272,18 +251,18 @@ def test_a_bilingual_room_is_one_chart(
     db_url = f"sqlite:///{workdir / 'bilingual.db'}"
     group.add_facilitator(db_url)
     server = group.serve(servers, workdir, db_url)
-    console = open_in("desktop", "en-US")
+    console = open_page("desktop", "en-US")
     group.sign_in(console, server.base)
     code = group.start_session(console)
-    projector = open_in("projector", "es-MX")  # the room's language wins over this browser's
+    projector = open_page("projector", "es-MX")  # the room's language wins over this browser's
     open_app(projector, urljoin(server.base, group.projector_link(console, code)))
     link = group.check_join_screen(projector, code)
     phone_link = urljoin(server.base, f"{urlparse(link).path}?{urlparse(link).query}")
 
-    english = [open_in("phone", "en-US") for _ in range(3)]
+    english = [open_page("phone", "en-US") for _ in range(3)]
     for page in english:
         group.join(page, phone_link, "", code)
-    spanish_phone = open_in("phone", "es-MX")
+    spanish_phone = open_page("phone", "es-MX")
     open_app(spanish_phone, phone_link)
     form = main_area(spanish_phone).get_by_test_id("stForm")
     expect(form.get_by_role("textbox", name=es("Join code"))).to_have_value(code)
