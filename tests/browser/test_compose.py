@@ -114,6 +114,9 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_")}
+    # The settings podman needs on these machines (runc, cgroupfs), as .ci/run sets them: a
+    # plain `make test` on a fresh clone uses them too.
+    env.setdefault("CONTAINERS_CONF", str(DEPLOY.parent / ".ci" / "containers.conf"))
     env |= {
         "BUILDAH_FORMAT": "docker",  # keep the Dockerfile's HEALTHCHECK (OCI has none)
         "COMPOSE_PROJECT_NAME": PROJECT,
