@@ -52,13 +52,31 @@ def pages(*, is_staff: bool) -> dict[str, st.Page]:
     }
 
 
-def go(name: str, **params: str) -> NoReturn:
-    """Switch page; the code goes in the address only for a learner who asked for that."""
+def _with_code(params: dict[str, str]) -> dict[str, str]:
+    """The code goes in the address only for a learner who asked for that."""
     learner = identity.current()
     if learner is not None and learner.in_address and learner.code:
-        params = {"code": learner.code, **params}
+        return {"code": learner.code, **params}
+    return params
+
+
+def go(name: str, **params: str) -> NoReturn:
+    """Switch page after an action (a form sent, an answer saved).
+
+    Never from a page with live parts (``st.fragment(run_every=...)``): the browser goes on
+    asking for their refreshes until it hears of the new page, and on a busy computer one that
+    reached the app meanwhile wiped the new page. Use ``link`` there.
+    """
+    params = _with_code(params)
     pagescript.new_view()
     st.switch_page(st.session_state["_pages"][name], query_params=params or None)
+
+
+def link(name: str, label: str, **params: str) -> None:
+    """A link to another page: the browser stops the live parts' refreshes, then changes page."""
+    st.page_link(
+        st.session_state["_pages"][name], label=label, query_params=_with_code(params) or None
+    )
 
 
 def needs_learner() -> identity.Learner:

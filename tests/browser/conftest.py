@@ -172,6 +172,9 @@ def servers(workdir: Path) -> Iterator[list[Server]]:
     yield started
     for server in started:
         stop_server(server)
+        # Shown only when the test failed (pytest's captured output): what the server said.
+        tail = server.log().splitlines()[-40:]
+        print(f"--- the end of {server.log_path.name} ---", *tail, sep="\n")
 
 
 @pytest.fixture

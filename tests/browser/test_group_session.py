@@ -47,12 +47,16 @@ from browser_kit import (
     unnamed_controls,
     wait_for_app_run,
 )
+from google.protobuf.message import DecodeError
 from PIL import Image
 from playwright.sync_api import expect
 from slowdown import slow
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from course.group import question_label
+from course.group import askables, question_label
 from course.loader import load_course
+from course.model import SingleChoice
 from course.store import Facilitators, Store, Tally
 from course.store.sessions import Response, Sessions
 
@@ -243,6 +247,11 @@ def open_question(page: Any) -> None:
     choose(page, "Question to ask", QUESTION_LABEL)
     click_button(page, "Open question", exact=True)
     shows(page, f"Open question: {QUESTION_LABEL}")
+
+
+def open_summary(console: Any) -> None:
+    """Go from the console to this session's summary (a link: see course.ui.nav.go)."""
+    main_area(console).get_by_role("link", name="Summary of this session").click()
 
 
 def projector_link(console: Any, code: str) -> str:
@@ -508,7 +517,7 @@ def run_one_question(
     look(phones[RELOADER - 1], "08b-phone-wrong-after-reveal")
 
     # The summary: 5 answers, 60 % right, the misconception, and the CSV of the answers.
-    click_button(console, "Summary of this session")
+    open_summary(console)
     expect(heading(console, "Session summary")).to_be_visible()
     table = main_area(console).get_by_test_id("stDataFrame")
     expect(table).to_be_visible(timeout=slow(CHART_MS))
@@ -650,3 +659,179 @@ def test_kill_9_mid_question_loses_no_answer(
     assert (tally.responses, tally.correct, seated) == (3, 2, 4)
     restarted_log = restarted.log()
     assert "Traceback" not in restarted_log, restarted_log
+
+
+# --- leaving a live console ---------------------------------------------------------------------
+
+# The console refreshes its live parts every 3 s, each on a timer in the page. On request the
+# timers fire every 20 ms: a refresh then surely falls in the moment the counselor leaves (on a
+# busy machine that moment lasts seconds, and one often did).
+HURRIED_TIMERS = """
+(() => {
+  const real = window.setInterval;
+  window.setInterval = (fn, delay, ...args) => {
+    if (typeof fn !== 'function' || !(delay >= 1000)) return real(fn, delay, ...args);
+    let last = Date.now();
+    return real(() => {
+      if (window.__hurry || Date.now() - last >= delay) { last = Date.now(); fn(...args); }
+    }, 20);
+  };
+})();
+"""
+
+
+def is_refresh(message: bytes | str) -> bool:
+    """Is this message from the page a timed refresh of a live part (not a click)?"""
+    if isinstance(message, str):
+        return False
+    sent = BackMsg.FromString(message)
+    return sent.WhichOneof("type") == "rerun_script" and sent.rerun_script.is_auto_rerun
+
+
+def from_app(message: bytes | str) -> ForwardMsg | None:
+    if isinstance(message, str):
+        return None
+    try:
+        return ForwardMsg.FromString(message)
+    except DecodeError:
+        return None
+
+
+def message_type(message: bytes | str) -> str | None:
+    sent = from_app(message)
+    return sent.WhichOneof("type") if sent else None
+
+
+def begins_page(message: bytes | str, title: str) -> bool:
+    """Is this message from the app the start of a run of the page with this title?"""
+    sent = from_app(message)
+    if sent is None or sent.WhichOneof("type") != "new_session":
+        return False
+    pages = {p.page_script_hash: p.page_name for p in sent.new_session.app_pages}
+    return pages.get(sent.new_session.page_script_hash) == title
+
+
+class SlowComputer:
+    """The console's connection to the app, as a slow or busy computer makes it.
+
+    While slow, what the app sends waits (the browser is too busy to read it) while the page
+    goes on sending its timed refreshes.
+    """
+
+    def __init__(self, context: Any, next_page: str) -> None:
+        self.slow = False
+        self.next_page = next_page
+        self.held: list[tuple[Any, bytes | str]] = []
+        self.begun = False  # the app began the next page
+        self.finished = False  # and finished it
+        self.refreshes_after = 0  # refreshes sent after the app began the next page
+        context.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
+
+    def _route(self, page_side: Any) -> None:
+        app_side = page_side.connect_to_server()
+
+        def up(message: bytes | str) -> None:
+            self.refreshes_after += self.begun and is_refresh(message)
+            app_side.send(message)
+
+        def down(message: bytes | str) -> None:
+            if not self.slow:
+                page_side.send(message)
+                return
+            self.held.append((page_side, message))
+            ended = message_type(message) == "script_finished"
+            self.finished = self.finished or (self.begun and ended)
+            self.begun = self.begun or begins_page(message, self.next_page)
+
+        page_side.on_message(up)
+        app_side.on_message(down)
+
+    def catch_up(self) -> None:
+        """The computer is fast again: it reads what the app sent meanwhile."""
+        self.slow = False
+        for side, message in self.held:
+            side.send(message)
+        self.held.clear()
+
+
+def a_class_answers_every_question(db_url: str, code: str, people: int) -> int:
+    """People join and answer each single-choice question of the lesson, in turn, through the
+    app's own store (as the join page does), so the summary has a full class to add up.
+    Returns how many questions were asked.
+    """
+    course = load_course(REPO).course
+    assert course is not None
+    asked = [a for a in askables(course, course.lessons[LESSON_ID])
+             if isinstance(a.question, SingleChoice)]  # fmt: skip
+    store = Store(db_url)
+    try:
+        facilitator = Facilitators(store.engine).verify(FACILITATOR, PASSWORD, datetime.now(UTC))
+        assert facilitator is not None
+        sessions = Sessions(store.engine)
+        (room,) = [s for s in sessions.sessions_of(facilitator) if s.join_code == code]
+        now = datetime.now(UTC)
+        tokens = [sessions.join(code, None, now)[1] for _ in range(people)]
+        for askable in asked:
+            sessions.open_question(room.id, facilitator, askable.key, now)
+            options = askable.question.options  # type: ignore[union-attr]
+            for n, token in enumerate(tokens):
+                chosen = options[n % len(options)]
+                sessions.answer(token, askable.key, chosen.id, chosen.correct, now)
+        sessions.open_question(room.id, facilitator, QUESTION_KEY, now)
+    finally:
+        store.close()
+    return len(asked)
+
+
+LEAVES = 3  # times the counselor goes from the live console to the summary
+
+
+def wait_until(page: Any, done: Callable[[], bool], what: str, timeout_ms: float) -> None:
+    """Poll done() while the page's events flow (a Playwright wait); fail after timeout_ms."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not done():
+        assert time.monotonic() < deadline, f"never: {what}"
+        page.wait_for_timeout(20)
+
+
+def test_the_summary_stays_open_after_leaving_a_live_console(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path
+) -> None:
+    """Refreshes of the console still on their way when the counselor opened the summary wiped
+    the summary page: its title showed, then the page went blank (found by make
+    test-under-load). Here the console's browser reads late and refreshes often, the way a
+    busy computer makes it, and the counselor goes to the summary and back a few times.
+    """
+    db_url = f"sqlite:///{workdir / 'group.db'}"
+    add_facilitator(db_url)
+    server = serve(servers, workdir, db_url)
+    console = open_page("desktop")
+    console.context.add_init_script(HURRIED_TIMERS)
+    computer = SlowComputer(console.context, next_page="Session summaries")
+    sign_in(console, server.base)
+    code = start_session(console)
+    asked = a_class_answers_every_question(db_url, code, people=30)
+    for _ in range(LEAVES):
+        shows(console, "30 answer(s).")  # the live parts of the console are running
+        computer.slow, computer.begun, computer.finished = True, False, False
+        computer.refreshes_after = 0
+        console.evaluate("() => { window.__hurry = true; }")
+        open_summary(console)
+        wait_until(console, lambda: computer.finished, "the summary drawn", slow(FOLLOW_MS))
+        computer.catch_up()
+        # Leaving stopped the console's refreshes at once: none reached the app as it began
+        # the summary (before the fix: some 20 each time, and most runs went blank).
+        assert computer.refreshes_after == 0, computer.refreshes_after
+        table = main_area(console).get_by_test_id("stDataFrame")
+        expect(table).to_be_visible(timeout=slow(CHART_MS))
+        wait_for_app_run(console)
+        # The whole summary, still there once the page has finished.
+        expect(heading(console, "Session summary")).to_be_visible()
+        table.scroll_into_view_if_needed()  # the grid draws its cells once it is on screen
+        expect(table.locator("[role='gridcell']")).to_have_count(4 * asked)
+        download = main_area(console).get_by_role("button", name="Download answers (CSV)")
+        expect(download).to_be_visible()
+        assert urlparse(console.url).path == "/summary"
+        console.evaluate("() => { window.__hurry = false; }")
+        console.get_by_test_id("stSidebarNav").get_by_role("link", name="Group console").click()
+        expect(heading(console, "Group console")).to_be_visible()

@@ -352,8 +352,8 @@ def _room(current: GroupSession, facilitator: staff.Facilitator) -> None:
         if st.button(tr("End session"), type="primary"):
             sessions().set_status(current.id, facilitator.id, "closed", now)
             st.rerun()
-    if st.button(tr("Summary of this session")):
-        nav.go("summary", room=str(current.id))
+    # A link, not a button: this page refreshes its live parts (see nav.go).
+    nav.link("summary", tr("Summary of this session"), room=str(current.id))
 
 
 def _seats(current: GroupSession, facilitator: staff.Facilitator) -> None:
