@@ -664,8 +664,9 @@ def test_kill_9_mid_question_loses_no_answer(
 # --- leaving a live console ---------------------------------------------------------------------
 
 # The console refreshes its live parts every 3 s, each on a timer in the page. On request the
-# timers fire every 20 ms: a refresh then surely falls in the moment the counselor leaves (on a
-# busy machine that moment lasts seconds, and one often did).
+# timers fire every 20 ms: if any is left when the counselor leaves, its refreshes surely fall
+# in the moment the app draws the next page (on a busy machine that moment lasts seconds, and
+# one often did).
 HURRIED_TIMERS = """
 (() => {
   const real = window.setInterval;
@@ -815,8 +816,10 @@ def test_the_summary_stays_open_after_leaving_a_live_console(
         shows(console, "30 answer(s).")  # the live parts of the console are running
         computer.slow, computer.begun, computer.finished = True, False, False
         computer.refreshes_after = 0
-        console.evaluate("() => { window.__hurry = true; }")
         open_summary(console)
+        # From now on any refresh timer left would fire every 20 ms (a flood before the click
+        # would leave a busy machine no time to draw the link).
+        console.evaluate("() => { window.__hurry = true; }")
         wait_until(console, lambda: computer.finished, "the summary drawn", slow(FOLLOW_MS))
         computer.catch_up()
         # Leaving stopped the console's refreshes at once: none reached the app as it began
