@@ -15,6 +15,7 @@ The question asked is the lesson's quiz question 1 (single choice), read from th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -23,7 +24,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -58,7 +59,7 @@ from course.group import askables, question_label
 from course.loader import load_course
 from course.model import SingleChoice
 from course.store import Facilitators, Store, Tally
-from course.store.sessions import Response, Sessions
+from course.store.sessions import GroupSession, Response, Sessions
 
 pytestmark = pytest.mark.browser
 
@@ -118,21 +119,28 @@ def serve(servers: list[Server], workdir: Path, db_url: str, port: int | None = 
 # --- the database, read directly ---------------------------------------------------------------
 
 
-def recorded(db_url: str, code: str) -> tuple[Tally, list[Response], int]:
-    """The question's tally, the session's counted answers and its headcount, from the DB."""
+@contextlib.contextmanager
+def the_session(db_url: str, code: str) -> Iterator[tuple[Sessions, int, GroupSession]]:
+    """The app's store of sessions, the facilitator's id and the session with this join code."""
     store = Store(db_url)
     try:
         facilitator = Facilitators(store.engine).verify(FACILITATOR, PASSWORD, datetime.now(UTC))
         assert facilitator is not None
         sessions = Sessions(store.engine)
         (session,) = [s for s in sessions.sessions_of(facilitator) if s.join_code == code]
+        yield sessions, facilitator, session
+    finally:
+        store.close()
+
+
+def recorded(db_url: str, code: str) -> tuple[Tally, list[Response], int]:
+    """The question's tally, the session's counted answers and its headcount, from the DB."""
+    with the_session(db_url, code) as (sessions, facilitator, session):
         return (
             sessions.tally(session.id, QUESTION_KEY),
             sessions.responses(session.id, facilitator),
             sessions.participant_count(session.id),
         )
-    finally:
-        store.close()
 
 
 # --- what the pages show -----------------------------------------------------------------------
@@ -764,12 +772,7 @@ def a_class_answers_every_question(db_url: str, code: str, people: int) -> int:
     assert course is not None
     asked = [a for a in askables(course, course.lessons[LESSON_ID])
              if isinstance(a.question, SingleChoice)]  # fmt: skip
-    store = Store(db_url)
-    try:
-        facilitator = Facilitators(store.engine).verify(FACILITATOR, PASSWORD, datetime.now(UTC))
-        assert facilitator is not None
-        sessions = Sessions(store.engine)
-        (room,) = [s for s in sessions.sessions_of(facilitator) if s.join_code == code]
+    with the_session(db_url, code) as (sessions, facilitator, room):
         now = datetime.now(UTC)
         tokens = [sessions.join(code, None, now)[1] for _ in range(people)]
         for askable in asked:
@@ -779,8 +782,6 @@ def a_class_answers_every_question(db_url: str, code: str, people: int) -> int:
                 chosen = options[n % len(options)]
                 sessions.answer(token, askable.key, chosen.id, chosen.correct, now)
         sessions.open_question(room.id, facilitator, QUESTION_KEY, now)
-    finally:
-        store.close()
     return len(asked)
 
 
