@@ -755,6 +755,10 @@ class SlowComputer:
         page_side.on_message(up)
         app_side.on_message(down)
 
+    def slow_down(self) -> None:
+        """From now on the browser reads late (the counselor is about to leave the page)."""
+        self.slow, self.begun, self.finished, self.refreshes_after = True, False, False, 0
+
     def catch_up(self) -> None:
         """The computer is fast again: it reads what the app sent meanwhile."""
         self.slow = False
@@ -815,8 +819,7 @@ def test_the_summary_stays_open_after_leaving_a_live_console(
     asked = a_class_answers_every_question(db_url, code, people=30)
     for _ in range(LEAVES):
         shows(console, "30 answer(s).")  # the live parts of the console are running
-        computer.slow, computer.begun, computer.finished = True, False, False
-        computer.refreshes_after = 0
+        computer.slow_down()
         open_summary(console)
         # From now on any refresh timer left would fire every 20 ms (a flood before the click
         # would leave a busy machine no time to draw the link).

@@ -22,6 +22,7 @@ from test_group_session import (
     heading,
     join,
     open_room,
+    open_summary,
     shows,
 )
 
@@ -118,7 +119,7 @@ def test_typed_thoughts_and_names_are_plain_text_everywhere(
     expect(exactly(projector, THOUGHTS[0])).to_be_visible(timeout=slow(10_000))
 
     # The summary lists them as typed (no stray "*", no link), each marked if it was shown.
-    main_area(console).get_by_role("link", name="Summary of this session").click()
+    open_summary(console)
     expect(heading(console, "Session summary")).to_be_visible()
     for text in THOUGHTS:
         expect(exactly(console, text)).to_be_visible()
