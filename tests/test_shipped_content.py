@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from course import i18n
+from course.helplinks import one_tap_links
 from course.lint import MAX_GRADE, lesson_texts, lint, quiz_texts
 from course.loader import REPO_ROOT, load_course
 from course.model import (
@@ -413,5 +415,10 @@ def test_spanish_crisis_resources_are_the_services_spanish_speakers_can_use() ->
     # 988 answers in Spanish when a caller presses 2; the SAMHSA helpline speaks Spanish.
     assert "marque 2" in by_number["988"].detail and "marque 2" in by_number["988"].contact
     assert "español" in by_number["18006624357"].detail
-    assert by_number["18006624357"].label == "línea de ayuda"  # its button: "Llamar a …"
+    # Its button reads as Spanish: "Llamar al {label}" needs a masculine word ("al línea" is not
+    # Spanish; a browser run showed it in every page's help line).
+    with i18n.use("es"):
+        buttons = [label for label, _ in one_tap_links(spanish.crisis_resources)]
+    assert "Llamar al número de ayuda" in buttons, buttons
+    assert not [b for b in buttons if re.search(r"\bal (línea|la)\b", b)], buttons
     assert "988" in (spanish.crisis_policy or "") and "marcar 2" in (spanish.crisis_policy or "")
