@@ -24,6 +24,7 @@ from test_group_session import (
     chart_counts,
     heading,
     join,
+    metric_value,
     open_room,
     shows,
 )
@@ -31,6 +32,7 @@ from test_practice import first_words
 
 from course.store import Store
 from course.store.sessions import Sessions
+from course.ui.group_controls import LOCK_HINT
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +59,10 @@ def test_a_room_votes_on_a_scenario_and_the_counselor_follows_a_branch(
     phones = [open_page("phone") for _ in VOTES]
     for page in phones:
         join(page, phone_link, "", code)
+    # Pace once the console shows the room in, as a counselor would: its door box grows then
+    # (the lock offered large), which moves the Next button down.
+    expect(metric_value(console, "People in the room")).to_have_text(str(len(VOTES)))
+    expect(main_area(console).get_by_text(LOCK_HINT)).to_be_visible()
     for n in range(2, SCENE_INDEX + 2):
         click_button(console, "Next")
         expect(main_area(console).get_by_text(f"Step {n} of {len(STEPS)}")).to_be_visible()

@@ -31,6 +31,7 @@ from browser_kit import (
     wait_for_app_run,
 )
 from playwright.sync_api import expect
+from slowdown import slow
 from test_learner_flow import answer_correctly, question_form
 from test_learner_safety import fake_weather_site, shows_nothing_of
 
@@ -127,7 +128,7 @@ def test_a_new_learner_from_start_to_delete(
     options = phone_options(browser.version) if kind == "phone" else DESKTOP
     contexts = [browser.new_context(**options, **own_address()) for _ in range(2)]
     for context in contexts:
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(slow(20_000))
         fake_weather_site(context)
     page, other = (context.new_page() for context in contexts)
     main = main_area(page)
