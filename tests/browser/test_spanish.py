@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -29,7 +28,6 @@ from course.loader import REPO_ROOT, load_course
 from course.store import Store
 from course.store.db import read
 from course.store.schema import learners, responses
-from course.store.sessions import Sessions
 from course.texts import lesson_texts
 
 pytestmark = pytest.mark.browser
@@ -295,18 +293,13 @@ def test_a_bilingual_room_is_one_chart(
     group.click_button(console, "Reveal results")
     # The click reached the app (a failure below is then a screen that fell behind, not a
     # click lost on the console): the store records the reveal.
-    store = Store(db_url)
-    try:
-        room = Sessions(store.engine).find_by_code(code, datetime.now(UTC))
-        assert room is not None
+    with group.the_session(db_url, code) as (sessions, _, room):
         group.wait_until(
             console,
-            lambda: Sessions(store.engine).tally(room.id, group.QUESTION_KEY).revealed,
+            lambda: sessions.tally(room.id, group.QUESTION_KEY).revealed,
             "the store records the reveal",
             slow(group.FOLLOW_MS),
         )
-    finally:
-        store.close()
     expected_en = {text: 0 for text in group.OPTIONS} | {group.RIGHT: 3, group.WRONG: 1}
     expect(group.charts(projector)).to_be_visible(timeout=slow(group.CHART_MS))
     assert group.chart_counts(projector) == expected_en  # one chart for the whole room
