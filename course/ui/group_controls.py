@@ -14,13 +14,14 @@ from course.i18n import N_, tr
 from course.model import Lesson, ScenarioStep, Step
 from course.store.sessions import GroupSession, RoomClosed
 from course.ui import identity
+from course.ui.live import live
 from course.ui.resources import course_result, sessions
 
 LOCK_HINT = N_("Everyone is in? Lock the room so no one else can join with the code.")
 TIMER_SECONDS = (15, 30, 60, 90, 120)
 
 
-@st.fragment(run_every=3.0)
+@live(3.0)
 def door(room_id: int, owner_id: int) -> None:
     """Show the seats taken and the lock, live; the lock stands out once the class is in."""
     current = sessions().owned(room_id, owner_id)

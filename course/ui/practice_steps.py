@@ -29,6 +29,7 @@ from course.scoring import grade_answer
 from course.store.practice import MAX_ACTION_CHARS, MAX_FIELD_CHARS, DrillRound
 from course.text import plain
 from course.ui import identity, listen
+from course.ui.live import live
 from course.ui.questions import ask, show_grade
 from course.ui.resources import practice
 
@@ -183,7 +184,7 @@ def _start_timer(key: str) -> None:
     st.session_state[key] = time.time()
 
 
-@st.fragment(run_every=1.0)
+@live(1.0)
 def _countdown(key: str, seconds: int) -> None:
     started = st.session_state.get(key)
     if started is None:

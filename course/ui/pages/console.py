@@ -25,6 +25,7 @@ from course.store.sessions import (
 from course.text import safe_markdown
 from course.ui import frame, group_controls, identity, listen, nav, room, staff
 from course.ui.group_views import draw_step, draw_tally
+from course.ui.live import live
 from course.ui.resources import cohorts, course_result, series, sessions
 
 ROOM = "group_session_id"
@@ -225,7 +226,7 @@ def _projector_language(current: GroupSession, facilitator: staff.Facilitator) -
         st.rerun()
 
 
-@st.fragment(run_every=3.0)
+@live(3.0)
 def _people(room_id: int, facilitator_id: int) -> None:
     """List who is in the room, live, each with a way to remove them."""
     people = sessions().participants(room_id, facilitator_id)
@@ -237,7 +238,7 @@ def _people(room_id: int, facilitator_id: int) -> None:
             st.rerun(scope="fragment")
 
 
-@st.fragment(run_every=3.0)
+@live(3.0)
 def _live(room_id: int, facilitator_id: int) -> None:
     """Refresh the open question's answers without redrawing the page."""
     current = sessions().owned(room_id, facilitator_id)

@@ -15,6 +15,7 @@ from course.store.sessions import GroupSession, NotAllowed
 from course.text import safe_markdown
 from course.ui import client, cookies, group_controls, handout, identity, listen, room
 from course.ui.group_views import LARGE_TYPE, draw_step, draw_tally
+from course.ui.live import live
 from course.ui.resources import course_result, limits, sessions, store, take
 
 HOST = "family_host"  # (session id, host id) in this browser session
@@ -171,7 +172,7 @@ def _forget() -> None:
     st.rerun()
 
 
-@st.fragment(run_every=2.0)
+@live(2.0)
 def _answers(room_id: int, host_id: int) -> None:
     """Show who joined and, on this shared screen, answers only once they are revealed."""
     current = sessions().owned(room_id, host_id)

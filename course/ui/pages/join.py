@@ -15,6 +15,7 @@ from course.store.sessions import NotAllowed, RoomClosed, RoomFull, RoomLocked, 
 from course.text import safe_markdown
 from course.ui import client, cookies, frame, identity, room
 from course.ui.group_views import draw_step, draw_tally
+from course.ui.live import live
 from course.ui.questions import ask, letters_of, show_grade
 from course.ui.resources import course_result, limits, sessions, take
 
@@ -130,7 +131,7 @@ def _give_back(*tickets: Ticket | None) -> None:
             limits().release(ticket)
 
 
-@st.fragment(run_every=2.0)
+@live(2.0)
 def _follow(token: str) -> None:
     """Show the step the counselor is on and the open question; poll every two seconds."""
     seat = sessions().seat(token, identity.now())

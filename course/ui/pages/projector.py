@@ -16,6 +16,7 @@ from course.store.sessions import normalize_join_code
 from course.text import safe_markdown
 from course.ui import identity, room
 from course.ui.group_views import LARGE_TYPE, PROJECTOR_CHROME, choice_lines, draw_step, draw_tally
+from course.ui.live import live
 from course.ui.questions import right_answer
 from course.ui.resources import course_result, sessions
 from course.wordcloud import cloud_html, word_counts
@@ -33,7 +34,7 @@ def show() -> None:
     _screen(code)
 
 
-@st.fragment(run_every=0.5)
+@live(0.5)
 def _screen(code: str) -> None:
     """Redraw what the room sees twice a second (one projector: ~2% of a core)."""
     current = sessions().find_by_code(code, identity.now())
