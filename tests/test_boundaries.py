@@ -1,4 +1,5 @@
-"""The core must not import Streamlit: only course/ui/ and streamlit_app.py may."""
+"""The core must not import Streamlit: only course/ui/ and streamlit_app.py may; and how the
+UI may use it where a misuse breaks pages in ways no single page test would catch."""
 
 from __future__ import annotations
 
@@ -46,3 +47,15 @@ def test_ruff_bans_streamlit_in_the_core(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "TID251" in result.stdout
     assert "course/ is UI-free" in result.stdout
+
+
+def test_every_part_that_redraws_itself_is_boxed() -> None:
+    """A bare ``st.fragment`` can overwrite the element after it (course/ui/live.py tells how);
+    pages make their timed parts with ``live()``, which boxes them."""
+    bare = [
+        path.relative_to(REPO).as_posix()
+        for path in sorted((REPO / "course").rglob("*.py"))
+        if path.name != "live.py" and "fragment(" in path.read_text(encoding="utf-8")
+    ]
+    assert bare == []
+    assert "st.fragment(run_every=" in (REPO / "course" / "ui" / "live.py").read_text()

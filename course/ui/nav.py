@@ -63,7 +63,7 @@ def _with_code(params: dict[str, str]) -> dict[str, str]:
 def go(name: str, **params: str) -> NoReturn:
     """Switch page after an action (a form sent, an answer saved).
 
-    Never from a page with live parts (``st.fragment(run_every=...)``): the browser goes on
+    Never from a page with live parts (``course.ui.live``): the browser goes on
     asking for their refreshes until it hears of the new page, and on a busy computer one that
     reached the app meanwhile wiped the new page. Use ``link`` there.
     """
