@@ -25,17 +25,14 @@ from test_group_session import (
     HURRIED_TIMERS,
     QUESTION_LABEL,
     STEPS,
-    add_facilitator,
     answer,
     charts,
     heading,
     join,
     metric_value,
+    open_console,
     open_room,
-    serve,
     shows,
-    sign_in,
-    start_session,
     step_title,
 )
 
@@ -120,13 +117,9 @@ def test_the_step_counter_stays_while_the_live_parts_refresh(
     refresh every 5 ms, as a busy computer bunches them, while the counselor walks the lesson
     forward and back: before the fix the bar was gone within the first dozen clicks.
     """
-    db_url = f"sqlite:///{workdir / 'counter.db'}"
-    add_facilitator(db_url)
-    server = serve(servers, workdir, db_url)
-    console = open_page("desktop")
-    console.context.add_init_script(HURRIED_TIMERS)
-    sign_in(console, server.base)
-    start_session(console)
+    console = open_console(
+        open_page, servers, workdir, "counter", lambda ctx: ctx.add_init_script(HURRIED_TIMERS)
+    ).page
     console.evaluate("() => { window.__hurry = 5; }")
     total = len(STEPS)
     at = 1

@@ -324,16 +324,39 @@ class OpenRoom(NamedTuple):
     phone_link: str
 
 
-def open_room(
-    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, name: str
-) -> OpenRoom:
-    """Start a server on a fresh database, sign in, start a session, open its projector."""
+class OpenConsole(NamedTuple):
+    page: Any
+    server: Server
+    db_url: str
+    code: str
+
+
+def open_console(
+    open_page: Callable[[str], Any],
+    servers: list[Server],
+    workdir: Path,
+    name: str,
+    prepare: Callable[[Any], None] | None = None,
+) -> OpenConsole:
+    """Start a server on a fresh database, sign in on a console and start a session.
+
+    prepare(browser context) runs before the first page loads (page scripts, routes).
+    """
     db_url = f"sqlite:///{workdir / f'{name}.db'}"
     add_facilitator(db_url)
     server = serve(servers, workdir, db_url)
     console = open_page("desktop")
+    if prepare is not None:
+        prepare(console.context)
     sign_in(console, server.base)
-    code = start_session(console)
+    return OpenConsole(console, server, db_url, start_session(console))
+
+
+def open_room(
+    open_page: Callable[[str], Any], servers: list[Server], workdir: Path, name: str
+) -> OpenRoom:
+    """Start a server on a fresh database, sign in, start a session, open its projector."""
+    console, server, _, code = open_console(open_page, servers, workdir, name)
     projector = open_page("projector")
     open_app(projector, urljoin(server.base, projector_link(console, code)))
     link = check_join_screen(projector, code)
@@ -809,14 +832,14 @@ def test_the_summary_stays_open_after_leaving_a_live_console(
     test-under-load). Here the console's browser reads late and refreshes often, the way a
     busy computer makes it, and the counselor goes to the summary and back a few times.
     """
-    db_url = f"sqlite:///{workdir / 'group.db'}"
-    add_facilitator(db_url)
-    server = serve(servers, workdir, db_url)
-    console = open_page("desktop")
-    console.context.add_init_script(HURRIED_TIMERS)
-    computer = SlowComputer(console.context, next_page="Session summaries")
-    sign_in(console, server.base)
-    code = start_session(console)
+    computers: list[SlowComputer] = []
+
+    def prepare(context: Any) -> None:
+        context.add_init_script(HURRIED_TIMERS)
+        computers.append(SlowComputer(context, next_page="Session summaries"))
+
+    console, _, db_url, code = open_console(open_page, servers, workdir, "group", prepare)
+    computer = computers[0]
     asked = a_class_answers_every_question(db_url, code, people=30)
     for _ in range(LEAVES):
         shows(console, "30 answer(s).")  # the live parts of the console are running

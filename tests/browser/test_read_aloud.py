@@ -36,7 +36,7 @@ from browser_kit import (
 )
 from playwright.sync_api import expect
 from sqlalchemy import select
-from test_group_session import add_facilitator, serve, sign_in, start_session, step_title
+from test_group_session import open_console, step_title
 
 from course.speech import Pronunciations
 from course.store import Store
@@ -363,13 +363,9 @@ def test_the_console_reads_the_step_aloud_on_the_counselors_tap(
     servers: list[Server], workdir: Path, open_page: Any, test_name: str
 ) -> None:
     """On the counselor's laptop (the one that runs the projector), with the shipped course."""
-    db = f"sqlite:///{workdir / 'console.db'}"
-    add_facilitator(db)
-    server = serve(servers, workdir, db)
-    console = open_page("desktop")
-    console.context.add_init_script(RECORDER)
-    sign_in(console, server.base)
-    start_session(console)
+    console = open_console(
+        open_page, servers, workdir, "console", lambda ctx: ctx.add_init_script(RECORDER)
+    ).page
     assert spoken(console) == []
     step = main_area(console).locator('[class*="st-key-read-room-"]').first
     name = re.search(r"st-key-read-(room-\S+)", step.get_attribute("class") or "")
