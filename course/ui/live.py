@@ -15,7 +15,7 @@ asked for while a whole-page run is going on:
 
 In a box of its own the part is the only thing at its place: when its old drawing is removed
 nothing moves, and its next drawing fills the empty box. ``tests/browser/test_console.py``
-reproduces the race with redraws every 20 ms.
+reproduces the race with redraws every 5 ms.
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ def test_the_step_counter_stays_while_the_live_parts_refresh(
         counter = main_area(console).get_by_test_id("stProgress")
         expect(counter).to_contain_text(f"Step {n} of {total}", timeout=slow(15_000))
         expect(heading(console, step_title(n))).to_be_visible()
-        # One counter, between the room's box (still there) and the buttons.
+        # One counter, and the room's box and the buttons still there.
         expect(counter).to_have_count(1)
         expect(metric_value(console, "People in the room")).to_have_text("0")
         for name in (["Back"] if n > 1 else []) + (["Next"] if n < total else []):
